@@ -1,0 +1,70 @@
+/**
+ * Progress for long work: a redrawn bar with rate and ETA on a TTY, plain lines (at most one every
+ * few seconds) otherwise, so CI logs stay readable.
+ * @module
+ */
+export interface ProgressOptions {
+  /** What is being counted, e.g. 'sim-days'. */
+  unit: string;
+  total: number;
+  label?: string;
+  stream?: NodeJS.WriteStream;
+  /** Seconds between plain lines when not on a TTY. Defaults to 5. */
+  plainEveryS?: number;
+}
+
+export interface Progress {
+  /** Report `done` units; `extra` is appended (e.g. '3.1M ev/s'). */
+  update(done: number, extra?: string): void;
+  finish(extra?: string): void;
+}
+
+export function createProgress(opts: ProgressOptions): Progress {
+  const stream = opts.stream ?? process.stderr;
+  const tty = Boolean(stream.isTTY);
+  const start = performance.now();
+  let lastDraw = 0;
+  const label = opts.label ? opts.label + ' ' : '';
+  const line = (done: number, extra?: string) => {
+    const elapsedS = (performance.now() - start) / 1000;
+    const frac = opts.total > 0 ? Math.min(1, done / opts.total) : 1;
+    const rate = elapsedS > 0 ? done / elapsedS : 0;
+    const etaS = rate > 0 ? (opts.total - done) / rate : NaN;
+    const pct = (frac * 100).toFixed(1).padStart(5);
+    const tail = `${fmt(done)}/${fmt(opts.total)} ${opts.unit}  ${fmt(rate)} ${opts.unit}/s  ETA ${fmtDuration(etaS)}${extra ? '  ' + extra : ''}`;
+    if (!tty) return `${label}${pct}%  ${tail}`;
+    const width = 28;
+    const filled = Math.round(frac * width);
+    return `${label}[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}%  ${tail}`;
+  };
+  return {
+    update(done, extra) {
+      const now = performance.now();
+      const every = tty ? 100 : (opts.plainEveryS ?? 5) * 1000;
+      if (now - lastDraw < every) return;
+      lastDraw = now;
+      if (tty) stream.write(`\r\x1b[2K${line(done, extra)}`);
+      else stream.write(line(done, extra) + '\n');
+    },
+    finish(extra) {
+      if (tty) stream.write(`\r\x1b[2K${line(opts.total, extra)}\n`);
+      else stream.write(line(opts.total, extra) + '\n');
+    },
+  };
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const a = Math.abs(n);
+  if (a >= 1e9) return (n / 1e9).toFixed(2) + 'G';
+  if (a >= 1e6) return (n / 1e6).toFixed(2) + 'M';
+  if (a >= 1e4) return (n / 1e3).toFixed(1) + 'k';
+  return a >= 100 ? n.toFixed(0) : n.toFixed(1);
+}
+
+export function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '--';
+  if (s < 60) return `${s.toFixed(0)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
