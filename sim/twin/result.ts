@@ -1,0 +1,121 @@
+/**
+ * The result of a fleet run: what the simulator hands to store/, reports/ and dashboards/.
+ * `summary` is a pure function of (scenario, seed, code): byte-identical across runs and worker
+ * counts. Wall-clock facts live only in `manifest`.
+ * @module
+ */
+
+/** A point estimate with a confidence interval (95 % unless said otherwise). */
+export interface Estimate {
+  value: number;
+  lo: number;
+  hi: number;
+}
+
+export interface Percentiles {
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Where a handshake's time and energy go. Energy in millijoules, time in milliseconds. */
+export interface PhaseBreakdown {
+  radio: number;
+  crypto: number;
+  secureElement: number;
+  other: number;
+}
+
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  devices: number;
+  durationDays: number;
+  profile: string;
+  /** Devices per suite id, e.g. { 'mlkem768-mldsa44-hybrid-aesgcm': 100 }. */
+  suites: Record<string, number>;
+  battery: {
+    /** Devices that browned out within the run. */
+    depleted: number;
+    /** Devices still alive at the end (their life is right-censored at durationDays). */
+    censored: number;
+    /** Battery life in days across the fleet: observed where depleted, else projected from the average drain. */
+    lifeDays: { p5: Estimate; p50: Estimate; p95: Estimate; mean: number };
+    /** Mean state of charge at the end, 0..1. */
+    finalSocMean: number;
+  };
+  unlocks: { attempted: number; succeeded: number; latencyMs: Percentiles };
+  handshake: {
+    count: number;
+    timeMs: Percentiles;
+    meanTimeMsByPhase: PhaseBreakdown;
+    meanEnergyMjByPhase: PhaseBreakdown;
+  };
+  /** Mean energy per device per day by power state, millijoules. */
+  energyMjPerDayByState: Record<string, number>;
+  failures: Record<string, number>;
+  events: number;
+}
+
+export interface RunManifest {
+  runId: string;
+  scenario: { name: string; path: string | null; sha256: string };
+  seed: number;
+  devices: number;
+  durationDays: number;
+  profile: string;
+  codeVersion: string;
+  node: string;
+  deps: Record<string, string>;
+  workers: number;
+  startedAt: string;
+  wallMs: number;
+  eventsPerSecond: number;
+}
+
+/** Per-device results as columns; index i is device i. */
+export interface DeviceColumns {
+  count: number;
+  suite: string[];
+  capacityMah: Float64Array;
+  /** Day of brown-out, or NaN when the device was alive at the end. */
+  depletedDay: Float64Array;
+  /** Projected battery life in days (observed when depleted). */
+  lifeDays: Float64Array;
+  finalSoc: Float64Array;
+  unlocks: Uint32Array;
+  handshakes: Uint32Array;
+  failures: Uint32Array;
+  energyMj: Float64Array;
+}
+
+/** One row per simulated day for the fleet. */
+export interface DailyRow {
+  day: number;
+  socP5: number;
+  socP50: number;
+  socP95: number;
+  alive: number;
+  unlocks: number;
+  handshakes: number;
+  failures: Record<string, number>;
+  energyMjByState: Record<string, number>;
+}
+
+/** State of charge over time for a sample of devices (trace mode). */
+export interface SocSample {
+  device: number;
+  day: number;
+  soc: number;
+  brownout: boolean;
+}
+
+export interface RunResult {
+  manifest: RunManifest;
+  summary: RunSummary;
+  devices: DeviceColumns;
+  daily: DailyRow[];
+  socSamples: SocSample[];
+}
