@@ -70,6 +70,8 @@ export interface RunManifest {
   node: string;
   deps: Record<string, string>;
   workers: number;
+  /** Simulated time 0 as a calendar instant (ISO 8601, UTC): timestamps for InfluxDB and charts. */
+  simStart: string;
   startedAt: string;
   wallMs: number;
   eventsPerSecond: number;
@@ -112,10 +114,31 @@ export interface SocSample {
   brownout: boolean;
 }
 
+/**
+ * One telemetry event of a sampled device, shaped like the system's telemetry document
+ * ({device_id, timestamp, event_type: "unlock_attempt", success, latency_ms, meta: {rssi, session_kdf}}).
+ */
+export interface TelemetryEvent {
+  device: number;
+  /** Simulated milliseconds since manifest.simStart. */
+  timeMs: number;
+  eventType: 'unlock_attempt' | 'handshake' | 'brownout' | 'provision' | 'battery';
+  success: boolean;
+  latencyMs: number;
+  rssi: number;
+  sessionKdf: string;
+  suite: string;
+  /** Failure reason when success is false, else ''. */
+  reason: string;
+  /** State of charge 0..1 at the event. */
+  soc: number;
+}
+
 export interface RunResult {
   manifest: RunManifest;
   summary: RunSummary;
   devices: DeviceColumns;
   daily: DailyRow[];
   socSamples: SocSample[];
+  telemetry: TelemetryEvent[];
 }

@@ -1,0 +1,47 @@
+/**
+ * RunResult as a JSON file (out/<run>/result.json): typed arrays become plain arrays, NaN
+ * becomes null. The reverse validates the shape so a hand-edited or truncated file gets a clear
+ * error instead of a chart of garbage.
+ * @module
+ */
+import type { DeviceColumns, RunResult } from './result.ts';
+
+const FLOAT_COLUMNS = ['capacityMah', 'depletedDay', 'lifeDays', 'finalSoc', 'energyMj'] as const;
+const UINT_COLUMNS = ['unlocks', 'handshakes', 'failures'] as const;
+
+export function resultToJson(result: RunResult): string {
+  return JSON.stringify(result, (_key, value: unknown) => {
+    if (value instanceof Float64Array || value instanceof Uint32Array) {
+      return Array.from(value, (v) => (Number.isNaN(v) ? null : v));
+    }
+    return value;
+  });
+}
+
+export function resultFromJson(text: string, source = 'result.json'): RunResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  const r = raw as Record<string, unknown>;
+  for (const key of ['manifest', 'summary', 'devices', 'daily', 'socSamples', 'telemetry']) {
+    if (r[key] === undefined) throw new Error(`${source}: missing field '${key}' (is this a keytwin result.json?)`);
+  }
+  const d = r.devices as Record<string, unknown>;
+  const count = d.count;
+  if (typeof count !== 'number') throw new Error(`${source}: devices.count must be a number`);
+  const cols: Record<string, unknown> = { count, suite: d.suite };
+  for (const name of FLOAT_COLUMNS) cols[name] = Float64Array.from(column(d, name, count, source), (v) => (v === null ? NaN : v));
+  for (const name of UINT_COLUMNS) cols[name] = Uint32Array.from(column(d, name, count, source), (v) => v ?? 0);
+  return { ...(r as unknown as RunResult), devices: cols as unknown as DeviceColumns };
+}
+
+function column(d: Record<string, unknown>, name: string, count: number, source: string): (number | null)[] {
+  const c = d[name];
+  if (!Array.isArray(c) || c.length !== count) {
+    throw new Error(`${source}: devices.${name} must be an array of ${count} numbers`);
+  }
+  return c as (number | null)[];
+}
