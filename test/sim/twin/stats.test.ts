@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Histogram } from '../../../sim/twin/histogram.ts';
+import { quantileWithCi } from '../../../sim/twin/quantiles.ts';
+import { hourlyRates, nextArrival, DIURNAL_PRESETS } from '../../../sim/twin/diurnal.ts';
+
+/** A small deterministic uniform source (LCG) so these tests do not depend on sim/engine. */
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return { next: () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) };
+}
+
+describe('Histogram', () => {
+  it('quantile() is within 0.5 % of the exact order statistic', () => {
+    const h = new Histogram();
+    const rng = lcg(7);
+    const xs: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const x = -Math.log(1 - rng.next()) * 100;
+      xs.push(x);
+      h.add(x);
+    }
+    xs.sort((a, b) => a - b);
+    for (const q of [0.05, 0.5, 0.95, 0.99]) {
+      const exact = xs[Math.ceil(q * xs.length) - 1]!;
+      expect(Math.abs(h.quantile(q) / exact - 1)).toBeLessThan(0.006);
+    }
+  });
+
+  it('merge() in any order gives identical counts and mean', () => {
+    const parts = [new Histogram(), new Histogram(), new Histogram()];
+    const rng = lcg(3);
+    for (let i = 0; i < 3000; i++) parts[i % 3]!.add(rng.next() * 1000);
+    const a = new Histogram();
+    for (const p of parts) a.merge(p);
+    const b = new Histogram();
+    for (const p of [...parts].reverse()) b.merge(p);
+    expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
+    expect(a.mean).toBe(b.mean);
+  });
+});
+
+describe('quantileWithCi', () => {
+  it('brackets the median of a uniform sample and narrows with n', () => {
+    const small = Float64Array.from({ length: 101 }, (_, i) => i);
+    const large = Float64Array.from({ length: 10_001 }, (_, i) => i / 100);
+    const s = quantileWithCi(small, 0.5);
+    const l = quantileWithCi(large, 0.5);
+    expect(s.value).toBe(50);
+    expect(s.lo).toBeLessThan(50);
+    expect(s.hi).toBeGreaterThan(50);
+    expect((l.hi - l.lo) / 100).toBeLessThan((s.hi - s.lo) / 100);
+  });
+});
+
+describe('nextArrival', () => {
+  it('reproduces the daily mean and puts no arrivals in zero-weight hours', () => {
+    const weights = [...DIURNAL_PRESETS.office];
+    weights[3] = 0;
+    const rates = hourlyRates(10, weights);
+    const rng = lcg(11);
+    let t = 0;
+    let n = 0;
+    let inHour3 = 0;
+    const days = 2000;
+    while ((t = nextArrival(t, rates, rng)) < days * 86_400_000) {
+      n++;
+      if (Math.floor((t % 86_400_000) / 3_600_000) === 3) inHour3++;
+    }
+    expect(inHour3).toBe(0);
+    // Poisson: sd of the total is sqrt(20000) ≈ 141, so ±3 % is > 4 sd.
+    expect(n / days).toBeGreaterThan(9.7);
+    expect(n / days).toBeLessThan(10.3);
+  });
+
+  it('returns Infinity when every hour has rate 0', () => {
+    expect(nextArrival(0, new Float64Array(24), lcg(1))).toBe(Infinity);
+  });
+});
