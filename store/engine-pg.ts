@@ -1,0 +1,129 @@
+/**
+ * The server engine: node `pg` pool, bulk loads through COPY FROM STDIN (pg-copy-streams), the
+ * fastest load path a Postgres server has (about 4× multi-row INSERT here, ecosystem.md §1).
+ * A `?schema=name` parameter on the URL puts every table in that schema (tests use one schema
+ * per file so parallel test files and other folders' tables never collide).
+ * @module
+ */
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ident, type Engine, type QueryResult, type Tx } from './engine.ts';
+
+export interface PgUrl {
+  /** The connection string without keytwin's own parameters. */
+  connectionString: string;
+  schema: string | null;
+  /** The URL with any password replaced by ***: safe for messages. */
+  display: string;
+}
+
+export function parsePgUrl(url: string): PgUrl {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`store URL '${redact(url)}' is not a valid URL (expected postgres://user@host:port/database)`);
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new Error(`store URL '${redact(url)}': expected the postgres:// scheme, got '${u.protocol}'`);
+  }
+  const schema = u.searchParams.get('schema');
+  if (schema !== null) ident(schema, `store URL '${redact(url)}': schema`);
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema, display: redact(url) };
+}
+
+/** Replaces the password of a URL with ***. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
+}
+
+type PgQueryable = Pick<pg.PoolClient, 'query'>;
+
+async function run<T>(c: PgQueryable, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  const res = await c.query(sql, params as unknown[] | undefined);
+  return { rows: res.rows as T[], affected: res.rowCount ?? 0 };
+}
+
+async function copy(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+  return stream.rowCount;
+}
+
+export async function openPgEngine(url: string): Promise<Engine> {
+  const parsed = parsePgUrl(url);
+  const pool = new pg.Pool({
+    connectionString: parsed.connectionString,
+    max: 4,
+    application_name: 'keytwin',
+    ...(parsed.schema ? { options: `-c search_path=${parsed.schema}` } : {}),
+  });
+  // An idle client that loses its server (restart, pg_terminate_backend) must not crash the process.
+  pool.on('error', () => {});
+  let closed = false;
+
+  const withClient = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw new Error(`cannot connect to Postgres at ${parsed.display}: ${(err as Error).message || String(err)}`, { cause: err });
+    }
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken ??= isConnectionError(err) ? (err as Error) : undefined;
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  };
+
+  return {
+    kind: 'postgres',
+    location: parsed.display,
+    schema: parsed.schema,
+    exec: (sql) => withClient(async (c) => void (await c.query(sql))),
+    query: (sql, params) => withClient((c) => run(c, sql, params)),
+    copyIn: (table, columns, chunks) => withClient((c) => copy(c, table, columns, chunks)),
+    transaction: (fn) =>
+      withClient(async (client) => {
+        const pid = (await run<{ pid: number }>(client, 'SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+        await client.query('BEGIN');
+        const tx: Tx = {
+          backendPid: pid,
+          query: (sql, params) => run(client, sql, params),
+          copyIn: (table, columns, chunks) => copy(client, table, columns, chunks),
+          exec: async (sql) => void (await client.query(sql)),
+        };
+        try {
+          const out = await fn(tx);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          // The connection may be gone (that is often why we are here); the server rolls back then.
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated/i.test(String((err as Error).message));
+}

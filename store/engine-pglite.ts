@@ -1,0 +1,84 @@
+/**
+ * The embedded engine: PGlite (Postgres compiled to wasm, in process), so `keytwin run` stores
+ * its results with no server. Bulk loads use `COPY ... FROM '/dev/blob'` with the rows handed
+ * over as a Blob, PGlite's fastest load path (ecosystem.md §2).
+ * @module
+ */
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Engine, QueryResult, Tx } from './engine.ts';
+
+/** Rows per COPY statement are bounded by bytes so a large run does not build one huge Blob. */
+const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
+
+type Q = Pick<Transaction, 'query'>;
+
+async function run<T>(db: Q, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  const res = await db.query<T>(sql, params as unknown[] | undefined);
+  return { rows: res.rows, affected: res.affectedRows ?? 0 };
+}
+
+async function copy(db: Q, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<number> {
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+  let parts: string[] = [];
+  let bytes = 0;
+  let rows = 0;
+  const send = async () => {
+    if (parts.length === 0) return;
+    const res = await db.query(sql, [], { blob: new Blob(parts) });
+    rows += res.affectedRows ?? 0;
+    parts = [];
+    bytes = 0;
+  };
+  for (const chunk of chunks) {
+    parts.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= COPY_CHUNK_BYTES) await send();
+  }
+  await send();
+  return rows;
+}
+
+/** Opens (creating if needed) an embedded database at a directory, or in memory for `memory://`. */
+export async function openPgliteEngine(location: string): Promise<Engine> {
+  let dataDir: string | undefined;
+  if (location !== 'memory://') {
+    dataDir = resolve(location.startsWith('file://') ? new URL(location).pathname : location);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      throw new Error(`cannot create the embedded store directory ${dataDir}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir ?? 'memory://');
+  } catch (err) {
+    throw new Error(`cannot open the embedded store at ${dataDir ?? location}: ${(err as Error).message}`, { cause: err });
+  }
+  let closed = false;
+  return {
+    kind: 'pglite',
+    location: dataDir ?? 'memory://',
+    schema: null,
+    exec: async (sql) => void (await db.exec(sql)),
+    query: (sql, params) => run(db, sql, params),
+    copyIn: (table, columns, chunks) => copy(db, table, columns, chunks),
+    transaction: (fn) =>
+      db.transaction(async (t) => {
+        const tx: Tx = {
+          backendPid: 0,
+          query: (sql, params) => run(t, sql, params),
+          copyIn: (table, columns, chunks) => copy(t, table, columns, chunks),
+          exec: async (sql) => void (await t.exec(sql)),
+        };
+        return fn(tx);
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * store/: where results go and come back from. Postgres (server through `pg`, or embedded
+ * PGlite) for the registry and run results; InfluxDB-protocol servers for time series.
+ * @module
+ */
+export type { Engine, Queryable, QueryResult, Tx } from './engine.ts';
+export { openStore, isPostgresUrl, DEFAULT_STORE, type Store, type OpenStoreOptions } from './store.ts';
+export { migrate, loadMigrations, type MigrateReport, type Migration } from './migrate.ts';
+export { saveRun, getRun, listRuns, deleteRun, type SaveRunOptions, type SaveRunReport, type SaveStep, type RunListing } from './runs.ts';
+export {
+  provisionDevice, changePolicy, revokeDevice, policyHistory, PUBLIC_KEY_LENGTHS,
+  type ProvisionInput, type Provisioned, type PolicyVersion, type PolicyRow, type NewUser,
+} from './registry.ts';
+export { redact } from './engine-pg.ts';
