@@ -1,0 +1,123 @@
+/**
+ * Battery life across the fleet: a histogram and an ECDF of days to brown-out (observed where a
+ * keychain died within the run, projected from its drain otherwise), p5/p50/p95 marked.
+ * @module
+ */
+import * as Plot from '@observablehq/plot';
+import type { RunSummary } from '../../sim/twin/result.ts';
+import { FRAME, type Cell, type ChartSpec } from './chart-spec.ts';
+import { num, percent, quantileSorted, round } from './format.ts';
+
+export interface BatteryLifeInput {
+  /** Ascending battery life per device, days. */
+  lifeDays: readonly number[];
+  battery: RunSummary['battery'];
+  devices: number;
+}
+
+interface Marker {
+  q: string;
+  days: number;
+}
+
+function markers(input: BatteryLifeInput): Marker[] {
+  const l = input.battery.lifeDays;
+  return [
+    { q: 'p5', days: l.p5.value },
+    { q: 'p50', days: l.p50.value },
+    { q: 'p95', days: l.p95.value },
+  ];
+}
+
+function finding(input: BatteryLifeInput): string {
+  const l = input.battery.lifeDays;
+  return `Median battery life ${num(l.p50.value)} days; 5 % of keychains last under ${num(l.p5.value)}`;
+}
+
+function caveat(input: BatteryLifeInput): string {
+  const { depleted, censored } = input.battery;
+  return `${num(depleted)} of ${num(input.devices)} keychains browned out within the run (observed); ${num(censored)} projected from their drain.`;
+}
+
+function percentileTable(input: BatteryLifeInput) {
+  const l = input.battery.lifeDays;
+  const rows: Cell[][] = (['p5', 'p50', 'p95'] as const).map((q) => [q, round(l[q].value, 1), round(l[q].lo, 1), round(l[q].hi, 1)]);
+  rows.push(['mean', round(l.mean, 1), '', '']);
+  return { columns: ['percentile', 'days', 'CI 95 % low', 'CI 95 % high'], rows };
+}
+
+// Labels are staggered down the frame so close percentiles do not print over each other.
+const markerMarks = (ms: Marker[]) => [
+  Plot.ruleX(ms, { x: 'days', stroke: '#d62728', strokeDasharray: '4,3' }),
+  ...ms.map((m, i) =>
+    Plot.text([m], {
+      x: 'days', text: (d: Marker) => `${d.q} ${num(d.days)} d`, frameAnchor: 'top', dy: 4 + 14 * i,
+      textAnchor: 'start', dx: 3, fill: '#d62728', fontWeight: 'bold', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke',
+    }),
+  ),
+];
+
+export function batteryLifeHistogram(input: BatteryLifeInput): ChartSpec {
+  const id = 'battery-life-histogram';
+  if (input.lifeDays.length === 0) return emptyLife(id, 'No battery life values in this run.');
+  const ms = markers(input);
+  const bins = Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (d: number) => d, thresholds: 30, fill: '#4e79a7', inset: 0.5 });
+  const scale = input.devices / input.lifeDays.length;
+  return {
+    id,
+    title: finding(input),
+    subtitle: `Keychains per battery-life bin (days). ${caveat(input)}`,
+    plot: {
+      ...FRAME,
+      x: { label: 'Battery life (days) →', nice: true },
+      y: { label: scale === 1 ? '↑ Keychains' : '↑ Keychains (sample)', grid: true, tickFormat: (d: number) => (Number.isInteger(d) ? num(d) : '') },
+      marks: [Plot.rectY(input.lifeDays, bins), Plot.ruleY([0]), ...markerMarks(ms)],
+    },
+    table: percentileTable(input),
+  };
+}
+
+export function batteryLifeEcdf(input: BatteryLifeInput): ChartSpec {
+  const id = 'battery-life-ecdf';
+  if (input.lifeDays.length === 0) return emptyLife(id, 'No battery life values in this run.');
+  const n = input.lifeDays.length;
+  // At most ~400 steps: enough to look continuous, small enough for a light SVG.
+  const step = Math.max(1, Math.floor(n / 400));
+  const points: { days: number; share: number }[] = [];
+  for (let i = 0; i < n; i += step) points.push({ days: input.lifeDays[i]!, share: (i + 1) / n });
+  points.push({ days: input.lifeDays[n - 1]!, share: 1 });
+  const ms = markers(input);
+  const under365 = shareBelow(input.lifeDays, 365);
+  const deciles = [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => [`p${Math.round(q * 100)}`, round(quantileSorted(input.lifeDays, q), 1)]);
+  return {
+    id,
+    title: `${percent(under365, 0)} of keychains need a charge within a year; the longest-lived 5 % last over ${num(input.battery.lifeDays.p95.value)} days`,
+    subtitle: `Share of keychains whose battery life is at most x days (ECDF). ${caveat(input)}`,
+    plot: {
+      ...FRAME,
+      x: { label: 'Battery life (days) →', nice: true },
+      y: { label: '↑ Share of keychains (%)', grid: true, percent: true, domain: [0, 100] },
+      marks: [
+        Plot.lineY(points, { x: 'days', y: 'share', curve: 'step-after', stroke: '#4e79a7', strokeWidth: 2 }),
+        Plot.ruleY([0]),
+        ...markerMarks(ms),
+      ],
+    },
+    table: { columns: ['quantile', 'days'], rows: [...deciles, ['share under 365 days', `${round(under365 * 100, 1)} %`]] },
+  };
+}
+
+function shareBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length ? lo / sorted.length : NaN;
+}
+
+function emptyLife(id: string, why: string): ChartSpec {
+  return { id, title: 'No battery life data', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
+}

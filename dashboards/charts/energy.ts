@@ -1,0 +1,133 @@
+/**
+ * Where the energy goes: per device-day by power state over the run, and per handshake by phase
+ * (radio / crypto / secure element / other), both as shares with the absolute figures labelled.
+ * @module
+ */
+import * as Plot from '@observablehq/plot';
+import type { DailyRow, RunSummary } from '../../sim/twin/result.ts';
+import { FRAME, type ChartSpec } from './chart-spec.ts';
+import { label, num, percent, round, sig } from './format.ts';
+
+const STATE_ORDER = ['deepSleep', 'lightSleep', 'idle', 'active', 'radio', 'charging', 'off'];
+const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
+
+function order(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+function rank(k: string): number {
+  const i = STATE_ORDER.indexOf(k);
+  return i < 0 ? STATE_ORDER.length : i;
+}
+
+export interface EnergyByStateInput {
+  daily: readonly DailyRow[];
+  /** Mean mJ per device per day by state, from the summary. */
+  perDeviceDay: Record<string, number>;
+}
+
+/**
+ * DailyRow.energyMjByState is the fleet total for the day; dividing by the keychains alive that
+ * day gives the mean per keychain, comparable across fleet sizes.
+ */
+export function energyByState(input: EnergyByStateInput): ChartSpec {
+  const id = 'energy-by-state';
+  const states = order([...Object.keys(input.perDeviceDay), ...input.daily.flatMap((d) => Object.keys(d.energyMjByState))]);
+  const total = states.reduce((a, s) => a + (input.perDeviceDay[s] ?? 0), 0);
+  if (states.length === 0 || !(total > 0)) {
+    const why = 'The run reported no energy by power state.';
+    return { id, title: 'No energy data', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
+  }
+  const top = states.reduce((a, s) => ((input.perDeviceDay[s] ?? 0) > (input.perDeviceDay[a] ?? 0) ? s : a));
+  const rows = input.daily.flatMap((d) =>
+    states.map((s) => ({ day: d.day + 1, state: label(s), mj: d.alive > 0 ? (d.energyMjByState[s] ?? 0) / d.alive : 0 })),
+  );
+  return {
+    id,
+    title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percent((input.perDeviceDay[top] ?? 0) / total, 0)} of a keychain's ${num(total)} mJ a day`,
+    subtitle: 'Mean energy per alive keychain per simulated day, stacked by power state (mJ).',
+    plot: {
+      ...FRAME,
+      x: { label: 'Simulated day →' },
+      y: { label: '↑ Energy per keychain (mJ/day)', grid: true },
+      color: { domain: states.map(label), scheme: 'tableau10' },
+      marks: [
+        Plot.areaY(rows, { x: 'day', y: 'mj', fill: 'state', z: 'state', order: states.map(label), curve: 'step' }),
+        Plot.text(rows, Plot.selectLast(Plot.stackY({
+          x: 'day', y: 'mj', z: 'state', order: states.map(label), text: 'state', textAnchor: 'start', dx: 4, fill: 'state',
+        }))),
+        Plot.ruleY([0]),
+      ],
+    },
+    table: {
+      columns: ['power state', 'mJ per keychain per day', 'share'],
+      rows: states.map((s) => [label(s), round(input.perDeviceDay[s] ?? 0, 1), `${round(((input.perDeviceDay[s] ?? 0) / total) * 100, 1)} %`]),
+    },
+  };
+}
+
+export interface HandshakePhasesInput {
+  handshake: RunSummary['handshake'];
+  /** Handshakes per keychain per day (handshake count / device-days). */
+  handshakesPerDeviceDay: number;
+}
+
+interface Row { metric: string; phase: string; share: number; value: number; unit: string }
+
+/** Whether `text` fits in a segment of `share` of the 530 px bar (≈ 6.3 px per character at 10–11 px). */
+function fits(share: number, text: string): boolean {
+  return share * 530 >= text.length * 6.3 + 6;
+}
+
+export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
+  const id = 'handshake-phases';
+  const e = input.handshake.meanEnergyMjByPhase;
+  const t = input.handshake.meanTimeMsByPhase;
+  const eTotal = PHASES.reduce((a, p) => a + e[p], 0);
+  const tTotal = PHASES.reduce((a, p) => a + t[p], 0);
+  if (!(input.handshake.count > 0) || !(eTotal > 0)) {
+    const why = 'No handshake completed in this run.';
+    return { id, title: 'No handshakes', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
+  }
+  const perDay = input.handshakesPerDeviceDay;
+  const metrics = [
+    { key: 'time per handshake', unit: 'ms', of: t, total: tTotal },
+    { key: 'energy per handshake', unit: 'mJ', of: e, total: eTotal },
+    { key: 'energy per keychain-day', unit: 'mJ', of: Object.fromEntries(PHASES.map((p) => [p, e[p] * perDay])) as Record<string, number>, total: eTotal * perDay },
+  ];
+  const rows = metrics.flatMap((m) =>
+    PHASES.map((p) => ({ metric: `${m.key} (${sig(m.total)} ${m.unit})`, phase: label(p), share: m.of[p]! / m.total, value: m.of[p]!, unit: m.unit })),
+  );
+  const topE = PHASES.reduce((a, p) => (e[p] > e[a] ? p : a));
+  return {
+    id,
+    title: `A handshake takes ${sig(tTotal)} ms and ${sig(eTotal)} mJ; ${label(topE)} is ${percent(e[topE] / eTotal, 0)} of its energy`,
+    subtitle: `Mean share of each handshake phase (left to right: radio, crypto, secure element, other); ${sig(perDay)} handshakes per keychain per day make ${sig(eTotal * perDay)} mJ/day.`,
+    plot: {
+      ...FRAME,
+      height: 220,
+      marginTop: 40,
+      marginLeft: 210,
+      marginRight: 20,
+      x: { label: 'Share of the handshake (%) →', percent: true, domain: [0, 100] },
+      y: { label: null, domain: metrics.map((m) => `${m.key} (${sig(m.total)} ${m.unit})`) },
+      color: { domain: PHASES.map(label), scheme: 'tableau10' },
+      marks: [
+        Plot.barX(rows, { x: 'share', y: 'metric', fill: 'phase', order: PHASES.map(label), inset: 1 }),
+        // Values inside the segments that can hold them; phase names above the top bar.
+        Plot.text(rows, Plot.stackX({
+          x: 'share', y: 'metric', z: 'phase', order: PHASES.map(label),
+          text: (d: Row) => (fits(d.share, `${sig(d.value)} ${d.unit}`) ? `${sig(d.value)} ${d.unit}` : ''),
+          fill: 'white', fontSize: 10,
+        })),
+        Plot.text(rows.slice(0, PHASES.length), Plot.stackX({
+          x: 'share', y: 'metric', z: 'phase', order: PHASES.map(label),
+          text: (d: Row) => (fits(d.share, d.phase) ? d.phase : ''), fill: 'phase', dy: -24, fontSize: 11, fontWeight: 'bold',
+        })),
+      ],
+    },
+    table: {
+      columns: ['phase', 'time per handshake (ms)', 'energy per handshake (mJ)', 'energy per keychain-day (mJ)', 'energy share'],
+      rows: PHASES.map((p) => [label(p), round(t[p], 2), round(e[p], 3), round(e[p] * perDay, 2), `${round((e[p] / eTotal) * 100, 1)} %`]),
+    },
+  };
+}

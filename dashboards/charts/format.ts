@@ -1,0 +1,66 @@
+/**
+ * Number formatting for titles and tables: locale-independent (en-US style with thin grouping),
+ * rounded so that snapshots and reports are stable across machines.
+ * @module
+ */
+
+/** 1234.5 → "1,235"; keeps `digits` decimals. */
+export function num(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return '–';
+  const fixed = Math.abs(value).toFixed(digits);
+  const [int = '0', frac] = fixed.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = value < 0 && Number(fixed) !== 0 ? '−' : '';
+  return sign + grouped + (frac ? '.' + frac : '');
+}
+
+/** A value with enough significant digits to read: 0.0123 → "0.0123", 12.34 → "12.3", 1234 → "1,234". */
+export function sig(value: number): string {
+  const a = Math.abs(value);
+  if (!Number.isFinite(value)) return '–';
+  if (a >= 100) return num(value, 0);
+  if (a >= 10) return num(value, 1);
+  if (a >= 1) return num(value, 2);
+  return num(value, 3);
+}
+
+/** 0.0512 → "5.1 %". */
+export function percent(fraction: number, digits = 1): string {
+  return `${num(fraction * 100, digits)} %`;
+}
+
+/** Rounds for tables so snapshots do not churn on the last float bit. */
+export function round(value: number, digits = 3): number {
+  if (!Number.isFinite(value)) return NaN;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Linear-interpolated quantile of an ascending-sorted array (type 7, as d3.quantileSorted). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const i = (n - 1) * q;
+  const lo = Math.floor(i);
+  const a = sorted[lo] as number;
+  const b = sorted[Math.min(n - 1, lo + 1)] as number;
+  return a + (b - a) * (i - lo);
+}
+
+/** Human names for the power states and handshake phases the sim reports. */
+export const LABELS: Record<string, string> = {
+  deepSleep: 'deep sleep',
+  lightSleep: 'light sleep',
+  idle: 'idle',
+  active: 'active',
+  radio: 'radio',
+  charging: 'charging',
+  off: 'off',
+  crypto: 'crypto',
+  secureElement: 'secure element',
+  other: 'other',
+};
+
+export function label(key: string): string {
+  return LABELS[key] ?? key;
+}

@@ -1,0 +1,94 @@
+/**
+ * One typical handshake as a sequence diagram: phone and keychain lifelines, the real protocol
+ * messages as arrows labelled with their size and BLE fragment count, time running down.
+ * Message times come from the run's mean radio time, split across messages by fragment count;
+ * the mean processing time (crypto + secure element + other) is drawn at each turn of the
+ * conversation, split evenly, since the summary gives totals per phase, not per message.
+ * @module
+ */
+import * as Plot from '@observablehq/plot';
+import type { PhaseBreakdown } from '../../sim/twin/result.ts';
+import type { HandshakeMessage } from '../run-view.ts';
+import { FRAME, type ChartSpec } from './chart-spec.ts';
+import { num, round, sig } from './format.ts';
+
+export interface SequenceInput {
+  suite: string;
+  messages: readonly HandshakeMessage[];
+  timeMsByPhase: PhaseBreakdown;
+}
+
+interface Arrow { name: string; from: string; bytes: number; fragments: number; x1: number; x2: number; y1: number; y2: number; startMs: number; ms: number; label: string }
+interface Work { side: number; y1: number; y2: number; label: string }
+
+const LANE = { phone: 0, keychain: 1 } as const;
+
+export function handshakeSequence(input: SequenceInput | null): ChartSpec {
+  const id = 'handshake-sequence';
+  if (!input || input.messages.length === 0) {
+    const why = 'The handshake messages of this run\'s suite are not known (firmware message sizes unavailable).';
+    return { id, title: 'No handshake sequence', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
+  }
+  const t = input.timeMsByPhase;
+  const fragments = input.messages.reduce((a, m) => a + m.fragments, 0);
+  const bytes = input.messages.reduce((a, m) => a + m.bytes, 0);
+  const turns = input.messages.filter((m, i) => i > 0 && m.from !== input.messages[i - 1]!.from).length;
+  const work = t.crypto + t.secureElement + t.other;
+  const perTurn = turns > 0 ? work / turns : 0;
+  // Drawn on a display axis where every step gets at least MIN_STEP of the height, so short
+  // back-to-back messages stay readable; real times are printed on each arrow and in the table.
+  const realTotal = t.radio + work;
+  const minStep = realTotal / (input.messages.length * 3);
+  const arrows: Arrow[] = [];
+  const works: Work[] = [];
+  let y = 0;
+  let ms = 0;
+  input.messages.forEach((m, i) => {
+    if (i > 0 && m.from !== input.messages[i - 1]!.from && perTurn > 0) {
+      const h = Math.max(perTurn, minStep * 0.6);
+      works.push({ side: LANE[m.from], y1: y, y2: y + h, label: `${m.from} computes ~${sig(perTurn)} ms` });
+      y += h;
+      ms += perTurn;
+    }
+    const d = fragments > 0 ? (t.radio * m.fragments) / fragments : 0;
+    const h = Math.max(d, minStep);
+    const x1 = LANE[m.from];
+    arrows.push({
+      name: m.name, from: m.from, bytes: m.bytes, fragments: m.fragments, x1, x2: 1 - x1, y1: y, y2: y + h, startMs: ms, ms: d,
+      label: `${m.name} · ${num(m.bytes)} B · ${m.fragments} fragment${m.fragments === 1 ? '' : 's'} · ${sig(d)} ms`,
+    });
+    y += h;
+    ms += d;
+  });
+  const totalMs = ms;
+  const height = y;
+  const biggest = input.messages.reduce((a, m) => (m.bytes > a.bytes ? m : a));
+  return {
+    id,
+    title: `${input.suite}: ${input.messages.length} messages, ${num(bytes)} B in ${fragments} BLE fragments; the largest is ${biggest.name} (${num(biggest.bytes)} B)`,
+    subtitle: `A typical handshake, time running down (${sig(totalMs)} ms in all, not to scale for short steps): radio time ${sig(t.radio)} ms split by fragments; processing ${sig(work)} ms split across the turns.`,
+    plot: {
+      ...FRAME,
+      height: Math.max(260, 60 + input.messages.length * 46),
+      marginLeft: 20,
+      marginRight: 20,
+      marginTop: 30,
+      x: { domain: [-0.15, 1.15], axis: null },
+      y: { reverse: true, domain: [0, height], axis: null },
+      marks: [
+        Plot.ruleX([0, 1], { y1: 0, y2: height, stroke: '#888', strokeWidth: 1.5 }),
+        Plot.text(['phone', 'keychain'], { x: (d: string) => LANE[d as keyof typeof LANE], frameAnchor: 'top', dy: -22, text: (d: string) => d, fontWeight: 'bold', fontSize: 12 }),
+        Plot.rect(works, { x1: (d: Work) => d.side - 0.03, x2: (d: Work) => d.side + 0.03, y1: 'y1', y2: 'y2', fill: '#f28e2b' }),
+        // Work on the phone is labelled to its right, work on the keychain to its left (inside the frame).
+        Plot.text(works.filter((w) => w.side === 0), { x: 0.05, y: (d: Work) => (d.y1 + d.y2) / 2, text: 'label', textAnchor: 'start', fill: '#b35806', fontSize: 9 }),
+        Plot.text(works.filter((w) => w.side === 1), { x: 0.95, y: (d: Work) => (d.y1 + d.y2) / 2, text: 'label', textAnchor: 'end', fill: '#b35806', fontSize: 9 }),
+        Plot.arrow(arrows, { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', stroke: (d: Arrow) => (d.from === 'phone' ? '#4e79a7' : '#59a14f'), strokeWidth: 1.5, headLength: 8 }),
+        Plot.text(arrows, { x: 0.5, y: (d: Arrow) => (d.y1 + d.y2) / 2, text: 'label', dy: -7, fontSize: 10, fill: (d: Arrow) => (d.from === 'phone' ? '#2b4d6e' : '#33602c') }),
+      ],
+    },
+    table: {
+      columns: ['#', 'message', 'from → to', 'bytes', 'BLE fragments', 'start (ms)', 'radio time (ms)'],
+      rows: arrows.map((a, i) => [i + 1, a.name, `${a.from} → ${a.from === 'phone' ? 'keychain' : 'phone'}`, a.bytes, a.fragments, round(a.startMs, 1), round(a.ms, 1)]),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The chart catalogue: every chart of one run, and of a comparison of two, in report order.
+ * @module
+ */
+import type { RunView } from '../run-view.ts';
+import type { ChartSpec } from './chart-spec.ts';
+import { batteryLifeEcdf, batteryLifeHistogram } from './battery-life.ts';
+import { cloudLoad } from './cloud-load.ts';
+import { compareBatteryLife, compareMetrics } from './compare.ts';
+import { energyByState, handshakePhases } from './energy.ts';
+import { failuresOverTime } from './failures.ts';
+import { handshakeSequence } from './handshake-sequence.ts';
+import { latencyDistributions } from './latency.ts';
+import { socOverTime } from './soc-over-time.ts';
+
+export { batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareBatteryLife, compareMetrics, energyByState, failuresOverTime, handshakePhases, handshakeSequence, latencyDistributions, socOverTime };
+export { NO_CLOUD_MESSAGE } from './cloud-load.ts';
+export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
+export { FRAME } from './chart-spec.ts';
+export { num, percent, round, sig } from './format.ts';
+
+/** Every chart of one run, in the order the report and the dashboard show them. */
+export function runCharts(view: RunView): ChartSpec[] {
+  const s = view.summary;
+  const deviceDays = view.daily.reduce((a, d) => a + d.alive, 0);
+  const battery = { lifeDays: view.lifeDays, battery: s.battery, devices: s.devices };
+  return [
+    batteryLifeHistogram(battery),
+    batteryLifeEcdf(battery),
+    socOverTime({ daily: view.daily, samples: view.socSamples }),
+    energyByState({ daily: view.daily, perDeviceDay: s.energyMjPerDayByState }),
+    handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: deviceDays > 0 ? s.handshake.count / deviceDays : 0 }),
+    latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs }),
+    handshakeSequence(view.handshake ? { ...view.handshake, timeMsByPhase: s.handshake.meanTimeMsByPhase } : null),
+    failuresOverTime({ daily: view.daily, totals: s.failures, unlocksAttempted: s.unlocks.attempted }),
+    cloudLoad(view.cloud),
+  ];
+}
+
+/** The comparison charts of two runs (A is the reference). */
+export function compareCharts(a: RunView, b: RunView): ChartSpec[] {
+  return [compareMetrics(a, b), compareBatteryLife(a, b)];
+}

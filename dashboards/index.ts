@@ -1,0 +1,8 @@
+/**
+ * dashboards/: chart functions (rows → Plot options), the run view they read, the local web
+ * dashboard server and its live-progress contract, and Grafana dashboards (grafana/*.json).
+ * @module
+ */
+export type { ChartSpec, ChartTable, Cell } from './charts/chart-spec.ts';
+export * from './charts/index.ts';
+export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';

@@ -1,0 +1,103 @@
+/**
+ * RunView: the rows every chart needs from one run, small and JSON-safe. The report builds it
+ * in Node; the dashboard server sends it to the browser, where the same chart functions draw it.
+ * Large columns are reduced to evenly spaced order statistics, which keep the distribution
+ * (quantiles, histogram shape) while bounding the page size for 10^6-device fleets.
+ * @module
+ */
+import type { DailyRow, RunManifest, RunResult, RunSummary, SocSample } from '../sim/twin/result.ts';
+
+/** One handshake message as it goes over the air. */
+export interface HandshakeMessage {
+  name: string;
+  from: 'phone' | 'keychain';
+  bytes: number;
+  /** BLE fragments (ATT writes/notifications) the message needs. */
+  fragments: number;
+}
+
+/** Cloud load per simulated day and station (present only when the run modelled the cloud). */
+export interface CloudLoadRow {
+  day: number;
+  station: string;
+  requests: number;
+  utilisation: number;
+}
+
+export interface RunView {
+  id: string;
+  manifest: Pick<RunManifest, 'runId' | 'scenario' | 'seed' | 'devices' | 'durationDays' | 'profile' | 'codeVersion' | 'simStart' | 'startedAt' | 'wallMs' | 'eventsPerSecond'>;
+  summary: RunSummary;
+  /** Battery life in days per device (observed or projected), ascending, at most MAX_VALUES. */
+  lifeDays: number[];
+  /** How many devices `lifeDays` stands for (equals devices unless it was reduced). */
+  lifeDaysOf: number;
+  daily: DailyRow[];
+  /** SoC samples of at most MAX_SOC_DEVICES traced devices. */
+  socSamples: SocSample[];
+  /** Latencies seen in the telemetry of traced devices, ascending, at most MAX_VALUES each. */
+  latencyMs: { unlock: number[]; handshake: number[] };
+  /** The suite's handshake messages, or null when not known for this run. */
+  handshake: { suite: string; messages: HandshakeMessage[] } | null;
+  cloud: CloudLoadRow[] | null;
+}
+
+export const MAX_VALUES = 5000;
+export const MAX_SOC_DEVICES = 12;
+
+/** Evenly spaced order statistics of `values` (NaN dropped), ascending, at most `max`. */
+export function orderSample(values: ArrayLike<number>, max = MAX_VALUES): number[] {
+  const finite: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) finite.push(v);
+  }
+  finite.sort((a, b) => a - b);
+  if (finite.length <= max) return finite;
+  const out = new Array<number>(max);
+  for (let k = 0; k < max; k++) out[k] = finite[Math.round((k * (finite.length - 1)) / (max - 1))]!;
+  return out;
+}
+
+export interface RunViewOptions {
+  /** Messages of the run's main suite (from firmware's messageSizes); null when unknown. */
+  handshakeMessages?: (suite: string) => HandshakeMessage[] | null;
+}
+
+export function runView(result: RunResult, options: RunViewOptions = {}): RunView {
+  const m = result.manifest;
+  const sampledDevices = [...new Set(result.socSamples.map((s) => s.device))].sort((a, b) => a - b).slice(0, MAX_SOC_DEVICES);
+  const keep = new Set(sampledDevices);
+  const unlock: number[] = [];
+  const handshake: number[] = [];
+  for (const e of result.telemetry) {
+    if (e.eventType === 'unlock_attempt' && e.success) unlock.push(e.latencyMs);
+    else if (e.eventType === 'handshake' && e.success) handshake.push(e.latencyMs);
+  }
+  const suites = Object.entries(result.summary.suites).sort((a, b) => b[1] - a[1]);
+  const suite = suites[0]?.[0];
+  const messages = suite && options.handshakeMessages ? options.handshakeMessages(suite) : null;
+  return {
+    id: m.runId,
+    manifest: {
+      runId: m.runId, scenario: m.scenario, seed: m.seed, devices: m.devices, durationDays: m.durationDays,
+      profile: m.profile, codeVersion: m.codeVersion, simStart: m.simStart, startedAt: m.startedAt,
+      wallMs: m.wallMs, eventsPerSecond: m.eventsPerSecond,
+    },
+    summary: result.summary,
+    lifeDays: orderSample(result.devices.lifeDays),
+    lifeDaysOf: result.devices.count,
+    daily: result.daily,
+    socSamples: result.socSamples.filter((s) => keep.has(s.device)),
+    latencyMs: { unlock: orderSample(unlock), handshake: orderSample(handshake) },
+    handshake: suite && messages ? { suite, messages } : null,
+    cloud: cloudRows(result),
+  };
+}
+
+/** RunResult has no cloud model yet; a run that carries `cloud.daily` rows gets the chart. */
+function cloudRows(result: RunResult): CloudLoadRow[] | null {
+  const cloud = (result as unknown as { cloud?: { daily?: unknown } }).cloud;
+  if (!cloud || !Array.isArray(cloud.daily) || cloud.daily.length === 0) return null;
+  return cloud.daily as CloudLoadRow[];
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
+import {
+  batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareCharts, failuresOverTime, handshakePhases, handshakeSequence,
+  latencyDistributions, NO_CLOUD_MESSAGE, runCharts, runView, socOverTime,
+} from '../../dashboards/index.ts';
+import { renderSvg } from '../../reports/render-svg.ts';
+import { fixtureRun } from '../reports/run-fixture.helpers.ts';
+import { fixtureMessages } from '../reports/messages.helpers.ts';
+import { compareSnapshot } from './snapshot.helpers.ts';
+
+const view = runView(fixtureRun(), { handshakeMessages: () => fixtureMessages() });
+const viewB = runView(fixtureRun({ suite: 'mlkem1024-mldsa87-hybrid-aesgcm', handshakeCost: 1.35 }), { handshakeMessages: () => fixtureMessages() });
+
+function svgDoc(svg: string) {
+  return parseHTML(`<html><body>${svg}</body></html>`).document;
+}
+
+describe('chart snapshots (fixture: 36 keychains × 14 days)', () => {
+  for (const spec of [...runCharts(view), ...compareCharts(view, viewB)]) {
+    if (!spec.plot) continue;
+    it(`${spec.id}() matches test/output/${spec.id}.svg`, () => {
+      const svg = renderSvg(spec)!;
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+      expect(compareSnapshot(spec.id, svg)).toBeNull();
+    });
+  }
+});
+
+describe('chart findings are computed from the data', () => {
+  const s = view.summary;
+  it('batteryLifeHistogram() titles the median and p5, marks p5/p50/p95', () => {
+    const spec = batteryLifeHistogram({ lifeDays: view.lifeDays, battery: s.battery, devices: s.devices });
+    expect(spec.title).toBe(`Median battery life ${Math.round(s.battery.lifeDays.p50.value)} days; 5 % of keychains last under ${Math.round(s.battery.lifeDays.p5.value)}`);
+    const doc = svgDoc(renderSvg(spec)!);
+    const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+    for (const q of ['p5', 'p50', 'p95'] as const) expect(texts).toContain(`${q} ${Math.round(s.battery.lifeDays[q].value)} d`);
+    // 30 thresholds over a 36-device fleet: every keychain lands in exactly one bar.
+    const bars = doc.querySelectorAll('g[aria-label="rect"] rect');
+    expect(bars.length).toBeGreaterThan(5);
+    expect(spec.table.rows.map((r) => r[0])).toEqual(['p5', 'p50', 'p95', 'mean']);
+  });
+
+  it('batteryLifeEcdf() reaches 100 % and states the share under a year', () => {
+    const spec = batteryLifeEcdf({ lifeDays: view.lifeDays, battery: s.battery, devices: s.devices });
+    const under = view.lifeDays.filter((d) => d < 365).length / view.lifeDays.length;
+    expect(spec.title.startsWith(`${(under * 100).toFixed(0)} % of keychains need a charge within a year`)).toBe(true);
+  });
+
+  it('socOverTime() marks each traced brown-out once', () => {
+    const spec = socOverTime({ daily: view.daily, samples: view.socSamples });
+    const outs = new Set(view.socSamples.filter((x) => x.brownout).map((x) => x.device));
+    expect(outs.size).toBeGreaterThan(0);
+    expect(spec.title).toContain(`${outs.size} of 8 traced keychains browned out`);
+    const doc = svgDoc(renderSvg(spec)!);
+    const labels = [...doc.querySelectorAll('text')].filter((t) => /brown-out$/.test(t.textContent ?? ''));
+    expect(labels.length).toBe(outs.size);
+  });
+
+  it('handshakePhases() sums the phases of the summary', () => {
+    const spec = handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: 10 });
+    expect(spec.title).toBe('A handshake takes 221 ms and 18.5 mJ; radio is 49 % of its energy');
+    expect(spec.table.rows[0]).toEqual(['radio', 120, 9.1, 91, '49.2 %']);
+  });
+
+  it('latencyDistributions() titles the fleet p50/p95 and draws both facets', () => {
+    const spec = latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs });
+    expect(spec.title).toContain(`Unlocks take ${Math.round(s.unlocks.latencyMs.p50)} ms at the median and ${Math.round(s.unlocks.latencyMs.p95)} ms at p95`);
+    const texts = [...svgDoc(renderSvg(spec)!).querySelectorAll('text')].map((t) => t.textContent);
+    expect(texts).toContain(`p99 ${Math.round(s.handshake.timeMs.p99)} ms`);
+  });
+
+  it('handshakeSequence() labels each message with its size and fragments', () => {
+    const spec = handshakeSequence({ suite: 'mlkem768-mldsa44-hybrid-aesgcm', messages: fixtureMessages(), timeMsByPhase: s.handshake.meanTimeMsByPhase });
+    expect(spec.title).toBe('mlkem768-mldsa44-hybrid-aesgcm: 5 messages, 3,918 B in 19 BLE fragments; the largest is ServerHello (2,553 B)');
+    const texts = [...svgDoc(renderSvg(spec)!).querySelectorAll('text')].map((t) => t.textContent ?? '');
+    expect(texts.some((t) => t.startsWith('ServerHello · 2,553 B · 11 fragments'))).toBe(true);
+    // Radio time is split by fragments: ServerHello carries 11 of 19.
+    expect(spec.table.rows[1]![6]).toBeCloseTo((120 * 11) / 19, 1);
+  });
+
+  it('failuresOverTime() names the top reason and its share', () => {
+    const spec = failuresOverTime({ daily: view.daily, totals: { a: 3, b: 1 }, unlocksAttempted: 400 });
+    expect(spec.title).toBe("4 failures (1.0 % of unlock attempts); most are 'a' (75 %)");
+    expect(failuresOverTime({ daily: view.daily, totals: {}, unlocksAttempted: 400 }).plot).toBeNull();
+  });
+
+  it('cloudLoad(null) says the run has no cloud data instead of drawing', () => {
+    const spec = cloudLoad(null);
+    expect(spec.plot).toBeNull();
+    expect(spec.empty).toBe(NO_CLOUD_MESSAGE);
+    const rows = [{ day: 0, station: 'telemetry', requests: 1200, utilisation: 0.41 }, { day: 1, station: 'telemetry', requests: 1500, utilisation: 0.52 }];
+    expect(cloudLoad(rows).title).toBe('Busiest cloud station: telemetry at 52 % utilisation on day 2');
+  });
+
+  it('chart functions are pure: the same rows give the same SVG', () => {
+    const a = runCharts(view).map(renderSvg);
+    const b = runCharts(runView(fixtureRun(), { handshakeMessages: () => fixtureMessages() })).map(renderSvg);
+    expect(a).toEqual(b);
+  });
+
+  it('compareCharts() reports the change of B against A', () => {
+    const [metrics] = compareCharts(view, viewB);
+    const a = view.summary.battery.lifeDays.p50.value;
+    const b = viewB.summary.battery.lifeDays.p50.value;
+    expect(metrics!.title).toContain(`(${Math.round(a)} → ${Math.round(b)} days)`);
+    expect(metrics!.title.startsWith('mlkem1024-mldsa87-hybrid-aesgcm vs mlkem768-mldsa44-hybrid-aesgcm')).toBe(true);
+  });
+});
