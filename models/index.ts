@@ -5,6 +5,7 @@
  * @module
  */
 import type { AnyStateMachine } from 'xstate';
+import { deviceCatalog, deviceMachine } from './device/index.ts';
 
 /** One event type the machine accepts, with the finite payload variants it distinguishes. */
 export interface CatalogEvent {
@@ -21,4 +22,6 @@ export interface MachineEntry {
   input?: unknown;
 }
 
-export const machines: Record<string, MachineEntry> = {};
+export const machines: Record<string, MachineEntry> = {
+  device: { machine: deviceMachine, catalog: deviceCatalog, input: {} },
+};
