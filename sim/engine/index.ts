@@ -1,0 +1,42 @@
+/**
+ * sim/engine: the generic discrete-event engine. It knows nothing about keychains.
+ *
+ * - environment: clock + typed-array event calendar keyed by (time, priority, sequence)
+ * - tokens: per-target generation counters, the cancellation idiom for bulk events
+ * - process: SimPy-style generator processes, signals; resource: FIFO Resource; stats: Tally, Level
+ * - rng: seeded sfc32 with hashed named substreams; distributions and declarative samplers
+ * @module
+ */
+
+export { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
+export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type EventHandler } from './environment.ts';
+export { Tokens } from './tokens.ts';
+export { PROCESS_KIND, Process, Signal, Timeout, timeout, type ProcessBody, type Yieldable } from './process.ts';
+export { Rng, createRng, sfc32NextU32 } from './rng.ts';
+export {
+  AliasTable,
+  PiecewiseCdf,
+  bernoulli,
+  exponential,
+  gamma,
+  geometric,
+  logGamma,
+  lognormal,
+  lognormalFromMeanCv,
+  lognormalFromMedian,
+  normal,
+  poisson,
+  triangular,
+  uniform,
+  weibull,
+} from './distributions.ts';
+export {
+  DISTRIBUTION_NAMES,
+  assertDistributionSpec,
+  sampler,
+  specMean,
+  validateDistributionSpec,
+  type DistributionName,
+  type DistributionSpec,
+  type Sampler,
+} from './sampler.ts';
