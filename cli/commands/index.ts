@@ -7,4 +7,5 @@ export interface Command {
 }
 
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  profile: { summary: 'Show or validate a calibration profile (units, sources, confidence)', load: () => import('./profile.ts') },
 };
