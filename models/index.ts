@@ -6,6 +6,7 @@
  */
 import type { AnyStateMachine } from 'xstate';
 import { deviceCatalog, deviceMachine } from './device/index.ts';
+import { cloudCatalog, cloudMachine, rolloutCatalog, rolloutMachine } from './cloud/index.ts';
 
 /** One event type the machine accepts, with the finite payload variants it distinguishes. */
 export interface CatalogEvent {
@@ -24,4 +25,6 @@ export interface MachineEntry {
 
 export const machines: Record<string, MachineEntry> = {
   device: { machine: deviceMachine, catalog: deviceCatalog, input: {} },
+  cloud: { machine: cloudMachine, catalog: cloudCatalog, input: {} },
+  'cloud.rollout': { machine: rolloutMachine, catalog: rolloutCatalog, input: {} },
 };
