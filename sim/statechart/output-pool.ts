@@ -48,8 +48,9 @@ export class OutputPool {
   private readonly emitIds = new Map<string, number>();
   private readonly listIds = new Map<string, number>([['', 0]]);
 
-  /** Pool the outputs of `executed`; returns the list id. `where` names the transition in errors. */
-  add(executed: readonly ExecutedAction[], where: string): number {
+  /** Pool the outputs of `executed`; returns the list id. `at()` names the transition in errors. */
+  add(executed: readonly ExecutedAction[], at: () => string): number {
+    if (executed.length === 0) return 0;
     const kinds: number[] = [];
     const args: number[] = [];
     const delays: number[] = [];
@@ -57,7 +58,7 @@ export class OutputPool {
       const p = (a.params ?? {}) as Record<string, unknown>;
       if (!a.type.startsWith('xstate.')) {
         kinds.push(OUTPUT_ACTION);
-        args.push(this.intern(this.actionIds, canonicalKey([a.type, a.params], `${where}: params of action ${a.type}`), () => {
+        args.push(this.intern(this.actionIds, canonicalKey([a.type, a.params], () => `${at()}: params of action ${a.type}`), () => {
           this.actions.push({ name: a.type, params: a.params });
           return this.actions.length - 1;
         }));
@@ -71,24 +72,24 @@ export class OutputPool {
         case 'xstate.raise': {
           if (typeof p['delay'] !== 'number') break;
           const event = p['event'] as EventObject;
-          const sendId = typeof p['id'] === 'string' ? p['id'] : `raise:${canonicalKey(event, `${where}: delayed event`)}`;
+          const sendId = typeof p['id'] === 'string' ? p['id'] : `raise:${canonicalKey(event, () => `${at()}: delayed event`)}`;
           kinds.push(OUTPUT_SET_TIMER);
-          args.push(this.timer(sendId, event, where));
+          args.push(this.timer(sendId, event, at));
           delays.push(p['delay']);
           break;
         }
         case 'xstate.cancel': {
           const sendId = p['sendId'];
-          if (typeof sendId !== 'string') throw new Error(`${where}: xstate.cancel without a string sendId (got ${String(sendId)})`);
+          if (typeof sendId !== 'string') throw new Error(`${at()}: xstate.cancel without a string sendId (got ${String(sendId)})`);
           kinds.push(OUTPUT_CANCEL_TIMER);
-          args.push(this.timer(sendId, undefined, where));
+          args.push(this.timer(sendId, undefined, at));
           delays.push(0);
           break;
         }
         case 'xstate.emit': {
           const event = p['event'] as EventObject;
           kinds.push(OUTPUT_EMIT);
-          args.push(this.intern(this.emitIds, canonicalKey(event, `${where}: emitted event`), () => {
+          args.push(this.intern(this.emitIds, canonicalKey(event, () => `${at()}: emitted event`), () => {
             this.emitted.push(event);
             return this.emitted.length - 1;
           }));
@@ -97,7 +98,7 @@ export class OutputPool {
         }
         default:
           throw new Error(
-            `${where}: built-in action ${a.type} is not supported by the compiler (the fleet runs each machine ` +
+            `${at()}: built-in action ${a.type} is not supported by the compiler (the fleet runs each machine ` +
               `as a closed table: no child actors, sendTo or sendParent); expected only assign, raise, cancel, emit, log`,
           );
       }
@@ -115,7 +116,7 @@ export class OutputPool {
     });
   }
 
-  private timer(sendId: string, event: EventObject | undefined, where: string): number {
+  private timer(sendId: string, event: EventObject | undefined, at: () => string): number {
     const id = this.intern(this.timerIds, sendId, () => {
       this.timers.push({ sendId, event: event ?? { type: '' } });
       return this.timers.length - 1;
@@ -125,7 +126,7 @@ export class OutputPool {
       if (t.event.type === '') t.event = event;
       else if (canonicalKey(t.event, 'event') !== canonicalKey(event, 'event')) {
         throw new Error(
-          `${where}: timer ${sendId} is set with two different events (${JSON.stringify(t.event)} and ${JSON.stringify(event)}); ` +
+          `${at()}: timer ${sendId} is set with two different events (${JSON.stringify(t.event)} and ${JSON.stringify(event)}); ` +
             `expected one event per timer id`,
         );
       }
