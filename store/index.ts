@@ -12,3 +12,8 @@ export {
   type ProvisionInput, type Provisioned, type PolicyVersion, type PolicyRow, type NewUser,
 } from './registry.ts';
 export { redact } from './engine-pg.ts';
+export {
+  openInflux, influxConfig, describeTarget, runPoints, formatLine, readSpill, PRECISION,
+  type InfluxConfig, type InfluxEnv, type InfluxSink, type InfluxWriteReport, type PointCounts, type FieldValue, type SpillContents,
+} from './influx/index.ts';
+export { persistRun, checkSinks, replaySpill, createInfluxDatabase, SinkError, type SinkOptions, type PersistReport, type ReplayReport } from './persist.ts';
