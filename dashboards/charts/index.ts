@@ -17,6 +17,7 @@ export { batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareBatteryLife, c
 export { NO_CLOUD_MESSAGE } from './cloud-load.ts';
 export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
 export { FRAME } from './chart-spec.ts';
+export { liveCharts } from './live.ts';
 export { num, percent, round, sig } from './format.ts';
 
 /** Every chart of one run, in the order the report and the dashboard show them. */

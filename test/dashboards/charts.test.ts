@@ -34,7 +34,7 @@ describe('chart findings are computed from the data', () => {
     const spec = batteryLifeHistogram({ lifeDays: view.lifeDays, battery: s.battery, devices: s.devices });
     expect(spec.title).toBe(`Median battery life ${Math.round(s.battery.lifeDays.p50.value)} days; 5 % of keychains last under ${Math.round(s.battery.lifeDays.p5.value)}`);
     const doc = svgDoc(renderSvg(spec)!);
-    const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+    const texts = Array.from(doc.querySelectorAll('text')).map((t) => t.textContent);
     for (const q of ['p5', 'p50', 'p95'] as const) expect(texts).toContain(`${q} ${Math.round(s.battery.lifeDays[q].value)} d`);
     // 30 thresholds over a 36-device fleet: every keychain lands in exactly one bar.
     const bars = doc.querySelectorAll('g[aria-label="rect"] rect');
@@ -54,7 +54,7 @@ describe('chart findings are computed from the data', () => {
     expect(outs.size).toBeGreaterThan(0);
     expect(spec.title).toContain(`${outs.size} of 8 traced keychains browned out`);
     const doc = svgDoc(renderSvg(spec)!);
-    const labels = [...doc.querySelectorAll('text')].filter((t) => /brown-out$/.test(t.textContent ?? ''));
+    const labels = Array.from(doc.querySelectorAll('text')).filter((t) => /brown-out$/.test(t.textContent ?? ''));
     expect(labels.length).toBe(outs.size);
   });
 
@@ -67,14 +67,14 @@ describe('chart findings are computed from the data', () => {
   it('latencyDistributions() titles the fleet p50/p95 and draws both facets', () => {
     const spec = latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs });
     expect(spec.title).toContain(`Unlocks take ${Math.round(s.unlocks.latencyMs.p50)} ms at the median and ${Math.round(s.unlocks.latencyMs.p95)} ms at p95`);
-    const texts = [...svgDoc(renderSvg(spec)!).querySelectorAll('text')].map((t) => t.textContent);
+    const texts = Array.from(svgDoc(renderSvg(spec)!).querySelectorAll('text')).map((t) => t.textContent);
     expect(texts).toContain(`p99 ${Math.round(s.handshake.timeMs.p99)} ms`);
   });
 
   it('handshakeSequence() labels each message with its size and fragments', () => {
     const spec = handshakeSequence({ suite: 'mlkem768-mldsa44-hybrid-aesgcm', messages: fixtureMessages(), timeMsByPhase: s.handshake.meanTimeMsByPhase });
     expect(spec.title).toBe('mlkem768-mldsa44-hybrid-aesgcm: 5 messages, 3,918 B in 19 BLE fragments; the largest is ServerHello (2,553 B)');
-    const texts = [...svgDoc(renderSvg(spec)!).querySelectorAll('text')].map((t) => t.textContent ?? '');
+    const texts = Array.from(svgDoc(renderSvg(spec)!).querySelectorAll('text')).map((t) => t.textContent ?? '');
     expect(texts.some((t) => t.startsWith('ServerHello · 2,553 B · 11 fragments'))).toBe(true);
     // Radio time is split by fragments: ServerHello carries 11 of 19.
     expect(spec.table.rows[1]![6]).toBeCloseTo((120 * 11) / 19, 1);

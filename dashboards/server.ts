@@ -1,0 +1,159 @@
+/**
+ * `keytwin dashboard`: a node:http server on loopback serving the bundled page and a JSON API
+ * over the run store, plus the live-progress endpoint (see live.ts).
+ *
+ *   GET  /                      the page (index.html, inline CSS)      GET /app.js  the bundle
+ *   GET  /api/runs              { store, runs: RunListing[], live: LiveSnapshot summaries }
+ *   GET  /api/runs/<id>         RunView (404 { error } when the id is not in the store)
+ *   GET  /api/compare?a=<id>&b=<id>   { a: RunView, b: RunView }
+ *   POST /api/live              LiveSnapshot → 204 (400 { error } naming the bad field)
+ *   GET  /api/live              { runs: LiveSnapshot[] }      GET /api/live/<id>  LiveSnapshot
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunResult } from '../sim/twin/result.ts';
+import type { RunListing } from '../store/index.ts';
+import { appBundle } from './bundle.ts';
+import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
+import { runView, type RunView, type RunViewOptions } from './run-view.ts';
+import { pageHtml } from './web/page.ts';
+
+/** What the dashboard needs from a store (store/'s Store satisfies it). */
+export interface RunStore {
+  readonly location: string;
+  listRuns(): Promise<RunListing[]>;
+  getRun(runId: string): Promise<RunResult | null>;
+}
+
+export interface DashboardOptions extends RunViewOptions {
+  store: RunStore;
+  /** 0 picks a free port. Defaults to 0. */
+  port?: number;
+  /** Defaults to 127.0.0.1: the dashboard has no authentication, keep it on loopback. */
+  host?: string;
+}
+
+export interface Dashboard {
+  url: string;
+  port: number;
+  live: LiveBoard;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+const VIEW_CACHE = 8;
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  const live = new LiveBoard();
+  const views = new Map<string, Promise<RunView | null>>();
+  const view = (id: string): Promise<RunView | null> => {
+    let v = views.get(id);
+    if (!v) {
+      v = options.store.getRun(id).then((r) => (r ? runView(r, options) : null));
+      v.catch(() => views.delete(id));
+      views.set(id, v);
+      while (views.size > VIEW_CACHE) views.delete(views.keys().next().value!);
+    }
+    return v;
+  };
+  const mustView = async (id: string) => {
+    const v = await view(id);
+    if (!v) {
+      views.delete(id);
+      throw new HttpError(404, `run '${id}' is not in the store (${options.store.location})`);
+    }
+    return v;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) return send(res, 200, 'text/html; charset=utf-8', pageHtml());
+    if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await appBundle());
+    if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
+    if (req.method === 'GET' && path === '/api/runs') {
+      const runs = await options.store.listRuns();
+      return json(res, 200, { store: options.store.location, runs, live: live.list().map(({ runId, scenario, simDay, durationDays, state }) => ({ runId, scenario, simDay, durationDays, state })) });
+    }
+    if (req.method === 'GET' && path.startsWith('/api/runs/')) return json(res, 200, await mustView(decodeURIComponent(path.slice('/api/runs/'.length))));
+    if (req.method === 'GET' && path === '/api/compare') {
+      const a = url.searchParams.get('a');
+      const b = url.searchParams.get('b');
+      if (!a || !b) throw new HttpError(400, 'compare needs two runs: /api/compare?a=<run id>&b=<run id>');
+      return json(res, 200, { a: await mustView(a), b: await mustView(b) });
+    }
+    if (path === '/api/live' && req.method === 'POST') {
+      const snapshot = parseLiveSnapshot(await readJson(req));
+      live.put(snapshot);
+      // A finished run may now be in the store: forget any cached "not found".
+      if (snapshot.state !== 'running') views.delete(snapshot.runId);
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'GET' && path === '/api/live') return json(res, 200, { runs: live.list() });
+    if (req.method === 'GET' && path.startsWith('/api/live/')) {
+      const id = decodeURIComponent(path.slice('/api/live/'.length));
+      const s = live.get(id);
+      if (!s) throw new HttpError(404, `no live run '${id}' (a running simulation must POST its progress to /api/live)`);
+      return json(res, 200, s);
+    }
+    throw new HttpError(404, `no such ${path.startsWith('/api/') ? 'endpoint' : 'page'}: ${req.method} ${path}`);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : err instanceof LiveSnapshotError ? 400 : 500;
+      const message = err instanceof Error ? err.message : String(err);
+      if (status === 500) process.stderr.write(`keytwin dashboard: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : message}\n`);
+      if (!res.headersSent) json(res, status, { error: message });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    port,
+    live,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string) {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `request body over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `body is not valid JSON (${(err as Error).message})`);
+  }
+}
