@@ -7,6 +7,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { deviceCatalog, deviceMachine } from './device/index.ts';
 import { cloudCatalog, cloudMachine, rolloutCatalog, rolloutMachine } from './cloud/index.ts';
+import { HANDSHAKE_CATALOG, handshakeDeviceMachine, handshakePhoneMachine } from './handshake/index.ts';
 
 /** One event type the machine accepts, with the finite payload variants it distinguishes. */
 export interface CatalogEvent {
@@ -27,4 +28,6 @@ export const machines: Record<string, MachineEntry> = {
   device: { machine: deviceMachine, catalog: deviceCatalog, input: {} },
   cloud: { machine: cloudMachine, catalog: cloudCatalog, input: {} },
   'cloud.rollout': { machine: rolloutMachine, catalog: rolloutCatalog, input: {} },
+  'handshake.phone': { machine: handshakePhoneMachine, catalog: HANDSHAKE_CATALOG, input: { mode: 'hybrid' } },
+  'handshake.device': { machine: handshakeDeviceMachine, catalog: HANDSHAKE_CATALOG, input: { mode: 'hybrid' } },
 };
