@@ -5,6 +5,7 @@
  * @module
  */
 export * from './errors.ts';
+export { bytesToHex, concatBytes, equalBytes, wipe } from './bytes.ts';
 export * from './random.ts';
 export * from './suites.ts';
 export * from './codec/index.ts';
