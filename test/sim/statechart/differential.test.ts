@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { machines, type MachineEntry } from '../../../models/index.ts';
 import { compileMachine, OUTPUT_ACTION, OUTPUT_SET_TIMER, type CompiledMachine } from '../../../sim/statechart/index.ts';
-import { commandsFor } from './commands.ts';
-import { cellDivergences, firstDivergence, type Command } from './differential-harness.ts';
+import { commandsFor, directedCommands } from './commands.ts';
+import { cellDivergences, firstDivergence, referenceTrace, type Command } from './differential-harness.ts';
 import { fixtures } from './fixtures.ts';
 
 const compile = (name: string, e: MachineEntry): CompiledMachine => compileMachine(e.machine, e.catalog, { name, input: e.input });
@@ -25,6 +25,13 @@ function agrees(entry: MachineEntry, m: CompiledMachine, numRuns: number, seed =
 function expectAgreement(name: string, entry: MachineEntry, numRuns: number): void {
   const m = compile(name, entry);
   expect(cellDivergences(m), `${name}: table cells vs xstate transition()`).toEqual([]);
+  // Directed: a path to every state value (and a sample of configurations), then XState's choice.
+  const reached = new Set<string>();
+  for (const cmds of directedCommands(m)) {
+    expect(firstDivergence(entry, m, cmds), `${name}: directed ${JSON.stringify(cmds)}`).toBeNull();
+    for (const st of referenceTrace(entry, cmds, m).steps) reached.add(st.state);
+  }
+  expect([...new Set(m.stateKey)].filter((k) => !reached.has(k)), `${name}: state values no directed walk reached`).toEqual([]);
   const r = agrees(entry, m, numRuns);
   expect(r.failed, r.failed ? `${name}: ${String(r.counterexample?.[0] && JSON.stringify(r.counterexample[0]))}\n${r.errorInstance instanceof Error ? r.errorInstance.message : ''}` : '').toBe(false);
 }
@@ -35,15 +42,15 @@ describe('compileMachine(registry machine) agrees with XState', () => {
     expect(names).toEqual([]);
   });
   for (const name of names) {
-    it(`${name}: same states, contexts, actions and timers on random event sequences`, () => {
-      expectAgreement(name, machines[name] as MachineEntry, 150);
+    it(`${name}: every table cell vs transition(), directed walks to every state value and random event sequences vs a running actor`, () => {
+      expectAgreement(name, machines[name] as MachineEntry, 100);
     });
   }
 });
 
 describe('compileMachine(fixture) agrees with XState', () => {
   for (const [name, entry] of Object.entries(fixtures)) {
-    it(`${name}: same states, contexts, actions and timers on random event sequences`, () => {
+    it(`${name}: every table cell vs transition(), directed walks to every state value and random event sequences vs a running actor`, () => {
       expectAgreement(name, entry, 200);
     });
   }
