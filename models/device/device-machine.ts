@@ -146,12 +146,17 @@ function established(sessionTarget: string) {
 
 const SETTLE = '#device.settle';
 
-/** A failure sink: persist the failure record (flash.write), then lockout or back-off. */
-function failureState(category: FailureCategory) {
-  const leave = [
-    { guard: 'isLockoutReached' as const, target: '#device.lockedOut', actions: ['recordLockout' as const] },
-    { target: '#device.cooldown' },
-  ];
+/**
+ * A failure sink: persist the failure record (flash.write), then back-off; a sink whose failures
+ * count towards lockout (handshake, PIN) goes to lockout once the threshold is reached.
+ */
+function failureState(category: FailureCategory, countsTowardsLockout = false) {
+  const leave = countsTowardsLockout
+    ? [
+        { guard: 'isLockoutReached' as const, target: '#device.lockedOut', actions: ['recordLockout' as const] },
+        { target: '#device.cooldown' },
+      ]
+    : [{ target: '#device.cooldown' }];
   return {
     tags: ['failure', `failure:${category}`, 'power:active'],
     meta: { op: 'flash.write' },
@@ -208,6 +213,7 @@ export const deviceMachine = deviceSetup.createMachine({
     },
     off: {
       tags: ['power:off'],
+      entry: ['clearOtaCandidate'],
       on: {
         'battery.brownout': {},
         'tamper.detected': {},
@@ -249,6 +255,7 @@ export const deviceMachine = deviceSetup.createMachine({
     },
     tamperLocked: {
       initial: 'recording',
+      entry: ['clearOtaCandidate'],
       states: {
         recording: {
           tags: ['lockdown', 'power:active'],
@@ -491,11 +498,13 @@ export const deviceMachine = deviceSetup.createMachine({
     // Failure sinks, one per category (the reason is in recordFailure's params). Never unlocked.
     failed: {
       initial: 'handshake',
+      // An OTA image abandoned on any failure path is forgotten with its version class.
+      entry: ['clearOtaCandidate'],
       states: {
         connect: failureState('connect'),
         link: failureState('link'),
-        handshake: failureState('handshake'),
-        pin: failureState('pin'),
+        handshake: failureState('handshake', true),
+        pin: failureState('pin', true),
         ota: failureState('ota'),
         provision: failureState('provision'),
       },
