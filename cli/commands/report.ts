@@ -41,7 +41,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const ms = performance.now() - started;
     process.stdout.write(
       `report: ${out}/index.html\nmarkdown: ${out}/report.md\n${files.length} files, ${report.drawn.length} charts drawn in ${(ms / 1000).toFixed(2)} s` +
-        (report.empty.length ? `; no data for: ${report.empty.join(', ')}` : '') + '\n',
+        (report.empty.length ? `; no data for: ${[...new Set(report.empty)].join(', ')}` : '') + '\n',
     );
     return 0;
   } finally {

@@ -77,10 +77,9 @@ export function compareMetrics(a: RunView, b: RunView): ChartSpec {
       marks: [
         Plot.barX(drawn, { x: 'change', y: 'name', fill: (d: { good: boolean }) => (d.good ? '#59a14f' : '#e15759') }),
         Plot.ruleX([0]),
-        Plot.text(drawn, {
-          x: 'change', y: 'name', text: (d: { change: number }) => fmtChange(d.change),
-          textAnchor: 'start', dx: 4, fontSize: 10,
-        }),
+        // Gains are labelled past the bar end; losses just right of zero, clear of the metric names.
+        Plot.text(drawn.filter((d) => d.change >= 0), { x: 'change', y: 'name', text: (d: { change: number }) => fmtChange(d.change), textAnchor: 'start', dx: 4, fontSize: 10 }),
+        Plot.text(drawn.filter((d) => d.change < 0), { x: 0, y: 'name', text: (d: { change: number }) => fmtChange(d.change), textAnchor: 'start', dx: 4, fontSize: 10 }),
       ],
     },
     table: {

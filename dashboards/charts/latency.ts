@@ -32,19 +32,22 @@ export function latencyDistributions(input: LatencyInput): ChartSpec {
   const marks = KINDS.flatMap((kind) =>
     stats[kind].count > 0 ? (['p50', 'p95', 'p99'] as const).map((q) => ({ kind, q, ms: stats[kind][q] })) : [],
   );
-  const title =
-    `Unlocks take ${num(input.unlock.p50)} ms at the median and ${num(input.unlock.p95)} ms at p95; ` +
-    `handshakes ${num(input.handshake.p50)} / ${num(input.handshake.p95)} ms`;
+  const has = (k: (typeof KINDS)[number]) => stats[k].count > 0 || values.some((v) => v.kind === k);
+  const kinds = KINDS.filter(has);
+  const parts: string[] = [];
+  if (input.unlock.count > 0) parts.push(`Unlocks take ${num(input.unlock.p50)} ms at the median and ${num(input.unlock.p95)} ms at p95`);
+  if (input.handshake.count > 0) parts.push(`${parts.length ? 'handshakes' : 'Handshakes take'} ${num(input.handshake.p50)} / ${num(input.handshake.p95)} ms${parts.length ? '' : ' (p50 / p95)'}`);
+  const title = parts.join('; ');
   return {
     id,
     title,
     subtitle: `Histograms of successful operations of traced keychains (${num(input.unlockMs.length)} unlocks, ${num(input.handshakeMs.length)} handshakes); red rules: fleet p50 / p95 / p99.`,
     plot: {
       ...FRAME,
-      height: 380,
+      height: kinds.length > 1 ? 380 : 220,
       x: { label: 'Latency (ms) →', nice: true },
       y: { label: '↑ Operations', grid: true },
-      fy: { label: null, domain: [...KINDS] },
+      fy: { label: null, domain: kinds },
       facet: { data: values, y: 'kind', marginRight: 90 },
       marks: [
         Plot.rectY(values, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'ms', fy: 'kind', thresholds: 40, fill: '#59a14f', inset: 0.5 })),
@@ -61,7 +64,7 @@ export function latencyDistributions(input: LatencyInput): ChartSpec {
     },
     table: {
       columns: ['operation', 'count (fleet)', 'mean (ms)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)'],
-      rows: KINDS.map((k) => [k, stats[k].count, round(stats[k].mean, 1), round(stats[k].p50, 1), round(stats[k].p95, 1), round(stats[k].p99, 1)]),
+      rows: kinds.map((k) => [k, stats[k].count, round(stats[k].mean, 1), round(stats[k].p50, 1), round(stats[k].p95, 1), round(stats[k].p99, 1)]),
     },
   };
 }

@@ -98,7 +98,7 @@ async function runsPage() {
     return ready();
   }
   const compare = h('button', { id: 'compare', disabled: '' }, 'Compare the two selected runs');
-  const table = h('table', { class: 'runs' }, h('tr', {}, ...['', 'run', 'scenario', 'seed', 'keychains', 'days', 'profile', 'started', 'wall time'].map((c) => h('th', {}, c))));
+  const table = h('table', { class: 'runs' }, h('tr', {}, ...['', 'run', 'scenario', 'seed', 'keychains', 'days', 'profile', 'started', 'wall time'].map((c) => h('th', { class: ['run', 'scenario', 'profile', 'started'].includes(c) ? 'l' : '' }, c))));
   const picked: string[] = [];
   for (const r of data.runs) {
     const box = h('input', { type: 'checkbox', 'data-run': r.runId });

@@ -25,7 +25,7 @@ section.chart p.sub { color: var(--muted); margin: 0 0 8px; }
 .message.error { border-color: #c23b3b; background: #fff0f0; color: #8a1f1f; }
 table { border-collapse: collapse; font-size: 12px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; }
-th:first-child, td:first-child, td.l { text-align: left; }
+th:first-child, td:first-child, td.l, th.l { text-align: left; }
 th { background: #f0f2f5; }
 table.runs { background: white; width: 100%; font-size: 13px; }
 table.runs td a { color: var(--accent); }
