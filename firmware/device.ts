@@ -105,7 +105,7 @@ export class DeviceHandshake {
   }
   /** The session, once both sides are authenticated. */
   get session(): Session | null {
-    return this.#session;
+    return this.#phase === 'established' || this.#phase === 'phoneVerified' ? this.#session : null;
   }
 
   #step<T>(from: DevicePhase, to: DevicePhase, fn: () => T): T {
