@@ -42,8 +42,8 @@ export class EventCalendar {
   poppedKind = 0;
   poppedTarget = 0;
   poppedData = 0;
-  poppedSeq = 0;
-  poppedPriority = 0;
+  /** (priority, seq) key of the last popped entry; decoded by poppedSeq / poppedPriority. */
+  poppedTie = 0;
 
   constructor(initialCapacity = INITIAL_CAPACITY) {
     this.cap = Math.max(16, initialCapacity | 0);
@@ -64,6 +64,16 @@ export class EventCalendar {
   /** Sequence number the next push will get. */
   get nextSeq(): number {
     return this.seq;
+  }
+
+  /** Sequence number of the last popped entry. */
+  get poppedSeq(): number {
+    return this.poppedTie % SEQ_SPAN;
+  }
+
+  /** Priority of the last popped entry. */
+  get poppedPriority(): number {
+    return Math.floor(this.poppedTie / SEQ_SPAN) - PRIORITY_BIAS;
   }
 
   /** Time of the earliest entry, or Infinity when empty. */
@@ -116,45 +126,48 @@ export class EventCalendar {
     this.poppedKind = pay[0]!;
     this.poppedTarget = pay[1]! >>> 0;
     this.poppedData = pay[2]!;
-    const prioPart = Math.floor(tie0 / SEQ_SPAN);
-    this.poppedPriority = prioPart - PRIORITY_BIAS;
-    this.poppedSeq = tie0 - prioPart * SEQ_SPAN;
+    this.poppedTie = tie0;
     const n = --this.size;
     if (n === 0) return true;
-    // Sift the last entry down from the root with a hole.
-    const time = keys[2 * n]!;
-    const tie = keys[2 * n + 1]!;
-    const kind = pay[3 * n]!;
-    const target = pay[3 * n + 1]!;
-    const data = pay[3 * n + 2]!;
+    // Bottom-up deletion (Wegener 1993): walk the hole from the root to a leaf along the smaller
+    // child (one comparison per level instead of two), then sift the former last entry up from
+    // there. The last entry is almost always one of the latest, so it rarely climbs: this saves
+    // about half the comparisons and mispredicted branches of the textbook sift-down.
     let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let ct = keys[2 * c]!;
-      let ck = keys[2 * c + 1]!;
+    let c = 1;
+    while (c < n) {
       const r = c + 1;
       if (r < n) {
+        const ct = keys[2 * c]!;
         const rt = keys[2 * r]!;
-        if (rt < ct || (rt === ct && keys[2 * r + 1]! < ck)) {
-          c = r;
-          ct = rt;
-          ck = keys[2 * r + 1]!;
-        }
+        if (rt < ct || (rt === ct && keys[2 * r + 1]! < keys[2 * c + 1]!)) c = r;
       }
-      if (ct > time || (ct === time && ck > tie)) break;
-      keys[2 * i] = ct;
-      keys[2 * i + 1] = ck;
+      keys[2 * i] = keys[2 * c]!;
+      keys[2 * i + 1] = keys[2 * c + 1]!;
       pay[3 * i] = pay[3 * c]!;
       pay[3 * i + 1] = pay[3 * c + 1]!;
       pay[3 * i + 2] = pay[3 * c + 2]!;
       i = c;
+      c = 2 * i + 1;
+    }
+    const time = keys[2 * n]!;
+    const tie = keys[2 * n + 1]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = keys[2 * p]!;
+      if (pt < time || (pt === time && keys[2 * p + 1]! < tie)) break;
+      keys[2 * i] = pt;
+      keys[2 * i + 1] = keys[2 * p + 1]!;
+      pay[3 * i] = pay[3 * p]!;
+      pay[3 * i + 1] = pay[3 * p + 1]!;
+      pay[3 * i + 2] = pay[3 * p + 2]!;
+      i = p;
     }
     keys[2 * i] = time;
     keys[2 * i + 1] = tie;
-    pay[3 * i] = kind;
-    pay[3 * i + 1] = target;
-    pay[3 * i + 2] = data;
+    pay[3 * i] = pay[3 * n]!;
+    pay[3 * i + 1] = pay[3 * n + 1]!;
+    pay[3 * i + 2] = pay[3 * n + 2]!;
     return true;
   }
 

@@ -12,6 +12,8 @@ export { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
 export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type EventHandler } from './environment.ts';
 export { Tokens } from './tokens.ts';
 export { PROCESS_KIND, Process, Signal, Timeout, timeout, type ProcessBody, type Yieldable } from './process.ts';
+export { Resource } from './resource.ts';
+export { Level, Tally } from './stats.ts';
 export { Rng, createRng, sfc32NextU32 } from './rng.ts';
 export {
   AliasTable,
