@@ -11,4 +11,6 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   profile: { summary: 'Show or validate a calibration profile (units, sources, confidence)', load: () => import('./profile.ts') },
   report: { summary: 'Write an HTML + Markdown report of a run (or two: --vs)', load: () => import('./report.ts') },
   dashboard: { summary: 'Serve the local web dashboard: runs, charts, comparisons, live runs', load: () => import('./dashboard.ts') },
+  runs: { summary: 'List the stored runs (Postgres or the embedded store)', load: () => import('./runs.ts') },
+  store: { summary: 'Store maintenance: migrate, check sinks, replay spilled InfluxDB points', load: () => import('./store.ts') },
 };
