@@ -126,7 +126,7 @@ const HANDSHAKE_FAILED = {
     {
       type: 'recordFailure' as const,
       params: ({ event }: { event: DeviceEvent }) => ({
-        reason: (event.type === 'hs.failed' ? event.reason : 'unexpected') as DeviceFailureReason,
+        reason: (event.type === 'hs.failed' ? event.reason : 'state.unexpected') as DeviceFailureReason,
       }),
     },
   ],
@@ -140,7 +140,7 @@ function established(sessionTarget: string) {
       target: sessionTarget,
       actions: ['resetAuthFailures' as const, 'recordAuthenticated' as const],
     },
-    fail('handshake', 'unexpected', true),
+    fail('handshake', 'lockedOut', true),
   ];
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CatalogEvent } from '../index.ts';
+import { HANDSHAKE_REASONS, type HandshakeReason } from '../handshake/index.ts';
 
 /** Consecutive handshake failures that put the device into lockout (counter saturates here). */
 export const MAX_AUTH_FAILURES = 5;
@@ -13,26 +14,11 @@ export const MAX_AUTH_FAILURES = 5;
 export const MAX_PIN_ATTEMPTS = 3;
 
 /**
- * Reasons the handshake machine reports in `hs.failed`. One per rejecting check of the protocol
- * (firmware/errors.ts CHECKS, grouped) plus the handshake's own timeout and retry exhaustion.
- * NOTE: kept in this one const so it can be aligned with models/handshake when that lands.
+ * Reasons the handshake machine reports in `hs.failed`: exactly the protocol's (models/handshake
+ * HANDSHAKE_REASONS: one per firmware check, plus the handshake's own timeouts and link loss).
  */
-export const HANDSHAKE_FAILURE_REASONS = [
-  'timeout',
-  'retriesExhausted',
-  'decode',
-  'suiteUnsupported',
-  'downgrade',
-  'replay',
-  'badShare',
-  'transcriptMismatch',
-  'badSignature',
-  'keyConfirm',
-  'phoneAuth',
-  'aead',
-  'unexpected',
-] as const;
-export type HandshakeFailureReason = (typeof HANDSHAKE_FAILURE_REASONS)[number];
+export const HANDSHAKE_FAILURE_REASONS = HANDSHAKE_REASONS;
+export type HandshakeFailureReason = HandshakeReason;
 
 /**
  * Failure categories: one failure sink state each (`failed.<category>`, tag `failure:<category>`).
@@ -45,6 +31,7 @@ export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 export const DEVICE_FAILURE_REASONS = [
   ...HANDSHAKE_FAILURE_REASONS,
   'handshakeTimeout',
+  'lockedOut',
   'connectFailed',
   'connectTimeout',
   'linkLost',

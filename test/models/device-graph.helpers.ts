@@ -80,7 +80,7 @@ function inertScope(machine: AnyStateMachine, input: unknown, sink: ExecutedActi
     emit: () => {},
     system: self.system,
     stopChild: () => {},
-    actionExecutor: (a) => {
+    actionExecutor: (a: ExecutedAction) => {
       sink.push({ type: a.type, params: a.params });
     },
   } as unknown as AnyActorScope;
@@ -125,7 +125,7 @@ export function explore<M>(
   const pathTo = (key: string): string[] => {
     const path: string[] = [];
     for (let k: string | null = key; k !== null; ) {
-      const p = parents.get(k)!;
+      const p: { parent: string | null; event: string } = parents.get(k)!;
       path.unshift(p.event);
       k = p.parent;
     }

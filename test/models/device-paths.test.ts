@@ -69,7 +69,7 @@ const deviceInvariants: Monitor<Watch> = {
       n.tampered = false;
     }
     if (event.type === 'tamper.detected' && !has(from, 'power:off')) n.tampered = true;
-    if (event.type === 'ota.offered' && has(to, 'ota') && !has(from, 'ota')) n.ota = (event as { version: OtaVersion }).version;
+    if (event.type === 'ota.offered' && has(to, 'ota') && !has(from, 'ota')) n.ota = (event as unknown as { version: OtaVersion }).version;
     if (!has(to, 'ota')) n.ota = 'none';
     if (ENDS_WAKE.some((t) => has(to, t))) n.fresh = false;
     return n;
@@ -152,7 +152,7 @@ describe('device machine: xstate/graph shortest paths', () => {
     const paths = getShortestPaths(deviceMachine, {
       events,
       input: {},
-      toState: (s) => s.hasTag('unlocked'),
+      toState: (s: AnyMachineSnapshot) => s.hasTag('unlocked'),
     } as never);
     expect(paths.length).toBeGreaterThan(0);
     for (const p of paths) expect(p.steps.map((s) => s.event.type)).toContain('hs.established');
@@ -162,7 +162,7 @@ describe('device machine: xstate/graph shortest paths', () => {
   });
 
   it(`getShortestPaths to lockedOut: ${MAX_AUTH_FAILURES} handshake failures, or PIN exhaustion`, () => {
-    const paths = getShortestPaths(deviceMachine, { events, input: {}, toState: (s) => s.matches('lockedOut') } as never);
+    const paths = getShortestPaths(deviceMachine, { events, input: {}, toState: (s: AnyMachineSnapshot) => s.matches('lockedOut') } as never);
     const best = paths.reduce((a, b) => (a.steps.length <= b.steps.length ? a : b));
     const types = best.steps.map((s) => s.event.type);
     const hsFailures = types.filter((t) => t === 'hs.failed' || t.includes('handshakeTimeout')).length;
