@@ -1,0 +1,342 @@
+/**
+ * BLE link physics: advertising and discovery, connection set-up, and the transfer of an N-byte
+ * message over a connection (ATT MTU and LL fragmentation, 1M/2M airtime, packets per connection
+ * event, packet errors vs RSSI with retransmission, supervision timeout), returning duration and
+ * charge. Pure functions of the profile, link parameters and a uniform source.
+ *
+ * Model choices (calibration.md §7):
+ * - Packet error rate (B7.35): PER(L) = 1 − (1 − BER)^(8·(L + overhead)) with
+ *   log10 BER = log10(BER_S) − (RSSI − S)/slope, floored at berFloor and capped at 0.5; S is the
+ *   PHY's sensitivity (B7.24). A data exchange succeeds if both the data PDU and the peer's empty
+ *   acknowledgement get through.
+ * - A lost packet ends the connection event (the peer did not answer) and is retransmitted first
+ *   in the next event; the link is lost when no exchange has succeeded for the supervision timeout.
+ * - Airtime per LL PDU: preamble (1 B at 1M, 2 B at 2M) + access address 4 + header 2 + payload
+ *   + MIC 4 (encrypted, non-empty) + CRC 3, at 8 µs/B (1M) or 4 µs/B (2M); T_IFS between packets.
+ *   An event carries at most packetsPerEvent exchanges and must end within the connection interval.
+ * - Charge: the profile's per-application-byte charge for the PHY (B7.33/B7.34, bytes sent again
+ *   on retransmission count again) plus connEventCharge per connection event (B7.32) on the radio;
+ *   the other parts draw their `radio` power-mode currents for the duration.
+ * - Discovery: advertising events at t = 0 and then every interval + U(0, advDelayMax); each is
+ *   heard with probability scanDuty × (1 − PER of the advertising PDU); fast interval for
+ *   advFastDuration, then slow (B7.16, B7.17).
+ * @module
+ */
+import type { Profile } from '../../firmware/profiles/index.ts';
+import { chargeOf, modeCurrents, type OpCost, type PerComponent } from './power.ts';
+import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
+
+export type Phy = '1M' | '2M';
+export type Direction = 'tx' | 'rx';
+
+const ATT_HEADER = 3;
+const L2CAP_HEADER = 4;
+const MIC_BYTES = 4;
+/** preamble excluded: access address 4 + header 2 + CRC 3 */
+const PDU_FRAMING = 9;
+
+export interface LinkParams {
+  phy: Phy;
+  attMtu: number;
+  llPayloadMax: number;
+  connIntervalMs: number;
+  packetsPerEvent: number;
+  supervisionTimeoutMs: number;
+  tIfsMs: number;
+  rssiDbm: number;
+  /** Link-layer encryption (adds the 4-byte MIC to non-empty PDUs). Defaults to true. */
+  encrypted: boolean;
+}
+
+/** Link parameters from the profile, with overrides (e.g. from a scenario's `radio` section). */
+export function linkParams(profile: Profile, overrides: Partial<LinkParams> = {}): LinkParams {
+  const b = profile.ble;
+  const p: LinkParams = {
+    phy: b.phy.value,
+    attMtu: b.attMtu.value,
+    llPayloadMax: b.llPayloadMax.value,
+    connIntervalMs: b.connInterval.value,
+    packetsPerEvent: b.packetsPerEvent.value,
+    supervisionTimeoutMs: b.supervisionTimeout.value,
+    tIfsMs: b.tIfs.value,
+    rssiDbm: -60,
+    encrypted: true,
+    ...overrides,
+  };
+  if (!(Number.isInteger(p.attMtu) && p.attMtu >= 23 && p.attMtu <= 517)) throw new RangeError(`linkParams: attMtu must be an integer in 23..517, got ${p.attMtu}`);
+  if (!(Number.isInteger(p.llPayloadMax) && p.llPayloadMax >= 27 && p.llPayloadMax <= 251)) throw new RangeError(`linkParams: llPayloadMax must be an integer in 27..251, got ${p.llPayloadMax}`);
+  if (!(p.connIntervalMs >= 7.5 && p.connIntervalMs <= 4000)) throw new RangeError(`linkParams: connIntervalMs must be in 7.5..4000, got ${p.connIntervalMs}`);
+  if (!(Number.isInteger(p.packetsPerEvent) && p.packetsPerEvent >= 1)) throw new RangeError(`linkParams: packetsPerEvent must be an integer >= 1, got ${p.packetsPerEvent}`);
+  return p;
+}
+
+/** LL payload sizes of a message: ATT PDUs of ≤ MTU − 3 bytes, each with ATT and L2CAP headers, cut at llPayloadMax. */
+export function llPayloads(messageBytes: number, attMtu: number, llPayloadMax: number): number[] {
+  if (!(Number.isInteger(messageBytes) && messageBytes >= 0)) throw new RangeError(`llPayloads: message size must be a non-negative integer, got ${messageBytes}`);
+  const attPayload = attMtu - ATT_HEADER;
+  const attPdus = Math.max(1, Math.ceil(messageBytes / attPayload));
+  const out: number[] = [];
+  for (let i = 0; i < attPdus; i++) {
+    let l2cap = Math.min(attPayload, messageBytes - i * attPayload) + ATT_HEADER + L2CAP_HEADER;
+    while (l2cap > 0) {
+      const part = Math.min(l2cap, llPayloadMax);
+      out.push(part);
+      l2cap -= part;
+    }
+  }
+  return out;
+}
+
+/** On-air time of one LL PDU with `payload` bytes, ms. */
+export function pduAirtimeMs(phy: Phy, payload: number, encrypted: boolean): number {
+  const preamble = phy === '2M' ? 2 : 1;
+  const usPerByte = phy === '2M' ? 4 : 8;
+  const mic = encrypted && payload > 0 ? MIC_BYTES : 0;
+  return ((preamble + PDU_FRAMING + payload + mic) * usPerByte) / 1000;
+}
+
+/** One data PDU plus the peer's empty acknowledgement, with both inter-frame spaces, ms. */
+export function exchangeMs(link: LinkParams, payload: number): number {
+  return pduAirtimeMs(link.phy, payload, link.encrypted) + link.tIfsMs + pduAirtimeMs(link.phy, 0, false) + link.tIfsMs;
+}
+
+/** Packet error rate of a PDU with `payload` bytes at `rssiDbm` (B7.35). */
+export function packetErrorRate(profile: Profile, phy: Phy, rssiDbm: number, payload: number): number {
+  const m = profile.ble.perModel;
+  const s = phy === '2M' ? profile.ble.sensitivity2M.value : profile.ble.sensitivity1M.value;
+  const ber = Math.min(0.5, Math.max(m.berFloor, m.berAtSensitivity * 10 ** (-(rssiDbm - s) / m.dBPerDecade)));
+  return -Math.expm1(8 * (payload + m.overheadBytes) * Math.log1p(-ber));
+}
+
+export interface TransferResult extends OpCost {
+  ok: boolean;
+  /** Why the transfer failed, when it did. */
+  reason?: 'supervisionTimeout';
+  llPackets: number;
+  /** Transmissions including retransmissions. */
+  transmissions: number;
+  events: number;
+}
+
+/**
+ * Transfer time with no packet loss, starting at a connection event anchor, ms: the hand
+ * calculation (events − 1) × interval + the airtime of the last event (without its trailing T_IFS).
+ */
+export function idealTransferMs(messageBytes: number, link: LinkParams): number {
+  const r = runTransfer(llPayloads(messageBytes, link.attMtu, link.llPayloadMax), link, () => 0, null);
+  return r.durationMs;
+}
+
+/**
+ * Samples the transfer of a `messageBytes` message in `direction` (seen from the keychain).
+ * Unless `startAtAnchor`, the message waits U(0, interval) for the next connection event.
+ * Consumes one uniform per transmission (plus one for the anchor wait).
+ */
+export function sampleTransfer(
+  profile: Profile,
+  messageBytes: number,
+  direction: Direction,
+  link: LinkParams,
+  u: Uniform,
+  options: { startAtAnchor?: boolean } = {},
+): TransferResult {
+  const payloads = llPayloads(messageBytes, link.attMtu, link.llPayloadMax);
+  const ackPer = packetErrorRate(profile, link.phy, link.rssiDbm, 0);
+  const perCache = new Map<number, number>();
+  const failProb = (payload: number): number => {
+    let p = perCache.get(payload);
+    if (p === undefined) {
+      p = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, payload)) * (1 - ackPer);
+      perCache.set(payload, p);
+    }
+    return p;
+  };
+  const waitMs = options.startAtAnchor ? 0 : u.next() * link.connIntervalMs;
+  const r = runTransfer(payloads, link, failProb, u);
+  const durationMs = waitMs + r.durationMs;
+  const b = profile.ble;
+  const perByte =
+    direction === 'tx'
+      ? link.phy === '2M' ? b.txChargePerByte2M.value : b.txChargePerByte1M.value
+      : link.phy === '2M' ? b.rxChargePerByte2M.value : b.rxChargePerByte1M.value;
+  const charge = chargeOf(baseCurrents(profile), durationMs);
+  charge.radio += r.bytesOnAir * perByte + r.events * b.connEventCharge.value;
+  return { ok: r.ok, ...(r.ok ? {} : { reason: 'supervisionTimeout' as const }), durationMs, charge, llPackets: payloads.length, transmissions: r.transmissions, events: r.events };
+}
+
+/** The parts other than the radio during radio activity draw their `radio` mode currents. */
+function baseCurrents(profile: Profile): PerComponent {
+  return { ...modeCurrents(profile, 'radio'), radio: 0 };
+}
+
+interface RawTransfer {
+  ok: boolean;
+  durationMs: number;
+  events: number;
+  transmissions: number;
+  bytesOnAir: number;
+}
+
+function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (payload: number) => number, u: Uniform | null): RawTransfer {
+  const ci = link.connIntervalMs;
+  let eventStart = 0;
+  let lastOk = 0; // the link counts as fresh at the start
+  let events = 0;
+  let transmissions = 0;
+  let bytesOnAir = 0;
+  let i = 0;
+  while (i < payloads.length) {
+    events++;
+    let t = 0;
+    let sent = 0;
+    let lost = false;
+    while (i < payloads.length && sent < link.packetsPerEvent) {
+      const x = exchangeMs(link, payloads[i]!);
+      // The event must close before the next anchor (a first packet always goes).
+      if (sent > 0 && t + x - link.tIfsMs > ci) break;
+      transmissions++;
+      bytesOnAir += payloads[i]!;
+      const fp = failProb(payloads[i]!);
+      if (fp > 0 && u !== null && u.next() < fp) {
+        lost = true;
+        break;
+      }
+      t += x;
+      sent++;
+      i++;
+      lastOk = eventStart + t;
+    }
+    if (i === payloads.length) return { ok: true, durationMs: eventStart + t - link.tIfsMs, events, transmissions, bytesOnAir };
+    if (lost && eventStart + ci - lastOk >= link.supervisionTimeoutMs)
+      return { ok: false, durationMs: lastOk + link.supervisionTimeoutMs, events, transmissions, bytesOnAir };
+    eventStart += ci;
+  }
+  return { ok: true, durationMs: 0, events, transmissions, bytesOnAir };
+}
+
+export interface AdvertisingParams {
+  advIntervalFastMs: number;
+  advFastDurationMs: number;
+  advIntervalSlowMs: number;
+  advDelayMaxMs: number;
+  /** Phone scanner duty cycle, 0..1. */
+  scanDuty: number;
+  rssiDbm: number;
+  phy: Phy;
+  /** Give up after this long, ms. */
+  timeoutMs: number;
+}
+
+export function advertisingParams(profile: Profile, overrides: Partial<AdvertisingParams> = {}): AdvertisingParams {
+  const b = profile.ble;
+  return {
+    advIntervalFastMs: b.advIntervalFast.value,
+    advFastDurationMs: b.advFastDuration.value,
+    advIntervalSlowMs: b.advIntervalSlow.value,
+    advDelayMaxMs: b.advDelayMax.value,
+    scanDuty: b.scanDuty.value,
+    rssiDbm: -60,
+    // Advertising is on the 1M PHY (legacy advertising).
+    phy: '1M',
+    timeoutMs: 120_000,
+    ...overrides,
+  };
+}
+
+export interface DiscoveryResult extends OpCost {
+  ok: boolean;
+  advEvents: number;
+}
+
+/** Sum of n independent U(0, w): exact below 32 terms, the Irwin–Hall normal limit above. */
+function sumUniforms(u: Uniform, n: number, w: number): number {
+  if (n <= 0 || w === 0) return 0;
+  if (n <= 32) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += u.next();
+    return s * w;
+  }
+  return Math.max(0, Math.min(n, n / 2 + Math.sqrt(n / 12) * standardNormal(u))) * w;
+}
+
+/**
+ * Samples the time from the start of advertising until the phone hears an advertising event
+ * (and the charge spent), or a failure after `timeoutMs`.
+ */
+export function sampleDiscovery(profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
+  const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
+  const q = adv.scanDuty * (1 - per);
+  const k = geometricTrials(u, q); // the event that is heard (1-based)
+  const meanDelay = adv.advDelayMaxMs / 2;
+  const fastGap = adv.advIntervalFastMs + meanDelay;
+  const nFast = Math.max(1, Math.ceil(adv.advFastDurationMs / fastGap)); // events in the fast phase
+  const slowGap = adv.advIntervalSlowMs + meanDelay;
+  // Events by the timeout (mean gaps), to bound K and to charge a failed discovery.
+  const eventsByTimeout =
+    adv.timeoutMs <= nFast * fastGap ? Math.floor(adv.timeoutMs / fastGap) + 1 : nFast + Math.floor((adv.timeoutMs - nFast * fastGap) / slowGap);
+  let ok = k <= eventsByTimeout;
+  let events = ok ? k : eventsByTimeout;
+  let t = 0;
+  if (ok) {
+    const gapsFast = Math.min(k, nFast) - 1;
+    const gapsSlow = Math.max(0, k - nFast);
+    t = gapsFast * adv.advIntervalFastMs + sumUniforms(u, gapsFast, adv.advDelayMaxMs);
+    if (gapsSlow > 0) t += gapsSlow * adv.advIntervalSlowMs + sumUniforms(u, gapsSlow, adv.advDelayMaxMs);
+    if (t > adv.timeoutMs) {
+      ok = false;
+      events = eventsByTimeout;
+    }
+  }
+  const durationMs = ok ? t : adv.timeoutMs;
+  const charge = chargeOf({ ...modeCurrents(profile, 'lightSleep'), radio: 0 }, durationMs);
+  charge.radio += events * profile.ble.advEventCharge.value;
+  return { ok, advEvents: events, durationMs, charge };
+}
+
+/** Mean discovery latency of the B7.17 formula, ms: (interval/2 + mean advDelay/2) / duty. */
+export function meanDiscoveryMs(advIntervalMs: number, advDelayMaxMs: number, scanDuty: number): number {
+  return (advIntervalMs / 2 + advDelayMaxMs / 4) / scanDuty;
+}
+
+export interface ConnectResult extends OpCost {
+  ok: boolean;
+  reason?: 'supervisionTimeout';
+  events: number;
+}
+
+/**
+ * Samples connection set-up (CONNECT_IND to ready: MTU, DLE, PHY, encryption, discovery): a
+ * lognormal around connectToReady (its range as a 90 % interval), during which each connection
+ * event's exchange may fail and cost one more interval; failing for the supervision timeout in a
+ * row loses the connection.
+ */
+export function sampleConnect(profile: Profile, link: LinkParams, u: Uniform): ConnectResult {
+  const c = profile.ble.connectToReady;
+  const sigma = c.range ? sigmaFromRange(c.range[0], c.range[1]) : 0;
+  const base = c.value * Math.exp(sigma * standardNormal(u));
+  const needed = Math.max(1, Math.round(base / link.connIntervalMs));
+  // Set-up PDUs are short (≤ 27 B payload): LL control and ATT requests.
+  const fail = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, 27)) * (1 - packetErrorRate(profile, link.phy, link.rssiDbm, 0));
+  let events = 0;
+  let okEvents = 0;
+  let streak = 0;
+  let ok = true;
+  while (okEvents < needed) {
+    events++;
+    if (fail > 0 && u.next() < fail) {
+      streak++;
+      if (streak * link.connIntervalMs >= link.supervisionTimeoutMs) {
+        ok = false;
+        break;
+      }
+    } else {
+      okEvents++;
+      streak = 0;
+    }
+  }
+  // Each failed event delays the set-up by one interval.
+  const durationMs = ok ? base + (events - okEvents) * link.connIntervalMs : events * link.connIntervalMs;
+  const charge = chargeOf(baseCurrents(profile), durationMs);
+  charge.radio += events * profile.ble.connEventCharge.value;
+  return { ok, ...(ok ? {} : { reason: 'supervisionTimeout' as const }), events, durationMs, charge };
+}

@@ -1,0 +1,195 @@
+/**
+ * Durations of the timed operations named in docs/ARCHITECTURE.md (`mlkem.decaps`, `mldsa.sign`,
+ * `se.sign`, `flash.write`, ...) for a suite's KEM / signature / AEAD levels, on the device and on
+ * the phone, sampled with spread from the profile.
+ *
+ * Spread model:
+ * - Constant-time work (ML-KEM, ML-DSA keygen/verify, X25519, HKDF, AEAD, flash, SE commands):
+ *   mean-preserving lognormal jitter exp(σZ − σ²/2) with σ = profile.model.jitterH/M/L by the
+ *   confidence of the figure (pqm4 MIN/MAX are within 1–5 % of AVG). A figure's wider epistemic
+ *   uncertainty (its `range`) is explored by sweeping the profile, not by per-operation noise.
+ * - ML-DSA signing: t = (base + N·iter) × jitter with N ~ Geometric(p) on {1, 2, ...}, p = 1/E[N]
+ *   from FIPS 204 (4.25 / 5.1 / 3.85 repetitions for ML-DSA-44/65/87, calibration R1.1).
+ * - Secure-element commands: typical = max × typicalOverMax (A4.15), jittered, never above max.
+ * - Variable by nature (accelerometer detection latency, phone app/OS overhead): lognormal with
+ *   median = the profile value and σ from its range read as a 90 % interval.
+ * `nominalMs` returns the mean of the sampling distribution.
+ * @module
+ */
+import type { AeadName, KemName, SigName, Suite } from '../../firmware/index.ts';
+import type { Conf, Profile, Quantity } from '../../firmware/profiles/index.ts';
+import { chargeOf, opCurrents, type OpCost, type OpLoad, type PerComponent } from './power.ts';
+import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
+
+export const DEVICE_OPS = [
+  'mcu.wake', 'accel.detect', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
+  'mldsa.keygen', 'mldsa.sign', 'mldsa.verify', 'se.wake', 'se.sign', 'se.verify', 'se.ecdh', 'se.genkey',
+  'se.random', 'se.sha', 'se.aes', 'se.kdf', 'hkdf', 'aead.seal', 'aead.open', 'flash.write', 'ota.verify', 'ota.apply',
+] as const;
+export const PHONE_OPS = [
+  'phone.x25519', 'phone.mlkem.keygen', 'phone.mlkem.encaps', 'phone.mlkem.decaps', 'phone.mldsa.sign',
+  'phone.mldsa.verify', 'phone.p256.sign', 'phone.message',
+] as const;
+export type DeviceOp = (typeof DEVICE_OPS)[number];
+export type PhoneOp = (typeof PHONE_OPS)[number];
+export type TimedOp = DeviceOp | PhoneOp;
+
+/** The parameter sets that decide operation costs. `kem` is null for classical suites. */
+export interface SuiteLevels {
+  readonly kem: KemName | null;
+  readonly sig: SigName;
+  readonly aead: AeadName;
+}
+
+export function suiteLevels(suite: Suite): SuiteLevels {
+  return { kem: suite.kem?.name ?? null, sig: suite.sig.name, aead: suite.aead.name };
+}
+
+interface Entry {
+  /** Fixed part of the mean, ms. */
+  readonly fixedMs: number;
+  /** Per-byte part, ms per byte (size-dependent ops). */
+  readonly perByteMs: number;
+  /** Default size for size-dependent ops (OTA image), bytes; NaN when the caller must give it. */
+  readonly defaultBytes: number;
+  /** Mean-one jitter σ (constant-time work) ... */
+  readonly jitter: number;
+  /** ... or lognormal σ around a median (variable by nature); 0 when not variable. */
+  readonly variability: number;
+  /** Upper bound (SE datasheet maximum), ms. */
+  readonly capMs: number;
+  /** How it loads the parts (null: phone-side, no device charge). */
+  readonly load: OpLoad | null;
+  readonly unavailable?: string;
+}
+
+export interface CryptoTiming {
+  readonly levels: SuiteLevels;
+  /** Mean duration, ms. `bytes` is the payload of aead.*, flash.write and ota.* (OTA defaults to the profile image size). */
+  nominalMs(op: TimedOp, bytes?: number): number;
+  /** One sampled duration, ms. Consumes 2 uniforms (3 for mldsa.sign, 0 when the spread is zero). */
+  sampleMs(op: TimedOp, u: Uniform, bytes?: number): number;
+  /** ML-DSA signing iterations N ~ Geometric(p) (1 uniform). */
+  signIterations(u: Uniform): number;
+  /** Duration of an ML-DSA signature with N iterations before jitter, ms. */
+  signMsForIterations(n: number): number;
+  /** Device charge of an operation that lasted `durationMs` (phone ops cost the keychain nothing). */
+  cost(op: DeviceOp, durationMs: number): OpCost;
+}
+
+function jitterFor(profile: Profile, conf: Conf): number {
+  const m = profile.model;
+  return conf === 'H' ? m.jitterH.value : conf === 'M' ? m.jitterM.value : m.jitterL.value;
+}
+
+/** Builds the timing table of one suite (do it once per suite, then sample cheaply). */
+export function createCryptoTiming(profile: Profile, levels: SuiteLevels): CryptoTiming {
+  const table = new Map<TimedOp, Entry>();
+  const fixed = (q: Quantity, load: OpLoad | null, scale = 1): Entry => ({
+    fixedMs: q.value * scale, perByteMs: 0, defaultBytes: 0, jitter: jitterFor(profile, q.conf), variability: 0, capMs: Infinity, load,
+  });
+  const variable = (q: Quantity, load: OpLoad | null): Entry => {
+    const sigma = q.range ? sigmaFromRange(q.range[0], q.range[1]) : 0;
+    return { ...fixed(q, load), jitter: 0, variability: sigma, fixedMs: q.value };
+  };
+  const missing = (why: string): Entry => ({ ...fixed({ value: NaN, unit: 'ms', ref: '', conf: 'L' }, null), unavailable: why });
+  const se = profile.secureElement;
+  const seCmd = (max: Quantity, load: OpLoad): Entry => ({
+    ...fixed(max, load, se.typicalOverMax.value), jitter: jitterFor(profile, se.typicalOverMax.conf), capMs: max.value,
+  });
+  const { kem, sig, aead } = levels;
+  const pq = profile.pqc;
+  const cls = profile.classical;
+
+  table.set('mcu.wake', fixed(profile.mcu.deepSleepWakeToApp, 'mcuWake'));
+  table.set('accel.detect', variable(profile.accelerometer.detectLatency, 'accelDetect'));
+  table.set('x25519.keygen', fixed(cls.x25519ScalarMult, 'mcuCompute'));
+  table.set('x25519.shared', fixed(cls.x25519ScalarMult, 'mcuCompute'));
+  for (const op of ['keygen', 'encaps', 'decaps'] as const) {
+    table.set(`mlkem.${op}`, kem ? fixed(pq[kem][op], 'mcuCompute') : missing('a classical suite has no ML-KEM'));
+    table.set(`phone.mlkem.${op}`, kem ? fixed(profile.phone[kem][op], null) : missing('a classical suite has no ML-KEM'));
+  }
+  const noMldsa = `suite signature ${sig} is not ML-DSA (use se.sign / se.verify)`;
+  table.set('mldsa.keygen', sig !== 'p256' ? fixed(pq[sig].keygen, 'mcuCompute') : missing(noMldsa));
+  table.set('mldsa.verify', sig !== 'p256' ? fixed(pq[sig].verify, 'mcuCompute') : missing(noMldsa));
+  table.set('phone.mldsa.sign', sig !== 'p256' ? fixed(profile.phone[sig].sign, null) : missing(noMldsa));
+  table.set('phone.mldsa.verify', sig !== 'p256' ? fixed(profile.phone[sig].verify, null) : missing(noMldsa));
+  const signModel = sig !== 'p256' ? pq[sig].sign : undefined;
+  table.set('mldsa.sign', signModel ? { ...fixed(signModel.mean, 'mcuCompute'), fixedMs: signModel.base.value + signModel.iter.value / signModel.p.value } : missing(noMldsa));
+
+  table.set('se.wake', fixed(se.wakeDelay, 'seWake'));
+  table.set('se.sign', seCmd(se.signMax, 'seEcc'));
+  table.set('se.verify', seCmd(se.verifyMax, 'seEcc'));
+  table.set('se.ecdh', seCmd(se.ecdhMax, 'seEcc'));
+  table.set('se.genkey', seCmd(se.genKeyMax, 'seEcc'));
+  table.set('se.random', seCmd(se.randomMax, 'seIo'));
+  table.set('se.sha', seCmd(se.shaMax, 'seIo'));
+  table.set('se.aes', seCmd(se.aesMax, 'seIo'));
+  table.set('se.kdf', seCmd(se.kdfMax, 'seIo'));
+  table.set('hkdf', fixed(cls.hkdfSha256, 'mcuCompute'));
+
+  const rate = aead === 'aesgcm' ? cls.aesGcm : cls.chacha20poly1305;
+  const aeadEntry: Entry = { ...fixed(cls.aeadCallOverhead, 'mcuCompute'), perByteMs: 1 / rate.value, defaultBytes: NaN, jitter: jitterFor(profile, rate.conf) };
+  table.set('aead.seal', aeadEntry);
+  table.set('aead.open', aeadEntry);
+  const fl = profile.flash;
+  // Program time per page plus the sector erase amortised over the bytes it makes room for.
+  const flashPerByte = fl.pageProgram.value / fl.pageBytes.value + fl.sectorErase.value / fl.sectorBytes.value;
+  const flashEntry: Entry = { ...fixed(fl.pageProgram, 'flashWrite'), fixedMs: 0, perByteMs: flashPerByte, defaultBytes: NaN };
+  table.set('flash.write', flashEntry);
+  const image = profile.ota.imageBytes.value;
+  table.set('ota.apply', { ...flashEntry, defaultBytes: image });
+  const verifyMs = sig !== 'p256' ? pq[sig].verify.value : se.verifyMax.value * se.typicalOverMax.value;
+  table.set('ota.verify', { ...fixed(cls.sha256Hw, 'mcuCompute'), fixedMs: verifyMs, perByteMs: 1 / cls.sha256Hw.value, defaultBytes: image });
+
+  table.set('phone.x25519', fixed(profile.phone.x25519ScalarMult, null));
+  table.set('phone.p256.sign', fixed(profile.phone.p256EcdsaSign, null));
+  table.set('phone.message', variable(profile.phone.messageOverhead, null));
+
+  const entry = (op: TimedOp): Entry => {
+    const e = table.get(op);
+    if (!e) throw new RangeError(`crypto timing: unknown operation '${op}' (valid: ${[...table.keys()].join(', ')})`);
+    if (e.unavailable) throw new RangeError(`crypto timing: ${op} is not available: ${e.unavailable}`);
+    return e;
+  };
+  const baseMs = (e: Entry, bytes: number | undefined): number => {
+    const n = bytes ?? e.defaultBytes;
+    if (e.perByteMs > 0 && !(n >= 0)) throw new RangeError(`crypto timing: a size in bytes is required, got ${bytes}`);
+    return e.fixedMs + e.perByteMs * n;
+  };
+  const p = signModel?.p.value ?? 1;
+  const signMsForIterations = (n: number): number => {
+    if (!signModel) throw new RangeError(`crypto timing: mldsa.sign is not available: ${noMldsa}`);
+    return signModel.base.value + n * signModel.iter.value;
+  };
+
+  const loads = new Map<OpLoad, PerComponent>();
+
+  return Object.freeze({
+    levels: Object.freeze({ ...levels }),
+    nominalMs(op: TimedOp, bytes?: number): number {
+      const e = entry(op);
+      const m = baseMs(e, bytes);
+      return e.variability > 0 ? m * Math.exp(0.5 * e.variability * e.variability) : Math.min(m, e.capMs);
+    },
+    sampleMs(op: TimedOp, u: Uniform, bytes?: number): number {
+      const e = entry(op);
+      if (op === 'mldsa.sign') return signMsForIterations(geometricTrials(u, p)) * meanOneJitter(u, e.jitter);
+      const m = baseMs(e, bytes);
+      if (e.variability > 0) return m * Math.exp(e.variability * standardNormal(u));
+      return Math.min(e.capMs, m * meanOneJitter(u, e.jitter));
+    },
+    signIterations(u: Uniform): number {
+      if (!signModel) throw new RangeError(`crypto timing: mldsa.sign is not available: ${noMldsa}`);
+      return geometricTrials(u, p);
+    },
+    signMsForIterations,
+    cost(op: DeviceOp, durationMs: number): OpCost {
+      const e = entry(op);
+      if (!e.load) throw new RangeError(`crypto timing: ${op} runs on the phone and costs the keychain nothing`);
+      let currents = loads.get(e.load);
+      if (!currents) loads.set(e.load, (currents = opCurrents(profile, e.load)));
+      return { durationMs, charge: chargeOf(currents, durationMs) };
+    },
+  });
+}

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { defaultProfile } from '../../../firmware/profiles/index.ts';
+import { bleFragments } from '../../../firmware/index.ts';
+import { createRng } from '../../../sim/engine/index.ts';
+import {
+  advertisingParams,
+  exchangeMs,
+  idealTransferMs,
+  linkParams,
+  llPayloads,
+  modeCurrents,
+  packetErrorRate,
+  pduAirtimeMs,
+  sampleConnect,
+  sampleDiscovery,
+  sampleTransfer,
+  total,
+} from '../../../sim/device/index.ts';
+
+const profile = defaultProfile();
+
+describe('llPayloads', () => {
+  it('agrees with firmware bleFragments on PDU counts and LL bytes', () => {
+    for (const bytes of [0, 1, 32, 244, 245, 1088, 1120, 2420, 3309, 4627, 8488])
+      for (const mtu of [23, 185, 247, 517]) {
+        const f = bleFragments(bytes, mtu);
+        const mine = llPayloads(bytes, mtu, 251);
+        expect([mine.length, mine.reduce((s, x) => s + x, 0)]).toEqual([f.llPdus, f.llBytes]);
+      }
+  });
+  it('a 1088-byte ciphertext at MTU 247 is 4 full 251-byte PDUs and one of 112 + 7', () => {
+    expect(llPayloads(1088, 247, 251)).toEqual([251, 251, 251, 251, 119]);
+  });
+});
+
+describe('idealTransferMs (hand calculations)', () => {
+  it('1088 B, ATT MTU 247, LE 2M, 15 ms interval, 6 packets/event: 6.362 ms in one event', () => {
+    // 2M: 4 µs per byte. Full PDU: (2 preamble + 4 AA + 2 header + 251 + 4 MIC + 3 CRC) = 266 B = 1064 µs.
+    // Empty ack: (2 + 4 + 2 + 3) = 11 B = 44 µs. Exchange = 1064 + 150 + 44 + 150 = 1408 µs.
+    // Last PDU 119 B: 134 B = 536 µs, + 150 + 44 (no trailing IFS) = 730 µs.
+    const hand = 4 * 1.408 + 0.73;
+    const link = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6 });
+    expect(idealTransferMs(1088, link)).toBeCloseTo(hand, 9);
+    expect(pduAirtimeMs('2M', 251, true)).toBeCloseTo(1.064, 12);
+    expect(exchangeMs(link, 251)).toBeCloseTo(1.408, 12);
+  });
+
+  it('the same at 4 packets/event needs a second event: 15 + 0.730 ms', () => {
+    const link = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 4 });
+    expect(idealTransferMs(1088, link)).toBeCloseTo(15 + 0.73, 9);
+  });
+
+  it('1088 B at ATT MTU 23, 27-byte LL payloads, LE 1M, 30 ms, 6 packets/event: 9 × 30 + 0.462 ms', () => {
+    // 55 ATT PDUs of 20 B (the last 8 B) → LL payloads 27 (×54) and 15.
+    // 1M: 8 µs/B. Full: (1+4+2+27+4+3) = 41 B = 328 µs; ack 10 B = 80 µs; exchange 708 µs.
+    // 55 PDUs at 6 per event → 10 events; the last carries one 15-byte PDU: 29 B = 232 µs + 150 + 80.
+    const link = linkParams(profile, { phy: '1M', attMtu: 23, llPayloadMax: 27, connIntervalMs: 30, packetsPerEvent: 6 });
+    expect(llPayloads(1088, 23, 27)).toHaveLength(55);
+    expect(idealTransferMs(1088, link)).toBeCloseTo(9 * 30 + 0.462, 9);
+  });
+
+  it('an event never runs past the next anchor: at 7.5 ms only 5 full 2M exchanges fit', () => {
+    // 5 × 1408 − 150 = 6.89 ms ≤ 7.5; a sixth would end at 8.298 ms.
+    const link = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 7.5, packetsPerEvent: 10 });
+    expect(idealTransferMs(6 * 244, link)).toBeCloseTo(7.5 + 1.408 - 0.15, 9);
+  });
+});
+
+describe('packetErrorRate', () => {
+  it('is ≈ 30.8 % for a 37-byte payload at the sensitivity (the BER 1e-3 definition, B7.25)', () => {
+    const per = packetErrorRate(profile, '1M', -96.5, 37);
+    expect(per).toBeCloseTo(1 - (1 - 1e-3) ** (8 * 47), 12);
+    expect(per).toBeGreaterThan(0.3);
+    expect(per).toBeLessThan(0.32);
+  });
+  it('falls by a decade of BER per 1.5 dB and floors at 1e-7', () => {
+    expect(packetErrorRate(profile, '2M', -92 + 1.5, 0)).toBeCloseTo(1 - (1 - 1e-4) ** 80, 12);
+    expect(packetErrorRate(profile, '2M', -30, 251)).toBeCloseTo(1 - (1 - 1e-7) ** (8 * 261), 12);
+  });
+});
+
+describe('sampleTransfer', () => {
+  const link = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, rssiDbm: -40 });
+
+  it('at strong signal equals the ideal transfer and charges bytes + events on the radio', () => {
+    const r = sampleTransfer(profile, 1088, 'tx', link, createRng(1).stream('ble'), { startAtAnchor: true });
+    expect(r).toMatchObject({ ok: true, llPackets: 5, transmissions: 5, events: 1 });
+    expect(r.durationMs).toBeCloseTo(idealTransferMs(1088, link), 12);
+    const others = total({ ...modeCurrents(profile, 'radio'), radio: 0 });
+    expect(r.charge.radio).toBeCloseTo(1123 * 0.0009 + 0.075, 12);
+    expect(total(r.charge) - r.charge.radio).toBeCloseTo((others * r.durationMs) / 1000, 12);
+    const rx = sampleTransfer(profile, 1088, 'rx', link, createRng(1).stream('ble'), { startAtAnchor: true });
+    expect(rx.charge.radio).toBeCloseTo(1123 * 0.00055 + 0.075, 12);
+  });
+
+  it('waits U(0, interval) for the next anchor unless told it starts at one', () => {
+    const rng = createRng(2).stream('wait');
+    const waits = Array.from({ length: 4000 }, () => sampleTransfer(profile, 20, 'tx', link, rng).durationMs - idealTransferMs(20, link));
+    const mean = waits.reduce((s, x) => s + x, 0) / waits.length;
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...waits)).toBeLessThan(15);
+    expect(mean).toBeGreaterThan(7);
+    expect(mean).toBeLessThan(8);
+  });
+
+  it('with packet loss, the mean number of transmissions is packets / P(success) and lost packets cost intervals', () => {
+    const lossy = { ...link, rssiDbm: -90 };
+    const fail = 1 - (1 - packetErrorRate(profile, '2M', -90, 251)) * (1 - packetErrorRate(profile, '2M', -90, 0));
+    expect(fail).toBeGreaterThan(0.05);
+    const rng = createRng(3).stream('loss');
+    const n = 3000;
+    let tx = 0;
+    let slower = 0;
+    for (let i = 0; i < n; i++) {
+      const r = sampleTransfer(profile, 4 * 244, 'tx', lossy, rng, { startAtAnchor: true });
+      expect(r.ok).toBe(true);
+      tx += r.transmissions;
+      if (r.durationMs >= 15) slower++;
+    }
+    const expected = 4 / (1 - fail);
+    expect(tx / n / expected).toBeGreaterThan(0.97);
+    expect(tx / n / expected).toBeLessThan(1.03);
+    // P(no loss among 4) = (1 − fail)^4: every other run needs at least one more event.
+    expect(slower / n).toBeCloseTo(1 - (1 - fail) ** 4, 1);
+  });
+
+  it('loses the link after the supervision timeout when nothing gets through', () => {
+    const dead = { ...link, rssiDbm: -120 };
+    const r = sampleTransfer(profile, 1088, 'rx', dead, createRng(4).stream('dead'), { startAtAnchor: true });
+    expect(r).toMatchObject({ ok: false, reason: 'supervisionTimeout' });
+    expect(r.durationMs).toBe(6000);
+    expect(r.events).toBe(Math.ceil(6000 / 15));
+  });
+
+  it('same seed ⇒ the same result', () => {
+    const lossy = { ...link, rssiDbm: -89 };
+    const a = sampleTransfer(profile, 3309, 'tx', lossy, createRng(9).stream('x'));
+    const b = sampleTransfer(profile, 3309, 'tx', lossy, createRng(9).stream('x'));
+    expect(a).toEqual(b);
+  });
+});
+
+describe('sampleDiscovery', () => {
+  it('with a 100 % duty scanner and a strong signal the first advertising event is heard', () => {
+    const adv = advertisingParams(profile, { scanDuty: 1, rssiDbm: -40 });
+    const r = sampleDiscovery(profile, adv, createRng(1).stream('adv'));
+    expect(r.ok && r.advEvents).toBe(1);
+    expect(r.durationMs).toBe(0);
+    expect(r.charge.radio).toBeCloseTo(0.3, 12);
+  });
+
+  it('at 25 % duty the mean latency is (1/q − 1) × (20 + 5) ms in the fast phase', () => {
+    const adv = advertisingParams(profile, { scanDuty: 0.25, rssiDbm: -40 });
+    const q = 0.25 * (1 - packetErrorRate(profile, '1M', -40, 37));
+    const rng = createRng(2).stream('adv');
+    const xs = Array.from({ length: 10_000 }, () => sampleDiscovery(profile, adv, rng).durationMs);
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean / ((1 / q - 1) * 25)).toBeCloseTo(1, 1);
+  });
+
+  it('falls back to the slow interval after the fast phase and fails at the timeout', () => {
+    const adv = advertisingParams(profile, { scanDuty: 0.001, rssiDbm: -40, timeoutMs: 60_000 });
+    const rng = createRng(3).stream('slow');
+    const rs = Array.from({ length: 2000 }, () => sampleDiscovery(profile, adv, rng));
+    // 1200 fast events in 30 s (20 + 5 ms apart), then 31 slow ones (961 + 5 ms) by 60 s.
+    const late = rs.filter((r) => r.ok && r.durationMs > 30_000);
+    expect(late.length).toBeGreaterThan(0);
+    // the phase switch is by event count at the mean gap, so the 30 s boundary is fuzzy by a few events
+    for (const r of late) expect(r.advEvents).toBeGreaterThan(1180);
+    const failed = rs.filter((r) => !r.ok);
+    expect(failed.length / rs.length).toBeCloseTo(0.999 ** 1231, 1);
+    for (const r of failed) expect(r.durationMs).toBe(60_000);
+    const none = sampleDiscovery(profile, { ...adv, rssiDbm: -130 }, rng);
+    expect(none.ok).toBe(false);
+  });
+});
+
+describe('sampleConnect', () => {
+  it('median set-up time is connectToReady (300 ms) at a strong signal', () => {
+    const link = linkParams(profile, { rssiDbm: -40 });
+    const rng = createRng(5).stream('conn');
+    const xs = Array.from({ length: 4001 }, () => sampleConnect(profile, link, rng).durationMs).sort((a, b) => a - b);
+    expect(xs[2000]! / 300).toBeCloseTo(1, 1);
+  });
+  it('fails by supervision timeout on a dead link', () => {
+    const link = linkParams(profile, { rssiDbm: -125 });
+    const r = sampleConnect(profile, link, createRng(6).stream('conn'));
+    expect(r).toMatchObject({ ok: false, reason: 'supervisionTimeout' });
+  });
+});
