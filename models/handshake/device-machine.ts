@@ -27,7 +27,7 @@ export const handshakeDeviceMachine = handshakeSetup.createMachine({
       entry: begin('rxHello'),
       on: {
         'op.done': [
-          { guard: 'hasKem', target: 'decapsulating', actions: ['adoptMode'] },
+          { guard: 'helloHasKem', target: 'decapsulating', actions: ['adoptMode'] },
           { target: 'x25519Keygen', actions: ['adoptMode'] },
         ],
         'op.failed': FAIL,

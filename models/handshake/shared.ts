@@ -49,10 +49,11 @@ export const handshakeSetup = setup({
     markKeysDestroyed: assign({ keys: ({ context }) => (context.keys === 'none' ? ('none' as const) : ('destroyed' as const)) }),
   },
   guards: {
-    hasKem: ({ context, event }) => modeOf(context, event) !== 'classical',
-    hasX25519: ({ context, event }) => modeOf(context, event) !== 'pq',
-    isHybrid: ({ context, event }) => modeOf(context, event) === 'hybrid',
-    isClassical: ({ context, event }) => modeOf(context, event) === 'classical',
+    /** On ClientHello's op.done: the mode it carries (if any) decides, before adoptMode assigns it. */
+    helloHasKem: ({ context, event }) => modeOf(context, event) !== 'classical',
+    hasKem: ({ context }) => context.mode !== 'classical',
+    hasX25519: ({ context }) => context.mode !== 'pq',
+    isClassical: ({ context }) => context.mode === 'classical',
     linkRetryable: ({ context, event }) => event.type === 'op.failed' && event.reason === 'ble.link' && context.txRetries < MAX_TX_RETRIES,
     canRetryHandshake: ({ context }) => context.retries < MAX_HANDSHAKE_RETRIES,
   },
