@@ -43,6 +43,7 @@ export interface Dashboard {
 
 const MAX_BODY = 8 * 1024 * 1024;
 const VIEW_CACHE = 8;
+const PREFETCH = 2;
 
 class HttpError extends Error {
   readonly status: number;
@@ -82,6 +83,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     if (req.method === 'GET' && path === '/api/runs') {
       const runs = await options.store.listRuns();
+      // The next click is most likely one of the newest runs: start loading their views now, in
+      // the background, so the run page does not wait for the store (errors surface on the click).
+      for (const r of runs.slice(0, PREFETCH)) view(r.runId).catch(() => {});
       return json(res, 200, { store: options.store.location, runs, live: live.list().map(({ runId, scenario, simDay, durationDays, state }) => ({ runId, scenario, simDay, durationDays, state })) });
     }
     if (req.method === 'GET' && path.startsWith('/api/runs/')) return json(res, 200, await mustView(decodeURIComponent(path.slice('/api/runs/'.length))));
