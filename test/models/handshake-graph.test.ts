@@ -19,7 +19,7 @@ function explore(machine: AnyStateMachine, mode: 'hybrid' | 'pq' | 'classical') 
   for (const v of Object.values(adj)) {
     const from = v.state as unknown as Snap;
     states.push(from);
-    for (const t of Object.values(v.transitions)) edges.push({ from, type: t.event.type, to: t.state as unknown as Snap });
+    for (const t of Object.values(v.transitions) as { event: { type: string }; state: unknown }[]) edges.push({ from, type: t.event.type, to: t.state as unknown as Snap });
   }
   return { states, edges };
 }
