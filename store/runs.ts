@@ -47,7 +47,6 @@ export async function saveRun(engine: Engine, result: RunResult, options: SaveRu
   checkResult(result);
   const m = result.manifest;
   const id = m.runId;
-  const runIdText = text(id);
   const parameters = options.parameters ?? {
     scenario: m.scenario,
     seed: m.seed,
@@ -77,35 +76,45 @@ export async function saveRun(engine: Engine, result: RunResult, options: SaveRu
     await tx.query('INSERT INTO run_summaries (run_id, summary, summary_text) VALUES ($1, $2, $3)', [id, summaryText, summaryText]);
     await step('summary');
 
-    const d = result.devices;
-    const rows = {
-      device_results: await tx.copyIn('device_results', DEVICE_COLUMNS, rowsToCopyText(d.count, (i) =>
-        `${runIdText}\t${i}\t${text(d.suite[i]!)}\t${float(d.capacityMah[i]!)}\t${float(d.depletedDay[i]!)}\t${float(d.lifeDays[i]!)}\t${float(d.finalSoc[i]!)}\t${d.unlocks[i]}\t${d.handshakes[i]}\t${d.failures[i]}\t${float(d.energyMj[i]!)}`)),
-      run_daily: 0,
-      run_soc_samples: 0,
-      run_telemetry: 0,
-    };
-    await step('device_results');
-    const daily = result.daily;
-    rows.run_daily = await tx.copyIn('run_daily', DAILY_COLUMNS, rowsToCopyText(daily.length, (i) => {
-      const r = daily[i]!;
-      return `${runIdText}\t${i}\t${float(r.day)}\t${float(r.socP5)}\t${float(r.socP50)}\t${float(r.socP95)}\t${int(r.alive, `daily[${i}].alive`)}\t${int(r.unlocks, `daily[${i}].unlocks`)}\t${int(r.handshakes, `daily[${i}].handshakes`)}\t${json(r.failures)}\t${json(r.energyMjByState)}`;
-    }));
-    await step('run_daily');
-    const soc = result.socSamples;
-    rows.run_soc_samples = await tx.copyIn('run_soc_samples', SOC_COLUMNS, rowsToCopyText(soc.length, (i) => {
-      const s = soc[i]!;
-      return `${runIdText}\t${i}\t${int(s.device, `socSamples[${i}].device`)}\t${float(s.day)}\t${float(s.soc)}\t${bool(s.brownout)}`;
-    }));
-    await step('run_soc_samples');
-    const tel = result.telemetry;
-    rows.run_telemetry = await tx.copyIn('run_telemetry', TELEMETRY_COLUMNS, rowsToCopyText(tel.length, (i) => {
-      const e = tel[i]!;
-      return `${runIdText}\t${i}\t${int(e.device, `telemetry[${i}].device`)}\t${float(e.timeMs)}\t${text(e.eventType)}\t${bool(e.success)}\t${float(e.latencyMs)}\t${float(e.rssi)}\t${text(e.sessionKdf)}\t${text(e.suite)}\t${text(e.reason)}\t${float(e.soc)}`;
-    }));
-    await step('run_telemetry');
+    const rows = { device_results: 0, run_daily: 0, run_soc_samples: 0, run_telemetry: 0 };
+    for (const t of copyTables(result)) {
+      rows[t.table] = await tx.copyIn(t.table, t.columns, t.chunks());
+      await step(t.table);
+    }
     return { runId: id, rows };
   });
+}
+
+export interface CopyTable {
+  table: 'device_results' | 'run_daily' | 'run_soc_samples' | 'run_telemetry';
+  columns: string[];
+  /** The rows in COPY text format, in chunks. */
+  chunks(): Iterable<string>;
+}
+
+/** The bulk tables of a run as COPY text, in the order saveRun loads them. */
+export function copyTables(result: RunResult): CopyTable[] {
+  const runIdText = text(result.manifest.runId);
+  const d = result.devices;
+  const daily = result.daily;
+  const soc = result.socSamples;
+  const tel = result.telemetry;
+  return [
+    { table: 'device_results', columns: DEVICE_COLUMNS, chunks: () => rowsToCopyText(d.count, (i) =>
+      `${runIdText}\t${i}\t${text(d.suite[i]!)}\t${float(d.capacityMah[i]!)}\t${float(d.depletedDay[i]!)}\t${float(d.lifeDays[i]!)}\t${float(d.finalSoc[i]!)}\t${d.unlocks[i]}\t${d.handshakes[i]}\t${d.failures[i]}\t${float(d.energyMj[i]!)}`) },
+    { table: 'run_daily', columns: DAILY_COLUMNS, chunks: () => rowsToCopyText(daily.length, (i) => {
+      const r = daily[i]!;
+      return `${runIdText}\t${i}\t${float(r.day)}\t${float(r.socP5)}\t${float(r.socP50)}\t${float(r.socP95)}\t${int(r.alive, `daily[${i}].alive`)}\t${int(r.unlocks, `daily[${i}].unlocks`)}\t${int(r.handshakes, `daily[${i}].handshakes`)}\t${json(r.failures)}\t${json(r.energyMjByState)}`;
+    }) },
+    { table: 'run_soc_samples', columns: SOC_COLUMNS, chunks: () => rowsToCopyText(soc.length, (i) => {
+      const s = soc[i]!;
+      return `${runIdText}\t${i}\t${int(s.device, `socSamples[${i}].device`)}\t${float(s.day)}\t${float(s.soc)}\t${bool(s.brownout)}`;
+    }) },
+    { table: 'run_telemetry', columns: TELEMETRY_COLUMNS, chunks: () => rowsToCopyText(tel.length, (i) => {
+      const e = tel[i]!;
+      return `${runIdText}\t${i}\t${int(e.device, `telemetry[${i}].device`)}\t${float(e.timeMs)}\t${text(e.eventType)}\t${bool(e.success)}\t${float(e.latencyMs)}\t${float(e.rssi)}\t${text(e.sessionKdf)}\t${text(e.suite)}\t${text(e.reason)}\t${float(e.soc)}`;
+    }) },
+  ];
 }
 
 /** Checks the parts of a RunResult that would otherwise fail deep inside a COPY with a vague error. */

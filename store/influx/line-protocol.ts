@@ -9,29 +9,34 @@
 
 export type FieldValue = number | boolean | string;
 
+const NEEDS_MEASUREMENT = /[\\, ]/;
+const NEEDS_KEY = /[\\,= \n]/;
+const NEEDS_STRING = /[\\"\n]/;
+
 /** Escapes a measurement name (commas and spaces). */
 export function escapeMeasurement(s: string): string {
-  return s.replace(/[\\, ]/g, (c) => (c === '\\' ? '\\\\' : '\\' + c));
+  return NEEDS_MEASUREMENT.test(s) ? s.replace(/[\\, ]/g, (c) => (c === '\\' ? '\\\\' : '\\' + c)) : s;
 }
 
 /** Escapes a tag key, tag value or field key (commas, '=' and spaces). */
 export function escapeKey(s: string): string {
-  return s.replace(/[\\,= \n]/g, (c) => (c === '\n' ? '\\n' : c === '\\' ? '\\\\' : '\\' + c));
+  return NEEDS_KEY.test(s) ? s.replace(/[\\,= \n]/g, (c) => (c === '\n' ? '\\n' : c === '\\' ? '\\\\' : '\\' + c)) : s;
 }
 
 export function escapeString(s: string): string {
-  return '"' + s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c)) + '"';
+  return '"' + (NEEDS_STRING.test(s) ? s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : '\\' + c)) : s) + '"';
 }
 
-/**
- * One line. Tags with an empty value are dropped (the protocol has no empty tag); returns null
- * when no field is left (a line needs at least one).
- */
-export function formatLine(measurement: string, tags: readonly (readonly [string, string])[], fields: readonly (readonly [string, FieldValue])[], timestamp: number): string | null {
+/** The series part of a line: escaped measurement and tags (empty tag values dropped). */
+export function formatSeries(measurement: string, tags: readonly (readonly [string, string])[]): string {
   let out = escapeMeasurement(measurement);
   for (const [k, v] of tags) if (v !== '') out += ',' + escapeKey(k) + '=' + escapeKey(v);
-  let sep = ' ';
-  let any = false;
+  return out;
+}
+
+/** The field set of a line, or '' when no field has a line-protocol value. */
+export function formatFields(fields: readonly (readonly [string, FieldValue])[]): string {
+  let out = '';
   for (const [k, v] of fields) {
     let text: string;
     if (typeof v === 'number') {
@@ -39,11 +44,16 @@ export function formatLine(measurement: string, tags: readonly (readonly [string
       text = String(v);
     } else if (typeof v === 'boolean') text = v ? 'true' : 'false';
     else text = escapeString(v);
-    out += sep + escapeKey(k) + '=' + text;
-    sep = ',';
-    any = true;
+    out += (out === '' ? '' : ',') + escapeKey(k) + '=' + text;
   }
-  if (!any) return null;
-  return `${out} ${timestamp}`;
+  return out;
 }
 
+/**
+ * One line. Tags with an empty value are dropped (the protocol has no empty tag); returns null
+ * when no field is left (a line needs at least one).
+ */
+export function formatLine(measurement: string, tags: readonly (readonly [string, string])[], fields: readonly (readonly [string, FieldValue])[], timestamp: number): string | null {
+  const f = formatFields(fields);
+  return f === '' ? null : `${formatSeries(measurement, tags)} ${f} ${timestamp}`;
+}

@@ -9,7 +9,7 @@
  * @module
  */
 import type { RunResult } from '../../sim/twin/result.ts';
-import { formatLine, type FieldValue } from './line-protocol.ts';
+import { formatFields, formatSeries, type FieldValue } from './line-protocol.ts';
 
 /** The timestamp precision of every line keytwin writes. */
 export const PRECISION = 'us';
@@ -26,20 +26,22 @@ export function* runPoints(result: RunResult, counts: PointCounts = {}): Generat
   if (Number.isNaN(startMs)) throw new Error(`RunResult ${m.runId}: manifest.simStart '${m.simStart}' is not an ISO 8601 date`);
   const runId = m.runId;
   const scenario = m.scenario.name;
+  // Per series (keyed by its escaped line prefix): the timestamps used so far.
   const used = new Map<string, Set<number>>();
-  const ts = (series: string, offsetMs: number): number => {
+  const seriesCache = new Map<string, string>();
+  const emit = (measurement: string, tags: [string, string][], fields: [string, FieldValue][], offsetMs: number): string | null => {
+    const cacheKey = measurement + '\0' + tags.map((t) => t[1]).join('\0');
+    let series = seriesCache.get(cacheKey);
+    if (series === undefined) seriesCache.set(cacheKey, (series = formatSeries(measurement, tags)));
+    const f = formatFields(fields);
+    if (f === '') return null;
     let t = startMs * 1000 + Math.round(offsetMs * 1000);
     let set = used.get(series);
     if (!set) used.set(series, (set = new Set()));
     while (set.has(t)) t++;
     set.add(t);
-    return t;
-  };
-  const emit = (measurement: string, tags: [string, string][], fields: [string, FieldValue][], offsetMs: number): string | null => {
-    const series = measurement + '\0' + tags.map((t) => t[1]).join('\0');
-    const line = formatLine(measurement, tags, fields, ts(series, offsetMs));
-    if (line !== null) counts[measurement] = (counts[measurement] ?? 0) + 1;
-    return line;
+    counts[measurement] = (counts[measurement] ?? 0) + 1;
+    return `${series} ${f} ${t}`;
   };
 
   for (const e of result.telemetry) {
