@@ -37,10 +37,11 @@ export function hourlyRates(perDay: number, weights: readonly number[]): Float64
 
 /**
  * The next arrival strictly after `fromMs`, or Infinity when the rate is zero everywhere.
- * `rates` are per-hour rates from {@link hourlyRates}; simulated time 0 is midnight.
+ * `rates` are per-hour rates from {@link hourlyRates}, multiplied by `scale` (so one table for a
+ * daily count of 1 serves every device); simulated time 0 is midnight.
  */
-export function nextArrival(fromMs: number, rates: Float64Array, rng: Uniform): number {
-  let work = -Math.log(1 - rng.next());
+export function nextArrival(fromMs: number, rates: Float64Array, rng: Uniform, scale = 1): number {
+  let work = -Math.log(1 - rng.next()) / scale;
   let t = fromMs;
   // Safety bound: a full day carries the whole daily mass; 400 days of silence means rate 0.
   for (let guard = 0; guard < 24 * 400; guard++) {

@@ -54,7 +54,7 @@ describe('quantileWithCi', () => {
 
 describe('nextArrival', () => {
   it('reproduces the daily mean and puts no arrivals in zero-weight hours', () => {
-    const weights = [...DIURNAL_PRESETS.office];
+    const weights: number[] = [...DIURNAL_PRESETS.office];
     weights[3] = 0;
     const rates = hourlyRates(10, weights);
     const rng = lcg(11);

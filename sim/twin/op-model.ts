@@ -1,0 +1,194 @@
+/**
+ * What each timed operation of the compiled machines costs: `meta.op` (+ `meta.message`,
+ * `meta.direction`) of a configuration → a sampled duration, the battery charge drawn, whether it
+ * succeeded, and the handshake phase it belongs to. All numbers come from sim/device (physics on
+ * profile parameters) and firmware (real message sizes of the suite); this file only routes.
+ *
+ * Every op the machines name is resolved at start-up, so a model that introduces an operation the
+ * physics does not know fails before the run, naming the op and the machine.
+ * @module
+ */
+import { messageSizes, parseSuite, type Suite } from '../../firmware/index.ts';
+import type { Profile } from '../../firmware/profiles/index.ts';
+import {
+  DEVICE_OPS,
+  createCryptoTiming,
+  linkParams,
+  sampleConnect,
+  sampleNfcTransfer,
+  sampleTransfer,
+  suiteLevels,
+  total,
+  type CryptoTiming,
+  type DeviceOp,
+  type LinkParams,
+  type Uniform,
+} from '../device/index.ts';
+import type { CompiledMachine } from '../statechart/index.ts';
+import type { FleetRadio } from './config.ts';
+
+/** Handshake phases energy and time are attributed to. */
+export const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
+export const PHASE_RADIO = 0;
+export const PHASE_CRYPTO = 1;
+export const PHASE_SE = 2;
+export const PHASE_OTHER = 3;
+
+/**
+ * Ops named by the models whose physics goes by another name. NOTE: the ATECC608B computes HMAC
+ * with its SHA engine, so the bonded-credential check (`se.hmac`) costs an SE SHA command.
+ */
+const ALIASES: Readonly<Record<string, DeviceOp>> = { 'se.hmac': 'se.sha' };
+
+const KIND_CONNECT = 1;
+const KIND_BLE = 2;
+const KIND_NFC = 3;
+const KIND_TIMED = 4;
+/** Left on an external event, not op.done: the twin handles it (advertising). */
+const KIND_EXTERNAL = 5;
+
+/** The result of one sampled operation (a reused object: read it before the next sample). */
+export interface OpOutcome {
+  durationMs: number;
+  chargeMc: number;
+  ok: boolean;
+  phase: number;
+}
+
+interface OpRoute {
+  kind: number;
+  op: DeviceOp | '';
+  phase: number;
+  /** Which default payload a size-dependent op uses when its state names no message: 0 aead, 1 flash, −1 none. */
+  payload: number;
+}
+
+/**
+ * An event-log entry written to flash after an unlock or a failure (timestamp, event, result,
+ * counters): 64 B, an estimate for a compact binary log record.
+ */
+const FLASH_LOG_ENTRY_BYTES = 64;
+
+/** Routes for one compiled machine: index = the machine's op index. */
+export class OpModel {
+  private readonly routes: OpRoute[];
+  private readonly timing: CryptoTiming[];
+  /** bytes[suite][messageIndex] for the machine's `messages`. */
+  private readonly bytes: Float64Array[];
+  /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash]. */
+  private readonly payload: [number, number][];
+  private readonly links = new Map<number, LinkParams>();
+  readonly outcome: OpOutcome = { durationMs: 0, chargeMc: 0, ok: true, phase: PHASE_OTHER };
+
+  private readonly profile: Profile;
+  private readonly machine: CompiledMachine;
+  private readonly radio: FleetRadio;
+
+  constructor(profile: Profile, machine: CompiledMachine, suites: readonly Suite[], radio: FleetRadio) {
+    this.profile = profile;
+    this.machine = machine;
+    this.radio = radio;
+    this.routes = machine.ops.map((name) => route(name, machine.name));
+    this.timing = suites.map((s) => createCryptoTiming(profile, suiteLevels(s)));
+    this.payload = suites.map((s) => [messageSizes(s).UnlockRequest, FLASH_LOG_ENTRY_BYTES]);
+    this.bytes = suites.map((s) => {
+      const sizes = messageSizes(s) as unknown as Record<string, number>;
+      return Float64Array.from(machine.messages, (m) => messageBytes(profile, sizes, m, machine.name));
+    });
+  }
+
+  /** True when the op's state is left on an external event (e.g. `ble.advertise`), not op.done. */
+  isExternal(opIndex: number): boolean {
+    return this.routes[opIndex]!.kind === KIND_EXTERNAL;
+  }
+
+  /**
+   * Samples op `opIndex` (a configuration's `op`), with message `messageIndex` and `direction`
+   * (0 tx, 1 rx) for transfers, on suite `suiteIndex` at `rssiDbm`.
+   */
+  sample(opIndex: number, messageIndex: number, direction: number, suiteIndex: number, rssiDbm: number, u: Uniform): OpOutcome {
+    const r = this.routes[opIndex]!;
+    const o = this.outcome;
+    o.phase = r.phase;
+    o.ok = true;
+    switch (r.kind) {
+      case KIND_BLE: {
+        const bytes = this.bytes[suiteIndex]![messageIndex]!;
+        const t = sampleTransfer(this.profile, bytes, direction === 1 ? 'rx' : 'tx', this.link(rssiDbm), u);
+        o.durationMs = t.durationMs;
+        o.chargeMc = total(t.charge);
+        o.ok = t.ok;
+        return o;
+      }
+      case KIND_CONNECT: {
+        const c = sampleConnect(this.profile, this.link(rssiDbm), u);
+        o.durationMs = c.durationMs;
+        o.chargeMc = total(c.charge);
+        o.ok = c.ok;
+        return o;
+      }
+      case KIND_NFC: {
+        const t = sampleNfcTransfer(this.profile, this.bytes[suiteIndex]![messageIndex]!, u);
+        o.durationMs = t.durationMs;
+        o.chargeMc = total(t.charge);
+        return o;
+      }
+      case KIND_TIMED: {
+        const timing = this.timing[suiteIndex]!;
+        const bytes = messageIndex >= 0 ? this.bytes[suiteIndex]![messageIndex]! : r.payload < 0 ? undefined : this.payload[suiteIndex]![r.payload];
+        const d = timing.sampleMs(r.op as DeviceOp, u, bytes);
+        o.durationMs = d;
+        o.chargeMc = total(timing.cost(r.op as DeviceOp, d).charge);
+        return o;
+      }
+      default:
+        throw new Error(`${this.machine.name}: op '${this.machine.ops[opIndex]}' is not timed by op.done`);
+    }
+  }
+
+  /** Link parameters at an RSSI rounded to 1 dB (a handful of distinct objects per fleet). */
+  private link(rssiDbm: number): LinkParams {
+    const key = Math.round(rssiDbm);
+    let l = this.links.get(key);
+    if (l === undefined) {
+      l = linkParams(this.profile, {
+        rssiDbm: key,
+        phy: this.radio.phy,
+        attMtu: this.radio.attMtu,
+        connIntervalMs: this.radio.connIntervalMs,
+      });
+      this.links.set(key, l);
+    }
+    return l;
+  }
+}
+
+function route(name: string, machine: string): OpRoute {
+  if (name === 'ble.advertise') return { kind: KIND_EXTERNAL, op: '', phase: PHASE_RADIO, payload: -1 };
+  if (name === 'ble.connect') return { kind: KIND_CONNECT, op: '', phase: PHASE_RADIO, payload: -1 };
+  if (name === 'ble.transfer') return { kind: KIND_BLE, op: '', phase: PHASE_RADIO, payload: -1 };
+  if (name === 'nfc.transfer') return { kind: KIND_NFC, op: '', phase: PHASE_RADIO, payload: -1 };
+  const op = (ALIASES[name] ?? name) as DeviceOp;
+  if (!(DEVICE_OPS as readonly string[]).includes(op)) {
+    throw new Error(
+      `${machine}: state meta.op '${name}' has no physics in sim/device (known: ble.advertise, ble.connect, ble.transfer, nfc.transfer, ${DEVICE_OPS.join(', ')})`,
+    );
+  }
+  const phase = op.startsWith('se.') ? PHASE_SE : /^(mlkem|mldsa|x25519|hkdf|aead)\./.test(op) || op === 'hkdf' ? PHASE_CRYPTO : PHASE_OTHER;
+  // AEAD ops seal/open a session record (an unlock request's size); flash writes a log entry.
+  const payload = op.startsWith('aead.') ? 0 : op === 'flash.write' ? 1 : -1;
+  return { kind: KIND_TIMED, op, phase, payload };
+}
+
+/** Bytes of a message named in a machine's meta: protocol messages from the codec, the rest from the profile. */
+function messageBytes(profile: Profile, sizes: Record<string, number>, message: string, machine: string): number {
+  if (sizes[message] !== undefined) return sizes[message]!;
+  // A session record carrying an event log entry: the size of an unlock request record.
+  if (message === 'Record') return sizes.UnlockRequest!;
+  if (message === 'OtaImage') return profile.ota.imageBytes.value;
+  throw new Error(`${machine}: meta.message '${message}' has no size (known: ${Object.keys(sizes).join(', ')}, Record, OtaImage)`);
+}
+
+export function parseSuites(ids: readonly string[]): Suite[] {
+  return ids.map((id) => parseSuite(id));
+}

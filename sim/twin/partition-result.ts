@@ -1,0 +1,110 @@
+/**
+ * What a partition of the fleet hands back: per-device columns, integer accumulators and
+ * integer-count histograms. Merging partitions (mergePartitions) is exact addition and
+ * concatenation in device order, so the summary cannot depend on how the fleet was split.
+ * @module
+ */
+import { Histogram } from './histogram.ts';
+import type { SocSample, TelemetryEvent } from './result.ts';
+
+/** State-of-charge histogram resolution per day (0.1 % of SoC per bin). */
+export const SOC_BINS = 1000;
+const PHASE_COUNT = 4;
+
+export class PartitionResult {
+  readonly lo: number;
+  readonly n: number;
+  readonly days: number;
+  /** Failure reasons, in the device machine's action order (identical in every partition). */
+  readonly reasons: readonly string[];
+  readonly modes: readonly string[];
+  suiteIds: string[] = [];
+  suite: Uint8Array;
+  capacityMah: Float64Array;
+  cutoffMah: Float64Array;
+  depletedDay: Float64Array;
+  finalSoc: Float64Array;
+  unlocks: Uint32Array;
+  handshakes: Uint32Array;
+  failures: Uint32Array;
+  energyUj: Float64Array;
+  unlockLatency = new Histogram();
+  handshakeTime = new Histogram();
+  intents = 0;
+  handshakesOk = 0;
+  events = 0;
+  failuresByReason: Float64Array;
+  energyByMode: Float64Array;
+  phaseEnergyUj = new Float64Array(PHASE_COUNT);
+  phaseTimeUs = new Float64Array(PHASE_COUNT);
+  dayUnlocks: Float64Array;
+  dayHandshakes: Float64Array;
+  dayFailures: Float64Array;
+  dayEnergyByMode: Float64Array;
+  daySoc: Float64Array;
+  dayAlive: Float64Array;
+  socSamples: SocSample[] = [];
+  telemetry: TelemetryEvent[] = [];
+
+  constructor(lo: number, n: number, days: number, reasons: readonly string[], modes: readonly string[]) {
+    this.lo = lo;
+    this.n = n;
+    this.days = Math.max(1, days);
+    this.reasons = reasons;
+    this.modes = modes;
+    this.suite = new Uint8Array(n);
+    this.capacityMah = new Float64Array(n);
+    this.cutoffMah = new Float64Array(n);
+    this.depletedDay = new Float64Array(n).fill(NaN);
+    this.finalSoc = new Float64Array(n);
+    this.unlocks = new Uint32Array(n);
+    this.handshakes = new Uint32Array(n);
+    this.failures = new Uint32Array(n);
+    this.energyUj = new Float64Array(n);
+    this.failuresByReason = new Float64Array(reasons.length);
+    this.energyByMode = new Float64Array(modes.length);
+    this.dayUnlocks = new Float64Array(this.days);
+    this.dayHandshakes = new Float64Array(this.days);
+    this.dayFailures = new Float64Array(this.days * reasons.length);
+    this.dayEnergyByMode = new Float64Array(this.days * modes.length);
+    this.daySoc = new Float64Array(this.days * SOC_BINS);
+    this.dayAlive = new Float64Array(this.days);
+  }
+
+  /** Adds a handshake operation's duration (ms) to a phase, in whole microseconds. */
+  addPhaseTime(phase: number, ms: number): void {
+    this.phaseTimeUs[phase]! += Math.round(ms * 1000);
+  }
+}
+
+const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj'] as const;
+const SUMS = ['failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures', 'dayEnergyByMode', 'daySoc', 'dayAlive'] as const;
+
+/** Concatenates partitions (sorted by `lo`) into one result covering all their devices. */
+export function mergePartitions(parts: readonly PartitionResult[]): PartitionResult {
+  const sorted = [...parts].sort((a, b) => a.lo - b.lo);
+  const first = sorted[0]!;
+  if (sorted.length === 1) return first;
+  const n = sorted.reduce((a, p) => a + p.n, 0);
+  const out = new PartitionResult(first.lo, n, first.days, first.reasons, first.modes);
+  out.suiteIds = first.suiteIds;
+  let off = 0;
+  for (const p of sorted) {
+    if (p.reasons.join() !== first.reasons.join()) throw new Error('mergePartitions: partitions compiled different machines');
+    for (const c of COLUMNS) (out[c] as Float64Array).set(p[c] as Float64Array, off);
+    for (const s of SUMS) {
+      const dst = out[s];
+      const src = p[s];
+      for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
+    }
+    out.unlockLatency.merge(p.unlockLatency);
+    out.handshakeTime.merge(p.handshakeTime);
+    out.intents += p.intents;
+    out.handshakesOk += p.handshakesOk;
+    out.events += p.events;
+    out.socSamples.push(...p.socSamples);
+    out.telemetry.push(...p.telemetry);
+    off += p.n;
+  }
+  return out;
+}

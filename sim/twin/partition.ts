@@ -1,0 +1,682 @@
+/**
+ * One partition of the fleet (devices lo..hi−1) simulated on one event calendar. Each keychain
+ * runs the compiled device machine and, while it is connected, the compiled device-role
+ * handshake machine; the twin supplies what the machines leave open: how long each `meta.op`
+ * takes and what it costs (op-model.ts), when the owner wants to unlock (diurnal arrivals), when
+ * the phone answers, and when the battery browns out.
+ *
+ * Event economy: one calendar event per timed operation, timer, arrival or phone message; the
+ * battery is integrated exactly between events (piecewise-constant current, closed form with
+ * self-discharge), never ticked. Device state is structure-of-arrays; nothing is allocated per
+ * event on the hot path except inside the physics samplers.
+ *
+ * Determinism: every random draw of device g comes from its own stream ('device', g), so a
+ * device's life does not depend on the partition it is in; accumulators are integers (µJ, µs,
+ * counts) or integer-count histograms, so merging partitions is exact in any order.
+ * @module
+ */
+import { createEnvironment, createRng, sampler, sfc32NextU32, Tokens, type Environment } from '../engine/index.ts';
+import { parseSuite, type Suite } from '../../firmware/index.ts';
+import {
+  batteryCurrentMa,
+  createCell,
+  createCryptoTiming,
+  cutoffMah,
+  advanceCharge,
+  timeToCutoffMs,
+  socOf,
+  suiteLevels,
+  standardNormal,
+  type Cell,
+  type CryptoTiming,
+  type Uniform,
+} from '../device/index.ts';
+import {
+  OUTPUT_ACTION,
+  OUTPUT_CANCEL_TIMER,
+  OUTPUT_SET_TIMER,
+  POWER_MODES,
+  type CompiledMachine,
+} from '../statechart/index.ts';
+import type { FleetConfig } from './config.ts';
+import { hourlyRates, nextArrival } from './diurnal.ts';
+import { ACT_FAILURE, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
+import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
+import { PartitionResult, SOC_BINS } from './partition-result.ts';
+
+const DAY_MS = 86_400_000;
+const K_DEV_OP = 1;
+const K_HS_OP = 2;
+const K_ARRIVAL = 3;
+const K_PHONE_FOUND = 4;
+const K_PHONE_MSG = 5;
+const K_DAILY = 6;
+const K_DEV_TIMER = 100;
+const K_HS_TIMER = 1000;
+
+/** Per-device flags. */
+const F_INTENT = 1;
+const F_PRESENT = 2;
+const F_ESTABLISHED = 4;
+const F_LOW = 8;
+const F_DEAD = 16;
+const F_REQUESTED = 32;
+const F_BROWNOUT_PENDING = 64;
+const F_LOW_SENT = 128;
+/** State of charge below which the device is told `battery.low`. */
+const LOW_SOC = 0.1;
+
+export interface PartitionOptions {
+  /** Called about every simulated day with (simulated ms done, events processed). */
+  onProgress?: (simMs: number, events: number) => void;
+}
+
+export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, options: PartitionOptions = {}): PartitionResult {
+  return new Partition(cfg, machines, lo, hi).run(options);
+}
+
+class Partition {
+  private readonly env: Environment;
+  private readonly dm: CompiledMachine;
+  private readonly hm: CompiledMachine;
+  private readonly dIds: DeviceIds;
+  private readonly hIds: HandshakeIds;
+  private readonly suites: Suite[];
+  private readonly devOps: OpModel;
+  private readonly hsOps: OpModel;
+  private readonly timing: CryptoTiming[];
+  private readonly res: PartitionResult;
+  private readonly n: number;
+  private readonly lo: number;
+  private readonly durationMs: number;
+  private readonly rates: Float64Array;
+  /** Battery current of each power mode (mA), by POWER_MODES index. */
+  private readonly modeMa: Float64Array;
+  private readonly advertiseMa: number;
+  private readonly phoneMedianMs: number;
+  private readonly phoneInRange: number;
+  private readonly phoneSigma: number;
+  private readonly traceDevices: number;
+  private readonly vNominal: number;
+  private readonly mode: string[];
+
+  // Structure-of-arrays device state (index k = device lo + k).
+  private readonly devCfg: Int32Array;
+  private readonly hsCfg: Int32Array;
+  private readonly remMah: Float64Array;
+  private readonly lastT: Float64Array;
+  private readonly curMa: Float64Array;
+  private readonly curMode: Int8Array;
+  private readonly curPhase: Int8Array;
+  private readonly devOpMa: Float64Array;
+  private readonly hsOpMa: Float64Array;
+  private readonly devOpPhase: Int8Array;
+  private readonly hsOpPhase: Int8Array;
+  private readonly devOpEvent: Int32Array;
+  private readonly hsOpEvent: Int32Array;
+  private readonly capMah: Float64Array;
+  private readonly lambda: Float64Array;
+  private readonly guardMah: Float64Array;
+  private readonly suiteIdx: Uint8Array;
+  private readonly rssi: Float32Array;
+  private readonly intentShare: Float32Array;
+  private readonly arrivalScale: Float32Array;
+  private readonly flags: Uint8Array;
+  private readonly wakeT: Float64Array;
+  private readonly hsT: Float64Array;
+  private readonly rngState: Int32Array;
+  private readonly devOpTok: Tokens;
+  private readonly hsOpTok: Tokens;
+  private readonly phoneTok: Tokens;
+  private readonly devTimerTok: Tokens[];
+  private readonly hsTimerTok: Tokens[];
+  private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
+  private readonly u: Uniform & { k: number };
+
+  constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number) {
+    const n = hi - lo;
+    this.n = n;
+    this.lo = lo;
+    this.dm = machines.device;
+    this.hm = machines.handshake;
+    this.dIds = new DeviceIds(this.dm);
+    this.hIds = new HandshakeIds(this.hm);
+    const suiteIds = Object.keys(cfg.suites).sort();
+    this.suites = suiteIds.map((id) => parseSuite(id));
+    this.devOps = new OpModel(cfg.profile, this.dm, this.suites, cfg.radio);
+    this.hsOps = new OpModel(cfg.profile, this.hm, this.suites, cfg.radio);
+    this.timing = this.suites.map((s) => createCryptoTiming(cfg.profile, suiteLevels(s)));
+    this.durationMs = cfg.durationDays * DAY_MS;
+    this.rates = hourlyRates(1, cfg.behaviour.diurnal);
+    this.mode = [...POWER_MODES];
+    this.modeMa = Float64Array.from(POWER_MODES, (m) => (m === 'charging' ? 0 : batteryCurrentMa(cfg.profile, m)));
+    this.advertiseMa = advertisingCurrentMa(cfg);
+    this.phoneMedianMs = cfg.behaviour.phoneLatencyMs.median;
+    this.phoneSigma = cfg.behaviour.phoneLatencyMs.sigma;
+    this.phoneInRange = cfg.behaviour.phoneInRange;
+    this.traceDevices = cfg.traceDevices;
+    this.env = createEnvironment({ initialCapacity: Math.max(1024, n * 4) });
+    this.res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), this.dIds.failureReasons, this.mode);
+
+    this.devCfg = new Int32Array(n);
+    this.hsCfg = new Int32Array(n).fill(-1);
+    this.remMah = new Float64Array(n);
+    this.lastT = new Float64Array(n);
+    this.curMa = new Float64Array(n);
+    this.curMode = new Int8Array(n);
+    this.curPhase = new Int8Array(n).fill(-1);
+    this.devOpMa = new Float64Array(n).fill(NaN);
+    this.hsOpMa = new Float64Array(n).fill(NaN);
+    this.devOpPhase = new Int8Array(n);
+    this.hsOpPhase = new Int8Array(n);
+    this.devOpEvent = new Int32Array(n);
+    this.hsOpEvent = new Int32Array(n);
+    this.capMah = new Float64Array(n);
+    this.lambda = new Float64Array(n);
+    this.guardMah = new Float64Array(n);
+    this.suiteIdx = new Uint8Array(n);
+    this.rssi = new Float32Array(n);
+    this.intentShare = new Float32Array(n);
+    this.arrivalScale = new Float32Array(n);
+    this.flags = new Uint8Array(n);
+    this.wakeT = new Float64Array(n);
+    this.hsT = new Float64Array(n);
+    this.rngState = new Int32Array(4 * n);
+    this.devOpTok = new Tokens(n);
+    this.hsOpTok = new Tokens(n);
+    this.phoneTok = new Tokens(n);
+    this.devTimerTok = this.dm.timers.map(() => new Tokens(n));
+    this.hsTimerTok = this.hm.timers.map(() => new Tokens(n));
+    const proto = createCell(cfg.profile);
+    this.cell = { ...proto };
+    this.vNominal = proto.vNominal;
+    const st = this.rngState;
+    this.u = {
+      k: 0,
+      next(): number {
+        return (sfc32NextU32(st, this.k << 2) >>> 0) * 2.3283064365386963e-10;
+      },
+    };
+    this.initDevices(cfg, suiteIds);
+  }
+
+  private initDevices(cfg: FleetConfig, suiteIds: string[]): void {
+    const root = createRng(cfg.seed);
+    const b = cfg.behaviour;
+    const unlocks = sampler(b.unlocksPerDay, 'behaviour.unlocksPerDay');
+    const jostles = sampler(b.jostlesPerDay, 'behaviour.jostlesPerDay');
+    const rssi = sampler(b.rssiDbm, 'behaviour.rssiDbm');
+    const temp = sampler(b.temperatureC, 'behaviour.temperatureC');
+    const capf = sampler(b.capacityFactor, 'behaviour.capacityFactor');
+    const shares = suiteIds.map((id) => cfg.suites[id]!);
+    const totalShare = shares.reduce((a, x) => a + x, 0);
+    const maxMa = Math.max(...this.modeMa, 250);
+    for (let k = 0; k < this.n; k++) {
+      const g = this.lo + k;
+      const p = root.stream('device-params', g);
+      // Suite by share (cumulative), then the owner's habits and the cell.
+      let x = p.next() * totalShare;
+      let s = 0;
+      while (s < shares.length - 1 && x >= shares[s]!) x -= shares[s++]!;
+      this.suiteIdx[k] = s;
+      const perDayUnlock = Math.max(0, unlocks(p));
+      const perDayJostle = Math.max(0, jostles(p));
+      this.arrivalScale[k] = perDayUnlock + perDayJostle;
+      this.intentShare[k] = perDayUnlock + perDayJostle > 0 ? perDayUnlock / (perDayUnlock + perDayJostle) : 0;
+      this.rssi[k] = rssi(p);
+      const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
+      this.capMah[k] = c.capacityMah;
+      this.lambda[k] = c.selfDischargePerMs;
+      this.remMah[k] = c.capacityMah;
+      this.useCell(k);
+      this.guardMah[k] = cutoffMah(this.cell, maxMa);
+      root.streamStateInto(this.rngState, k << 2, 'device', g);
+      // Start: the compiled initial configuration (provisioned, asleep) and its timers.
+      this.devCfg[k] = this.dm.initial;
+      this.runDevOutputs(k, this.dm.initialOutputs);
+      this.enterDevice(k, -1);
+      this.scheduleArrival(k, 0);
+    }
+    for (let d = 1; d <= Math.ceil(cfg.durationDays); d++) this.env.schedule(Math.min(d * DAY_MS, this.durationMs), K_DAILY, 0, d, 1023);
+  }
+
+  run(options: PartitionOptions): PartitionResult {
+    const handler = (kind: number, k: number, data: number): void => this.handle(kind, k, data);
+    const step = DAY_MS;
+    for (let t = 0; t < this.durationMs; ) {
+      t = Math.min(this.durationMs, t + step);
+      this.env.run(t, handler);
+      options.onProgress?.(t, this.env.processed);
+    }
+    this.finish();
+    this.res.events = this.env.processed;
+    return this.res;
+  }
+
+  private handle(kind: number, k: number, data: number): void {
+    switch (kind) {
+      case K_ARRIVAL:
+        this.arrival(k);
+        return;
+      case K_DEV_OP:
+        if (this.devOpTok.isCurrent(k, data)) {
+          this.devOpMa[k] = NaN;
+          this.deliverDev(k, this.devOpEvent[k]!);
+        }
+        return;
+      case K_HS_OP:
+        if (this.hsOpTok.isCurrent(k, data)) {
+          this.hsOpMa[k] = NaN;
+          this.deliverHs(k, this.hsOpEvent[k]!);
+        }
+        return;
+      case K_PHONE_FOUND:
+        if (this.phoneTok.isCurrent(k, data)) this.deliverDev(k, this.dIds.phoneFound);
+        return;
+      case K_PHONE_MSG:
+        if (this.phoneTok.isCurrent(k, data) && this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.msgArrived);
+        return;
+      case K_DAILY:
+        this.daily(data);
+        return;
+      default:
+        if (kind >= K_HS_TIMER) {
+          const t = kind - K_HS_TIMER;
+          if (this.hsTimerTok[t]!.isCurrent(k, data) && this.hsCfg[k]! >= 0) this.deliverHs(k, this.hm.timers[t]!.event);
+        } else if (kind >= K_DEV_TIMER) {
+          const t = kind - K_DEV_TIMER;
+          if (this.devTimerTok[t]!.isCurrent(k, data)) this.deliverDev(k, this.dm.timers[t]!.event);
+        }
+    }
+  }
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private scheduleArrival(k: number, from: number): void {
+    const scale = this.arrivalScale[k]!;
+    if (!(scale > 0)) return;
+    this.u.k = k;
+    // Rates are per unit daily count; scaling the Exp(1) work by 1/scale scales the process.
+    const t = nextArrival(from, this.rates, this.u, scale);
+    if (t < this.durationMs) this.env.schedule(t, K_ARRIVAL, k, 0);
+  }
+
+  private arrival(k: number): void {
+    const now = this.env.now;
+    this.scheduleArrival(k, now);
+    if (this.flags[k]! & F_DEAD) return;
+    const cfg = this.devCfg[k]!;
+    if (!this.dm.handles(cfg, this.dIds.motion)) return;
+    this.u.k = k;
+    const intent = this.u.next() < this.intentShare[k]!;
+    let f = this.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED);
+    if (intent) {
+      f |= F_INTENT;
+      this.res.intents++;
+      if (this.u.next() < this.phoneInRange) f |= F_PRESENT;
+    }
+    this.flags[k] = f;
+    this.wakeT[k] = now;
+    this.deliverDev(k, this.dIds.motion);
+  }
+
+  private phoneDelay(k: number): number {
+    this.u.k = k;
+    return this.phoneMedianMs * Math.exp(this.phoneSigma * standardNormal(this.u));
+  }
+
+  // ---- machines -------------------------------------------------------------------------------
+
+  private deliverDev(k: number, ev: number): void {
+    const dm = this.dm;
+    const cfg = this.devCfg[k]!;
+    const cell = cfg * dm.nEvents + ev;
+    const next = dm.next[cell]!;
+    if (next < 0) return;
+    this.settle(k);
+    if (this.flags[k]! & F_BROWNOUT_PENDING) {
+      this.brownout(k);
+      return;
+    }
+    this.devCfg[k] = next;
+    this.runDevOutputs(k, dm.outputList[cell]!);
+    this.enterDevice(k, cfg);
+  }
+
+  private runDevOutputs(k: number, list: number): void {
+    const dm = this.dm;
+    const end = dm.outputStart[list + 1]!;
+    for (let i = dm.outputStart[list]!; i < end; i++) {
+      const arg = dm.outputArg[i]!;
+      switch (dm.outputKind[i]) {
+        case OUTPUT_ACTION:
+          this.deviceAction(k, arg);
+          break;
+        case OUTPUT_SET_TIMER:
+          this.env.schedule(this.env.now + dm.outputDelay[i]!, K_DEV_TIMER + arg, k, this.devTimerTok[arg]!.arm(k));
+          break;
+        case OUTPUT_CANCEL_TIMER:
+          this.devTimerTok[arg]!.cancel(k);
+          break;
+      }
+    }
+  }
+
+  private deviceAction(k: number, action: number): void {
+    const kind = this.dIds.actionKind[action];
+    if (kind === ACT_UNLOCK) {
+      const latency = this.env.now - this.wakeT[k]!;
+      this.res.unlocks[k]!++;
+      this.res.unlockLatency.add(latency);
+      this.res.dayUnlocks[this.day()]!++;
+      this.telemetry(k, 'unlock_attempt', true, latency, '');
+    } else if (kind === ACT_FAILURE) {
+      const r = this.dIds.actionReason[action]!;
+      this.res.failures[k]!++;
+      this.res.failuresByReason[r]!++;
+      this.res.dayFailures[this.day() * this.res.reasons.length + r]!++;
+      if (this.flags[k]! & F_INTENT) this.telemetry(k, 'unlock_attempt', false, this.env.now - this.wakeT[k]!, this.dIds.failureReasons[r]!);
+    } else if (kind === ACT_SESSION_END) {
+      if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.close);
+    }
+  }
+
+  /** After the device machine moved from `prev` (−1 at start) to its current configuration. */
+  private enterDevice(k: number, prev: number): void {
+    const dm = this.dm;
+    const cfg = this.devCfg[k]!;
+    if (cfg !== prev) {
+      this.devOpTok.cancel(k);
+      this.devOpMa[k] = NaN;
+      const op = dm.op[cfg]!;
+      if (op >= 0) {
+        if (this.devOps.isExternal(op)) this.advertise(k);
+        else {
+          this.u.k = k;
+          const o = this.devOps.sample(op, dm.message[cfg]!, dm.direction[cfg]!, this.suiteIdx[k]!, this.rssi[k]!, this.u);
+          this.devOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
+          this.devOpPhase[k] = o.phase;
+          this.devOpEvent[k] = o.ok ? this.dIds.opDone : this.dIds.opFailed;
+          this.env.schedule(this.env.now + o.durationMs, K_DEV_OP, k, this.devOpTok.arm(k));
+        }
+      }
+      const inHandshake = dm.hasTag(cfg, this.dIds.tagHandshake);
+      if (inHandshake && this.hsCfg[k]! < 0 && !(this.flags[k]! & F_ESTABLISHED)) this.startHandshake(k);
+      else if (!inHandshake && !dm.hasTag(cfg, this.dIds.tagSession) && this.hsCfg[k]! >= 0) this.stopHandshake(k);
+    }
+    this.maybePhoneSends(k);
+    this.setCurrent(k);
+  }
+
+  private advertise(k: number): void {
+    if (!(this.flags[k]! & F_PRESENT)) {
+      this.devOpMa[k] = this.advertiseMa;
+      this.devOpPhase[k] = PHASE_OTHER;
+      return;
+    }
+    // The phone hears the keychain after its scan and app latency.
+    const delay = this.phoneDelay(k);
+    this.devOpMa[k] = this.advertiseMa;
+    this.devOpPhase[k] = PHASE_OTHER;
+    this.env.schedule(this.env.now + delay, K_PHONE_FOUND, k, this.phoneTok.arm(k));
+  }
+
+  private startHandshake(k: number): void {
+    const hm = this.hm;
+    this.hsCfg[k] = hm.initial;
+    this.hsT[k] = this.env.now;
+    this.res.handshakes[k]!++;
+    this.res.dayHandshakes[this.day()]!++;
+    this.runHsOutputs(k, hm.initialOutputs);
+    this.enterHs(k, -1);
+  }
+
+  private stopHandshake(k: number): void {
+    this.hsCfg[k] = -1;
+    this.hsOpTok.cancel(k);
+    this.hsOpMa[k] = NaN;
+    for (const t of this.hsTimerTok) t.cancel(k);
+  }
+
+  private deliverHs(k: number, ev: number): void {
+    const hm = this.hm;
+    const cfg = this.hsCfg[k]!;
+    if (cfg < 0) return;
+    const cell = cfg * hm.nEvents + ev;
+    const next = hm.next[cell]!;
+    if (next < 0) return;
+    this.settle(k);
+    if (this.flags[k]! & F_BROWNOUT_PENDING) {
+      this.brownout(k);
+      return;
+    }
+    this.hsCfg[k] = next;
+    this.runHsOutputs(k, hm.outputList[cell]!);
+    this.enterHs(k, cfg);
+  }
+
+  private runHsOutputs(k: number, list: number): void {
+    const hm = this.hm;
+    const end = hm.outputStart[list + 1]!;
+    for (let i = hm.outputStart[list]!; i < end; i++) {
+      const arg = hm.outputArg[i]!;
+      const kind = hm.outputKind[i];
+      if (kind === OUTPUT_SET_TIMER) this.env.schedule(this.env.now + hm.outputDelay[i]!, K_HS_TIMER + arg, k, this.hsTimerTok[arg]!.arm(k));
+      else if (kind === OUTPUT_CANCEL_TIMER) this.hsTimerTok[arg]!.cancel(k);
+    }
+  }
+
+  private enterHs(k: number, prev: number): void {
+    const hm = this.hm;
+    const cfg = this.hsCfg[k]!;
+    if (cfg !== prev) {
+      this.hsOpTok.cancel(k);
+      this.hsOpMa[k] = NaN;
+      if (hm.done[cfg]) {
+        const reason = this.hIds.reasonOf[cfg]!;
+        this.stopHandshake(k);
+        if (hm.hasTag(cfg, this.hIds.tagFailed)) this.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
+        return;
+      }
+      const op = hm.op[cfg]!;
+      if (op >= 0) {
+        this.u.k = k;
+        const s = this.suiteIdx[k]!;
+        const o = this.hsOps.sample(op, hm.message[cfg]!, hm.direction[cfg]!, s, this.rssi[k]!, this.u);
+        this.hsOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
+        this.hsOpPhase[k] = o.phase;
+        if (!(this.flags[k]! & F_ESTABLISHED)) this.res.addPhaseTime(o.phase, o.durationMs);
+        this.hsOpEvent[k] = o.ok ? this.hIds.opDoneByMode[this.suites[s]!.mode]! : this.hIds.opFailedLink;
+        this.env.schedule(this.env.now + o.durationMs, K_HS_OP, k, this.hsOpTok.arm(k));
+      }
+      if (hm.hasTag(cfg, this.hIds.tagEstablished)) {
+        if (!(this.flags[k]! & F_ESTABLISHED)) {
+          this.flags[k]! |= F_ESTABLISHED;
+          this.res.handshakeTime.add(this.env.now - this.hsT[k]!);
+          this.res.handshakesOk++;
+          this.telemetry(k, 'handshake', true, this.env.now - this.hsT[k]!, '');
+          this.setCurrent(k);
+          this.deliverDev(k, this.dIds.established);
+        } else if (prev >= 0 && hm.message[prev]! >= 0 && hm.messages[hm.message[prev]!] === 'UnlockResult') {
+          // The phone's unlock request was answered: the keychain performs the action.
+          this.deliverDev(k, this.dIds.requestUnlock);
+        }
+      }
+    }
+    this.maybePhoneSends(k);
+    this.setCurrent(k);
+  }
+
+  /** The phone sends its next message when the handshake awaits one (and, for the request, the owner wants to unlock). */
+  private maybePhoneSends(k: number): void {
+    const hs = this.hsCfg[k]!;
+    if (hs < 0 || !this.hm.hasTag(hs, this.hIds.tagAwait)) return;
+    const nxt = this.hm.step(hs, this.hIds.msgArrived);
+    const mi = this.hm.message[nxt]!;
+    const msg = mi >= 0 ? this.hm.messages[mi] : '';
+    const f = this.flags[k]!;
+    if (msg === 'UnlockRequest') {
+      const dev = this.devCfg[k]!;
+      if (!(f & F_INTENT) || f & F_REQUESTED || !this.dm.hasTag(dev, this.dIds.tagSession) || this.dm.op[dev]! >= 0) return;
+      this.flags[k] = f | F_REQUESTED;
+    } else if (f & F_REQUESTED && msg === '') return;
+    let delay = this.phoneDelay(k);
+    const t = this.timing[this.suiteIdx[k]!]!;
+    const s = this.suites[this.suiteIdx[k]!]!;
+    this.u.k = k;
+    if (msg === 'ClientHello') {
+      if (s.x25519) delay += t.sampleMs('phone.x25519', this.u);
+      if (s.kem) delay += t.sampleMs('phone.mlkem.encaps', this.u);
+    } else if (msg === 'ClientFinished') {
+      if (s.sig.name !== 'p256') delay += t.sampleMs('phone.mldsa.verify', this.u);
+      if (s.x25519) delay += t.sampleMs('phone.x25519', this.u);
+    }
+    this.env.schedule(this.env.now + delay, K_PHONE_MSG, k, this.phoneTok.arm(k));
+  }
+
+  // ---- energy and battery ---------------------------------------------------------------------
+
+  /** Which current flows now: an operation in progress wins, then the handshake, then the device mode. */
+  private setCurrent(k: number): void {
+    const dev = this.devCfg[k]!;
+    const hs = this.hsCfg[k]!;
+    const pre = hs >= 0 && !(this.flags[k]! & F_ESTABLISHED);
+    let ma: number;
+    let mode: number;
+    let phase = -1;
+    if (this.devOpMa[k] === this.devOpMa[k]) {
+      ma = this.devOpMa[k]!;
+      mode = this.dm.power[dev]!;
+      if (pre) phase = this.devOpPhase[k]!;
+    } else if (hs >= 0 && this.hsOpMa[k] === this.hsOpMa[k]) {
+      ma = this.hsOpMa[k]!;
+      mode = this.hm.power[hs]!;
+      if (pre) phase = this.hsOpPhase[k]!;
+    } else if (hs >= 0) {
+      mode = this.hm.power[hs]!;
+      ma = this.modeMa[mode]!;
+      if (pre) phase = PHASE_OTHER;
+    } else {
+      mode = this.dm.power[dev]!;
+      ma = this.modeMa[mode]!;
+    }
+    this.curMa[k] = ma;
+    this.curMode[k] = mode;
+    this.curPhase[k] = phase;
+  }
+
+  private useCell(k: number): void {
+    this.cell.capacityMah = this.capMah[k]!;
+    this.cell.selfDischargePerMs = this.lambda[k]!;
+  }
+
+  /** Integrates the battery and the energy accounts of device k up to now. */
+  private settle(k: number): void {
+    const now = this.env.now;
+    const dt = now - this.lastT[k]!;
+    if (dt <= 0) return;
+    const ma = this.curMa[k]!;
+    const q0 = this.remMah[k]!;
+    this.useCell(k);
+    let q = advanceCharge(this.cell, q0, ma, dt);
+    let t = dt;
+    if (q <= this.guardMah[k]! && !(this.flags[k]! & F_DEAD)) {
+      const qc = cutoffMah(this.cell, ma);
+      if (q <= qc) {
+        t = Math.min(dt, timeToCutoffMs(this.cell, q0, ma));
+        q = advanceCharge(this.cell, q0, ma, t);
+        this.flags[k]! |= F_BROWNOUT_PENDING;
+        this.res.depletedDay[k] = (this.lastT[k]! + t) / DAY_MS;
+      }
+    }
+    const uj = Math.round(ma * t * this.vNominal); // mA·ms·V = µJ
+    this.res.energyUj[k]! += uj;
+    this.res.energyByMode[this.curMode[k]!]! += uj;
+    this.res.dayEnergyByMode[this.day() * POWER_MODES.length + this.curMode[k]!]! += uj;
+    const ph = this.curPhase[k]!;
+    if (ph >= 0) this.res.phaseEnergyUj[ph]! += uj;
+    this.remMah[k] = q;
+    this.lastT[k] = now;
+    if (q < LOW_SOC * this.capMah[k]!) this.flags[k]! |= F_LOW;
+  }
+
+  private brownout(k: number): void {
+    const f = this.flags[k]!;
+    this.flags[k] = (f & ~F_BROWNOUT_PENDING) | F_DEAD;
+    this.stopHandshake(k);
+    this.devOpTok.cancel(k);
+    this.devOpMa[k] = NaN;
+    this.phoneTok.cancel(k);
+    this.telemetry(k, 'brownout', false, 0, 'brownout');
+    if (k < this.traceDevices - this.lo) this.res.socSamples.push({ device: this.lo + k, day: this.res.depletedDay[k]!, soc: 0, brownout: true });
+    const cfg = this.devCfg[k]!;
+    const cell = cfg * this.dm.nEvents + this.dIds.brownout;
+    const next = this.dm.next[cell]!;
+    if (next >= 0) {
+      this.devCfg[k] = next;
+      this.runDevOutputs(k, this.dm.outputList[cell]!);
+      this.enterDevice(k, cfg);
+    }
+  }
+
+  private daily(day: number): void {
+    const res = this.res;
+    for (let k = 0; k < this.n; k++) {
+      this.settle(k);
+      if (this.flags[k]! & F_BROWNOUT_PENDING) this.brownout(k);
+      this.useCell(k);
+      const soc = this.flags[k]! & F_DEAD ? 0 : socOf(this.cell, this.remMah[k]!);
+      res.daySoc[(day - 1) * SOC_BINS + Math.min(SOC_BINS - 1, Math.floor(soc * SOC_BINS))]!++;
+      if (!(this.flags[k]! & F_DEAD)) res.dayAlive[day - 1]!++;
+      if (this.lo + k < this.traceDevices) res.socSamples.push({ device: this.lo + k, day, soc, brownout: false });
+      // The fuel gauge's low-battery alert, checked once a day: reduced behaviour from then on.
+      if ((this.flags[k]! & (F_LOW | F_LOW_SENT | F_DEAD)) === F_LOW) {
+        this.flags[k]! |= F_LOW_SENT;
+        this.deliverDev(k, this.dIds.batteryLow);
+      }
+    }
+  }
+
+  private finish(): void {
+    for (let k = 0; k < this.n; k++) {
+      this.useCell(k);
+      this.res.finalSoc[k] = this.flags[k]! & F_DEAD ? 0 : socOf(this.cell, this.remMah[k]!);
+      this.res.capacityMah[k] = this.capMah[k]!;
+      this.res.suite[k] = this.suiteIdx[k]!;
+      this.res.cutoffMah[k] = cutoffMah(this.cell, this.modeMa[0]!);
+    }
+    this.res.suiteIds = this.suites.map((s) => s.id);
+  }
+
+  private day(): number {
+    return Math.min(this.res.days - 1, Math.floor(this.env.now / DAY_MS));
+  }
+
+  private telemetry(k: number, eventType: 'unlock_attempt' | 'handshake' | 'brownout', success: boolean, latencyMs: number, reason: string): void {
+    const g = this.lo + k;
+    if (g >= this.traceDevices) return;
+    this.useCell(k);
+    const s = this.suites[this.suiteIdx[k]!]!;
+    this.res.telemetry.push({
+      device: g,
+      timeMs: this.env.now,
+      eventType,
+      success,
+      latencyMs,
+      rssi: Math.round(this.rssi[k]!),
+      sessionKdf: s.mode === 'classical' ? 'classical-v1' : s.mode === 'pq' ? 'pq-v1' : 'hybrid-v1',
+      suite: s.id,
+      reason,
+      soc: socOf(this.cell, this.remMah[k]!),
+    });
+  }
+}
+
+/** Average current while advertising with nobody listening: adv events at the fast interval. */
+function advertisingCurrentMa(cfg: FleetConfig): number {
+  const b = cfg.profile.ble;
+  const gap = b.advIntervalFast.value + b.advDelayMax.value / 2;
+  return batteryCurrentMa(cfg.profile, 'lightSleep') + (b.advEventCharge.value / gap) * 1000;
+}
+
+export { PHASES };

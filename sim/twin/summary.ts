@@ -1,0 +1,156 @@
+/**
+ * From merged partition results to the RunResult's deterministic parts: the summary, the device
+ * columns and the daily rows. Only integer accumulators and sorted per-device values go in, and
+ * numbers are rounded to a fixed number of significant digits, so the JSON is byte-identical for
+ * the same scenario, seed and code.
+ * @module
+ */
+import type { FleetConfig } from './config.ts';
+import { PHASES } from './op-model.ts';
+import { SOC_BINS, type PartitionResult } from './partition-result.ts';
+import { quantileWithCi } from './quantiles.ts';
+import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from './result.ts';
+import type { Histogram } from './histogram.ts';
+
+/** Significant digits kept in the summary: well inside every model's accuracy, stable in JSON. */
+const DIGITS = 6;
+
+export function round(x: number, digits = DIGITS): number {
+  if (!Number.isFinite(x) || x === 0) return Number.isNaN(x) ? NaN : x;
+  return Number(x.toPrecision(digits));
+}
+
+function est(e: Estimate): Estimate {
+  return { value: round(e.value), lo: round(e.lo), hi: round(e.hi) };
+}
+
+function percentiles(h: Histogram): Percentiles {
+  return {
+    count: h.count,
+    mean: round(h.mean),
+    p50: round(h.quantile(0.5)),
+    p95: round(h.quantile(0.95)),
+    p99: round(h.quantile(0.99)),
+  };
+}
+
+/**
+ * Battery life per device, days: observed where it browned out, otherwise projected linearly
+ * from the charge used over the run down to the cutoff charge.
+ */
+export function lifeDays(r: PartitionResult, durationDays: number, k: number): number {
+  const depleted = r.depletedDay[k]!;
+  if (depleted === depleted) return depleted;
+  const used = 1 - r.finalSoc[k]!;
+  const usable = 1 - r.cutoffMah[k]! / r.capacityMah[k]!;
+  return used > 0 ? (durationDays * usable) / used : Infinity;
+}
+
+export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: RunSummary; devices: DeviceColumns; daily: DailyRow[] } {
+  const n = r.n;
+  const life = new Float64Array(n);
+  let depleted = 0;
+  for (let k = 0; k < n; k++) {
+    life[k] = lifeDays(r, cfg.durationDays, k);
+    if (r.depletedDay[k] === r.depletedDay[k]) depleted++;
+  }
+  const sorted = Float64Array.from(life).sort();
+  const finite = sorted.filter((x) => Number.isFinite(x));
+  const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
+  const uj2mj = 1e-3;
+  const deviceDays = n * cfg.durationDays;
+  const handshakes = r.handshakes.reduce((a, b) => a + b, 0);
+  const unlocks = r.unlocks.reduce((a, b) => a + b, 0);
+  const phases = (acc: Float64Array, scale: number) =>
+    Object.fromEntries(PHASES.map((p, i) => [p, round(handshakes ? (acc[i]! * scale) / handshakes : 0)])) as unknown as RunSummary['handshake']['meanEnergyMjByPhase'];
+  const failures: Record<string, number> = {};
+  r.reasons.forEach((reason, i) => {
+    if (r.failuresByReason[i]) failures[reason] = r.failuresByReason[i]!;
+  });
+  const suites: Record<string, number> = {};
+  for (let k = 0; k < n; k++) {
+    const id = r.suiteIds[r.suite[k]!]!;
+    suites[id] = (suites[id] ?? 0) + 1;
+  }
+  const energyByState: Record<string, number> = {};
+  r.modes.forEach((m, i) => {
+    if (r.energyByMode[i]) energyByState[m] = round((r.energyByMode[i]! * uj2mj) / deviceDays);
+  });
+  const summary: RunSummary = {
+    scenario: cfg.name,
+    seed: typeof cfg.seed === 'number' ? cfg.seed : Number.NaN,
+    devices: n,
+    durationDays: cfg.durationDays,
+    profile: cfg.profile.profile,
+    suites,
+    battery: {
+      depleted,
+      censored: n - depleted,
+      lifeDays: {
+        p5: est(quantileWithCi(sorted, 0.05)),
+        p50: est(quantileWithCi(sorted, 0.5)),
+        p95: est(quantileWithCi(sorted, 0.95)),
+        mean: round(mean),
+      },
+      finalSocMean: round(r.finalSoc.reduce((a, b) => a + b, 0) / n),
+    },
+    unlocks: { attempted: r.intents, succeeded: unlocks, latencyMs: percentiles(r.unlockLatency) },
+    handshake: {
+      count: handshakes,
+      timeMs: percentiles(r.handshakeTime),
+      meanTimeMsByPhase: phases(r.phaseTimeUs, 1e-3),
+      meanEnergyMjByPhase: phases(r.phaseEnergyUj, uj2mj),
+    },
+    energyMjPerDayByState: energyByState,
+    failures,
+    events: r.events,
+  };
+  if (typeof cfg.seed === 'string') (summary as { seed: number | string }).seed = cfg.seed;
+
+  const devices: DeviceColumns = {
+    count: n,
+    suite: Array.from(r.suite, (s) => r.suiteIds[s]!),
+    capacityMah: Float64Array.from(r.capacityMah, (x) => round(x)),
+    depletedDay: Float64Array.from(r.depletedDay, (x) => round(x)),
+    lifeDays: Float64Array.from(life, (x) => round(x)),
+    finalSoc: Float64Array.from(r.finalSoc, (x) => round(x)),
+    unlocks: r.unlocks,
+    handshakes: r.handshakes,
+    failures: r.failures,
+    energyMj: Float64Array.from(r.energyUj, (x) => round(x * uj2mj)),
+  };
+
+  const daily: DailyRow[] = [];
+  for (let d = 0; d < r.days; d++) {
+    const bins = r.daySoc.subarray(d * SOC_BINS, (d + 1) * SOC_BINS);
+    const total = bins.reduce((a, b) => a + b, 0);
+    const q = (p: number) => {
+      const rank = Math.max(1, Math.ceil(p * total));
+      let seen = 0;
+      for (let i = 0; i < SOC_BINS; i++) if ((seen += bins[i]!) >= rank) return round((i + 0.5) / SOC_BINS, 4);
+      return NaN;
+    };
+    const fails: Record<string, number> = {};
+    r.reasons.forEach((reason, i) => {
+      const c = r.dayFailures[d * r.reasons.length + i]!;
+      if (c) fails[reason] = c;
+    });
+    const energy: Record<string, number> = {};
+    r.modes.forEach((m, i) => {
+      const e = r.dayEnergyByMode[d * r.modes.length + i]!;
+      if (e) energy[m] = round(e * uj2mj);
+    });
+    daily.push({
+      day: d + 1,
+      socP5: q(0.05),
+      socP50: q(0.5),
+      socP95: q(0.95),
+      alive: r.dayAlive[d]!,
+      unlocks: r.dayUnlocks[d]!,
+      handshakes: r.dayHandshakes[d]!,
+      failures: fails,
+      energyMjByState: energy,
+    });
+  }
+  return { summary, devices, daily };
+}

@@ -1,0 +1,29 @@
+/** A small FleetConfig for twin tests: the default profile, the default suite, plausible habits. */
+import { defaultProfile } from '../../../firmware/profiles/index.ts';
+import type { FleetConfig } from '../../../sim/twin/config.ts';
+import { DIURNAL_PRESETS } from '../../../sim/twin/diurnal.ts';
+
+export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
+  return {
+    name: 'test-fleet',
+    seed: 42,
+    devices: 50,
+    durationDays: 3,
+    start: '2026-01-01T00:00:00Z',
+    profile: defaultProfile(),
+    suites: { 'mlkem768-mldsa65-hybrid-aesgcm': 1 },
+    behaviour: {
+      unlocksPerDay: { dist: 'lognormal', median: 8, sigma: 0.4 },
+      jostlesPerDay: { dist: 'lognormal', median: 20, sigma: 0.5 },
+      diurnal: DIURNAL_PRESETS.office,
+      phoneInRange: 0.95,
+      rssiDbm: { dist: 'normal', mean: -65, sd: 6 },
+      temperatureC: { dist: 'normal', mean: 22, sd: 3 },
+      capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },
+      phoneLatencyMs: { median: 40, sigma: 0.5 },
+    },
+    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15 },
+    traceDevices: 5,
+    ...overrides,
+  };
+}
