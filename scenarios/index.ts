@@ -1,0 +1,9 @@
+/**
+ * Scenarios: what to run, as validated YAML (fleet, behaviour, radio, profile, sweep, sinks, seed).
+ * @module
+ */
+export { checkScenario, DEFAULT_START, type LossModel, type PathSegment, type Scenario, type ScenarioIssue, type SweepVariant } from './schema.ts';
+export { expandSweep, formatIssue, loadScenario, parseScenario, ScenarioError, type LocatedIssue } from './load.ts';
+export { loadProfile } from './load-profile.ts';
+export { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
+export { DURATION_UNITS_MS, parseDuration } from './duration.ts';
