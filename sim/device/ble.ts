@@ -70,8 +70,21 @@ export function linkParams(profile: Profile, overrides: Partial<LinkParams> = {}
   return p;
 }
 
+// Messages come in a handful of sizes per suite: fragment each (size, MTU, LL) once.
+const payloadCache = new Map<number, readonly number[]>();
+
 /** LL payload sizes of a message: ATT PDUs of ≤ MTU − 3 bytes, each with ATT and L2CAP headers, cut at llPayloadMax. */
-export function llPayloads(messageBytes: number, attMtu: number, llPayloadMax: number): number[] {
+export function llPayloads(messageBytes: number, attMtu: number, llPayloadMax: number): readonly number[] {
+  const key = (messageBytes * 1024 + attMtu) * 256 + llPayloadMax;
+  let hit = payloadCache.get(key);
+  if (!hit) {
+    hit = Object.freeze(fragment(messageBytes, attMtu, llPayloadMax));
+    if (payloadCache.size < 4096) payloadCache.set(key, hit);
+  }
+  return hit;
+}
+
+function fragment(messageBytes: number, attMtu: number, llPayloadMax: number): number[] {
   if (!(Number.isInteger(messageBytes) && messageBytes >= 0)) throw new RangeError(`llPayloads: message size must be a non-negative integer, got ${messageBytes}`);
   const attPayload = attMtu - ATT_HEADER;
   const attPdus = Math.max(1, Math.ceil(messageBytes / attPayload));
@@ -141,15 +154,17 @@ export function sampleTransfer(
   options: { startAtAnchor?: boolean } = {},
 ): TransferResult {
   const payloads = llPayloads(messageBytes, link.attMtu, link.llPayloadMax);
-  const ackPer = packetErrorRate(profile, link.phy, link.rssiDbm, 0);
-  const perCache = new Map<number, number>();
+  const ackOk = 1 - packetErrorRate(profile, link.phy, link.rssiDbm, 0);
+  // A message has at most three distinct PDU sizes (full, a tail fragment, the last): a
+  // one-entry memo catches the runs of equal sizes.
+  let lastSize = -1;
+  let lastFail = 0;
   const failProb = (payload: number): number => {
-    let p = perCache.get(payload);
-    if (p === undefined) {
-      p = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, payload)) * (1 - ackPer);
-      perCache.set(payload, p);
+    if (payload !== lastSize) {
+      lastSize = payload;
+      lastFail = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, payload)) * ackOk;
     }
-    return p;
+    return lastFail;
   };
   const waitMs = options.startAtAnchor ? 0 : u.next() * link.connIntervalMs;
   const r = runTransfer(payloads, link, failProb, u);
@@ -161,12 +176,17 @@ export function sampleTransfer(
       : link.phy === '2M' ? b.rxChargePerByte2M.value : b.rxChargePerByte1M.value;
   const charge = chargeOf(baseCurrents(profile), durationMs);
   charge.radio += r.bytesOnAir * perByte + r.events * b.connEventCharge.value;
-  return { ok: r.ok, ...(r.ok ? {} : { reason: 'supervisionTimeout' as const }), durationMs, charge, llPackets: payloads.length, transmissions: r.transmissions, events: r.events };
+  const out: TransferResult = { ok: r.ok, durationMs, charge, llPackets: payloads.length, transmissions: r.transmissions, events: r.events };
+  if (!r.ok) out.reason = 'supervisionTimeout';
+  return out;
 }
 
+const baseCache = new WeakMap<Profile, Readonly<PerComponent>>();
 /** The parts other than the radio during radio activity draw their `radio` mode currents. */
-function baseCurrents(profile: Profile): PerComponent {
-  return { ...modeCurrents(profile, 'radio'), radio: 0 };
+function baseCurrents(profile: Profile): Readonly<PerComponent> {
+  let c = baseCache.get(profile);
+  if (!c) baseCache.set(profile, (c = Object.freeze({ ...modeCurrents(profile, 'radio'), radio: 0 })));
+  return c;
 }
 
 interface RawTransfer {
@@ -184,6 +204,8 @@ function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (p
   let events = 0;
   let transmissions = 0;
   let bytesOnAir = 0;
+  let xSize = -1;
+  let xMs = 0;
   let i = 0;
   while (i < payloads.length) {
     events++;
@@ -191,7 +213,12 @@ function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (p
     let sent = 0;
     let lost = false;
     while (i < payloads.length && sent < link.packetsPerEvent) {
-      const x = exchangeMs(link, payloads[i]!);
+      const size = payloads[i]!;
+      if (size !== xSize) {
+        xSize = size;
+        xMs = exchangeMs(link, size);
+      }
+      const x = xMs;
       // The event must close before the next anchor (a first packet always goes).
       if (sent > 0 && t + x - link.tIfsMs > ci) break;
       transmissions++;

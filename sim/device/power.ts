@@ -91,13 +91,22 @@ function currentAt(profile: Profile, path: string): number {
   return q.value;
 }
 
-/** Currents per component in a power mode, mA. */
+// Profiles are frozen, so a mode's currents can be resolved once per profile object.
+const modeCache = new WeakMap<Profile, Map<PowerMode, Readonly<PerComponent>>>();
+
+/** Currents per component in a power mode, mA (a fresh object the caller may modify). */
 export function modeCurrents(profile: Profile, mode: PowerMode): PerComponent {
-  const comp = profile.power.modes[mode];
-  if (!comp) throw new RangeError(`modeCurrents: unknown power mode '${mode}' (valid: ${POWER_MODES.join(', ')})`);
-  const out = zero();
-  for (const c of COMPONENTS) for (const path of comp[c]) out[c] += currentAt(profile, path);
-  return out;
+  let byMode = modeCache.get(profile);
+  if (!byMode) modeCache.set(profile, (byMode = new Map()));
+  let cached = byMode.get(mode);
+  if (!cached) {
+    const comp = profile.power.modes[mode];
+    if (!comp) throw new RangeError(`modeCurrents: unknown power mode '${mode}' (valid: ${POWER_MODES.join(', ')})`);
+    const out = zero();
+    for (const c of COMPONENTS) for (const path of comp[c]) out[c] += currentAt(profile, path);
+    byMode.set(mode, (cached = Object.freeze(out)));
+  }
+  return { ...cached };
 }
 
 /** All modes at once (for a fleet: compute once per profile). */
