@@ -104,8 +104,7 @@ export class Environment {
     this.running = true;
     this.stopRequested = false;
     try {
-      while (cal.size > 0 && cal.peekTime() <= untilMs) {
-        cal.pop();
+      while (cal.popUntil(untilMs)) {
         this.now = cal.poppedTime;
         this.processed++;
         const kind = cal.poppedKind;
