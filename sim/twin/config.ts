@@ -22,14 +22,16 @@ export interface FleetBehaviour {
   temperatureC: DistributionSpec;
   /** Cell capacity factor per device (manufacturing spread), 1 = the profile's capacity. */
   capacityFactor: DistributionSpec;
-  /** Phone-side delay before each of its messages (app/OS scheduling): lognormal, ms. */
-  phoneLatencyMs: { median: number; sigma: number };
 }
 
 export interface FleetRadio {
   phy: Phy;
   attMtu: number;
   connIntervalMs: number;
+  packetsPerEvent: number;
+  supervisionTimeoutMs: number;
+  /** Body/pocket margin subtracted from each device's mean RSSI, dB. */
+  shadowingDb: number;
 }
 
 export interface FleetConfig {

@@ -13,17 +13,6 @@ export interface Uniform {
   next(): number;
 }
 
-/** Named presets: relative weights per hour (they are normalised). */
-export const DIURNAL_PRESETS = {
-  flat: Array<number>(24).fill(1),
-  // Commuter: leaving home ~8h, lunch, back ~18h, evening errands; near-silent at night.
-  office: [0.05, 0.02, 0.02, 0.02, 0.05, 0.2, 0.8, 2.2, 3.0, 1.4, 0.9, 1.0, 1.8, 1.6, 1.0, 0.9, 1.2, 2.4, 2.8, 1.6, 1.1, 0.8, 0.4, 0.15],
-  // Retail/shift pattern: broad day plateau.
-  shift: [0.1, 0.1, 0.1, 0.1, 0.2, 0.6, 1.2, 1.6, 1.6, 1.4, 1.3, 1.3, 1.4, 1.4, 1.3, 1.3, 1.4, 1.5, 1.3, 1.0, 0.7, 0.4, 0.2, 0.1],
-} as const satisfies Record<string, readonly number[]>;
-
-export type DiurnalPreset = keyof typeof DIURNAL_PRESETS;
-
 /**
  * Per-hour rates in events per millisecond for a given daily mean count, as a flat table the
  * sampler reads. `weights` has 24 non-negative entries, at least one positive.

@@ -156,6 +156,8 @@ export class OpModel {
         phy: this.radio.phy,
         attMtu: this.radio.attMtu,
         connIntervalMs: this.radio.connIntervalMs,
+        packetsPerEvent: this.radio.packetsPerEvent,
+        supervisionTimeoutMs: this.radio.supervisionTimeoutMs,
       });
       this.links.set(key, l);
     }

@@ -7,6 +7,9 @@
 import { Histogram } from './histogram.ts';
 import type { SocSample, TelemetryEvent } from './result.ts';
 
+/** Width of the fleet-activity bins the cloud model reads, ms (one minute). */
+export const ACTIVITY_BIN_MS = 60_000;
+
 /** State-of-charge histogram resolution per day (0.1 % of SoC per bin). */
 export const SOC_BINS = 1000;
 const PHASE_COUNT = 4;
@@ -43,6 +46,11 @@ export class PartitionResult {
   dayEnergyByMode: Float64Array;
   daySoc: Float64Array;
   dayAlive: Float64Array;
+  /** Per ACTIVITY_BIN_MS bin: motion wakes, handshakes established, unlocks, failures (fleet counts). */
+  binWakes: Float64Array;
+  binHandshakes: Float64Array;
+  binUnlocks: Float64Array;
+  binFailures: Float64Array;
   socSamples: SocSample[] = [];
   telemetry: TelemetryEvent[] = [];
 
@@ -69,6 +77,11 @@ export class PartitionResult {
     this.dayEnergyByMode = new Float64Array(this.days * modes.length);
     this.daySoc = new Float64Array(this.days * SOC_BINS);
     this.dayAlive = new Float64Array(this.days);
+    const bins = this.days * (86_400_000 / ACTIVITY_BIN_MS);
+    this.binWakes = new Float64Array(bins);
+    this.binHandshakes = new Float64Array(bins);
+    this.binUnlocks = new Float64Array(bins);
+    this.binFailures = new Float64Array(bins);
   }
 
   /** Adds a handshake operation's duration (ms) to a phase, in whole microseconds. */
@@ -78,7 +91,10 @@ export class PartitionResult {
 }
 
 const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj'] as const;
-const SUMS = ['failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures', 'dayEnergyByMode', 'daySoc', 'dayAlive'] as const;
+const SUMS = [
+  'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
+  'dayEnergyByMode', 'daySoc', 'dayAlive', 'binWakes', 'binHandshakes', 'binUnlocks', 'binFailures',
+] as const;
 
 /** Concatenates partitions (sorted by `lo`) into one result covering all their devices. */
 export function mergePartitions(parts: readonly PartitionResult[]): PartitionResult {
@@ -107,4 +123,19 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
     off += p.n;
   }
   return out;
+}
+
+/** A PartitionResult as plain data for postMessage (histograms lose their class on the way). */
+export function partitionToMessage(r: PartitionResult): unknown {
+  return { ...r, unlockLatency: r.unlockLatency.toJSON(), handshakeTime: r.handshakeTime.toJSON() };
+}
+
+export function partitionFromMessage(m: unknown): PartitionResult {
+  type HistogramJson = ReturnType<Histogram['toJSON']>;
+  const raw = m as Record<string, unknown> & { unlockLatency: HistogramJson; handshakeTime: HistogramJson };
+  const r = Object.assign(Object.create(PartitionResult.prototype) as PartitionResult, raw, {
+    unlockLatency: Histogram.fromJSON(raw.unlockLatency),
+    handshakeTime: Histogram.fromJSON(raw.handshakeTime),
+  });
+  return r;
 }

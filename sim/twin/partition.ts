@@ -26,7 +26,6 @@ import {
   timeToCutoffMs,
   socOf,
   suiteLevels,
-  standardNormal,
   type Cell,
   type CryptoTiming,
   type Uniform,
@@ -42,7 +41,7 @@ import type { FleetConfig } from './config.ts';
 import { hourlyRates, nextArrival } from './diurnal.ts';
 import { ACT_FAILURE, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
-import { PartitionResult, SOC_BINS } from './partition-result.ts';
+import { ACTIVITY_BIN_MS, PartitionResult, SOC_BINS } from './partition-result.ts';
 
 const DAY_MS = 86_400_000;
 const K_DEV_OP = 1;
@@ -93,9 +92,7 @@ class Partition {
   /** Battery current of each power mode (mA), by POWER_MODES index. */
   private readonly modeMa: Float64Array;
   private readonly advertiseMa: number;
-  private readonly phoneMedianMs: number;
   private readonly phoneInRange: number;
-  private readonly phoneSigma: number;
   private readonly traceDevices: number;
   private readonly vNominal: number;
   private readonly mode: string[];
@@ -151,8 +148,6 @@ class Partition {
     this.mode = [...POWER_MODES];
     this.modeMa = Float64Array.from(POWER_MODES, (m) => (m === 'charging' ? 0 : batteryCurrentMa(cfg.profile, m)));
     this.advertiseMa = advertisingCurrentMa(cfg);
-    this.phoneMedianMs = cfg.behaviour.phoneLatencyMs.median;
-    this.phoneSigma = cfg.behaviour.phoneLatencyMs.sigma;
     this.phoneInRange = cfg.behaviour.phoneInRange;
     this.traceDevices = cfg.traceDevices;
     this.env = createEnvironment({ initialCapacity: Math.max(1024, n * 4) });
@@ -223,7 +218,7 @@ class Partition {
       const perDayJostle = Math.max(0, jostles(p));
       this.arrivalScale[k] = perDayUnlock + perDayJostle;
       this.intentShare[k] = perDayUnlock + perDayJostle > 0 ? perDayUnlock / (perDayUnlock + perDayJostle) : 0;
-      this.rssi[k] = rssi(p);
+      this.rssi[k] = rssi(p) - cfg.radio.shadowingDb;
       const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
       this.capMah[k] = c.capacityMah;
       this.lambda[k] = c.selfDischargePerMs;
@@ -317,12 +312,14 @@ class Partition {
     }
     this.flags[k] = f;
     this.wakeT[k] = now;
+    this.res.binWakes[this.bin()]!++;
     this.deliverDev(k, this.dIds.motion);
   }
 
+  /** The phone app's and OS's own delay before it acts (profile phone.messageOverhead). */
   private phoneDelay(k: number): number {
     this.u.k = k;
-    return this.phoneMedianMs * Math.exp(this.phoneSigma * standardNormal(this.u));
+    return this.timing[this.suiteIdx[k]!]!.sampleMs('phone.message', this.u);
   }
 
   // ---- machines -------------------------------------------------------------------------------
@@ -369,12 +366,14 @@ class Partition {
       this.res.unlocks[k]!++;
       this.res.unlockLatency.add(latency);
       this.res.dayUnlocks[this.day()]!++;
+      this.res.binUnlocks[this.bin()]!++;
       this.telemetry(k, 'unlock_attempt', true, latency, '');
     } else if (kind === ACT_FAILURE) {
       const r = this.dIds.actionReason[action]!;
       this.res.failures[k]!++;
       this.res.failuresByReason[r]!++;
       this.res.dayFailures[this.day() * this.res.reasons.length + r]!++;
+      this.res.binFailures[this.bin()]!++;
       if (this.flags[k]! & F_INTENT) this.telemetry(k, 'unlock_attempt', false, this.env.now - this.wakeT[k]!, this.dIds.failureReasons[r]!);
     } else if (kind === ACT_SESSION_END) {
       if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.close);
@@ -494,6 +493,7 @@ class Partition {
           this.flags[k]! |= F_ESTABLISHED;
           this.res.handshakeTime.add(this.env.now - this.hsT[k]!);
           this.res.handshakesOk++;
+          this.res.binHandshakes[this.bin()]!++;
           this.telemetry(k, 'handshake', true, this.env.now - this.hsT[k]!, '');
           this.setCurrent(k);
           this.deliverDev(k, this.dIds.established);
@@ -646,6 +646,10 @@ class Partition {
       this.res.cutoffMah[k] = cutoffMah(this.cell, this.modeMa[0]!);
     }
     this.res.suiteIds = this.suites.map((s) => s.id);
+  }
+
+  private bin(): number {
+    return Math.min(this.res.binWakes.length - 1, Math.floor(this.env.now / ACTIVITY_BIN_MS));
   }
 
   private day(): number {

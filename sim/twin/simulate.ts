@@ -7,11 +7,23 @@
 import type { FleetConfig } from './config.ts';
 import { compileTwinMachines, type TwinMachines } from './machines.ts';
 import { simulatePartition } from './partition.ts';
-import { mergePartitions, type PartitionResult } from './partition-result.ts';
+import { ACTIVITY_BIN_MS, mergePartitions, type PartitionResult } from './partition-result.ts';
 import type { RunResult } from './result.ts';
 import { buildSummary } from './summary.ts';
 
-export type FleetOutput = Omit<RunResult, 'manifest'>;
+/**
+ * Fleet activity per one-minute bin (counts over the whole fleet): what the cloud capacity model
+ * turns into request arrivals. Kept out of result.json (a year is 525,600 bins per series).
+ */
+export interface FleetActivity {
+  binMs: number;
+  wakes: Float64Array;
+  handshakes: Float64Array;
+  unlocks: Float64Array;
+  failures: Float64Array;
+}
+
+export type FleetOutput = Omit<RunResult, 'manifest'> & { activity: FleetActivity };
 
 export interface SimulateOptions {
   /** Precompiled machines (compiling takes ~1 s; reuse them across runs of a sweep). */
@@ -32,5 +44,12 @@ export function assemble(cfg: FleetConfig, parts: readonly PartitionResult[]): F
   const { summary, devices, daily } = buildSummary(cfg, merged);
   const socSamples = [...merged.socSamples].sort((a, b) => a.device - b.device || a.day - b.day);
   const telemetry = [...merged.telemetry].sort((a, b) => a.device - b.device || a.timeMs - b.timeMs);
-  return { summary, devices, daily, socSamples, telemetry };
+  const activity: FleetActivity = {
+    binMs: ACTIVITY_BIN_MS,
+    wakes: merged.binWakes,
+    handshakes: merged.binHandshakes,
+    unlocks: merged.binUnlocks,
+    failures: merged.binFailures,
+  };
+  return { summary, devices, daily, socSamples, telemetry, activity };
 }

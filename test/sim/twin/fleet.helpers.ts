@@ -1,7 +1,7 @@
 /** A small FleetConfig for twin tests: the default profile, the default suite, plausible habits. */
 import { defaultProfile } from '../../../firmware/profiles/index.ts';
 import type { FleetConfig } from '../../../sim/twin/config.ts';
-import { DIURNAL_PRESETS } from '../../../sim/twin/diurnal.ts';
+import { DIURNAL_PRESETS } from '../../../scenarios/index.ts';
 
 export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
   return {
@@ -15,14 +15,13 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
     behaviour: {
       unlocksPerDay: { dist: 'lognormal', median: 8, sigma: 0.4 },
       jostlesPerDay: { dist: 'lognormal', median: 20, sigma: 0.5 },
-      diurnal: DIURNAL_PRESETS.office,
+      diurnal: DIURNAL_PRESETS.office!,
       phoneInRange: 0.95,
       rssiDbm: { dist: 'normal', mean: -65, sd: 6 },
       temperatureC: { dist: 'normal', mean: 22, sd: 3 },
       capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },
-      phoneLatencyMs: { median: 40, sigma: 0.5 },
     },
-    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15 },
+    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, shadowingDb: 0 },
     traceDevices: 5,
     ...overrides,
   };

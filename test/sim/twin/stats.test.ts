@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Histogram } from '../../../sim/twin/histogram.ts';
 import { quantileWithCi } from '../../../sim/twin/quantiles.ts';
-import { hourlyRates, nextArrival, DIURNAL_PRESETS } from '../../../sim/twin/diurnal.ts';
+import { hourlyRates, nextArrival } from '../../../sim/twin/diurnal.ts';
+import { DIURNAL_PRESETS } from '../../../scenarios/index.ts';
 
 /** A small deterministic uniform source (LCG) so these tests do not depend on sim/engine. */
 function lcg(seed: number) {
@@ -54,7 +55,7 @@ describe('quantileWithCi', () => {
 
 describe('nextArrival', () => {
   it('reproduces the daily mean and puts no arrivals in zero-weight hours', () => {
-    const weights: number[] = [...DIURNAL_PRESETS.office];
+    const weights: number[] = [...DIURNAL_PRESETS.office!];
     weights[3] = 0;
     const rates = hourlyRates(10, weights);
     const rng = lcg(11);

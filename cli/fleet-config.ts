@@ -1,0 +1,55 @@
+/**
+ * A validated scenario (scenarios/) resolved into what the simulator runs (sim/twin FleetConfig):
+ * the profile loaded, seeds fixed, per-run overrides from the command line applied.
+ * @module
+ */
+import { randomInt } from 'node:crypto';
+import { loadProfile, type Scenario } from '../scenarios/index.ts';
+import type { FleetConfig } from '../sim/twin/config.ts';
+import { UsageError } from './args.ts';
+
+export interface RunOverrides {
+  devices?: number;
+  durationDays?: number;
+  seed?: number | string;
+  traceDevices?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function fleetConfig(s: Scenario, overrides: RunOverrides = {}): FleetConfig {
+  if (s.radio.loss.model !== 'rssi' || s.radio.loss.interferencePer !== 0) {
+    throw new UsageError(
+      `${s.name}: radio.loss ${JSON.stringify(s.radio.loss)} is not simulated yet; the fleet supports { model: rssi, shadowingDb: <dB>, interferencePer: 0 }`,
+    );
+  }
+  // 'random' is an explicit opt-in: draw a seed now and record it (it is printed and stored).
+  const seed = overrides.seed ?? (s.seed === 'random' ? randomInt(2 ** 47) : s.seed);
+  return {
+    name: s.name,
+    seed,
+    devices: overrides.devices ?? s.devices,
+    durationDays: overrides.durationDays ?? s.durationMs / DAY_MS,
+    start: s.start,
+    profile: loadProfile(s.profile),
+    suites: s.fleet.suites,
+    behaviour: {
+      unlocksPerDay: s.behaviour.unlocksPerDay,
+      jostlesPerDay: s.behaviour.jostlesPerDay,
+      diurnal: s.behaviour.diurnal.weights,
+      phoneInRange: s.behaviour.phoneInRange,
+      rssiDbm: s.behaviour.rssiDbm,
+      temperatureC: s.fleet.temperatureC,
+      capacityFactor: s.fleet.capacityFactor,
+    },
+    radio: {
+      phy: s.radio.phy,
+      attMtu: s.radio.attMtu,
+      connIntervalMs: s.radio.connIntervalMs,
+      packetsPerEvent: s.radio.packetsPerEvent,
+      supervisionTimeoutMs: s.radio.supervisionTimeoutMs,
+      shadowingDb: s.radio.loss.shadowingDb,
+    },
+    traceDevices: overrides.traceDevices ?? Math.min(20, overrides.devices ?? s.devices),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The end-of-run summary as aligned terminal tables: battery life across the fleet with
+ * confidence intervals, unlock and handshake latency, handshake time and energy by phase,
+ * failures by reason, energy by power state, events and wall time.
+ * @module
+ */
+import type { RunManifest, RunSummary } from '../sim/twin/result.ts';
+
+export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows
+    .map((r) => r.map((cell, c) => (align[c] === 'r' ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+export function num(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return x === Infinity ? '∞' : '–';
+  const a = Math.abs(x);
+  if (a >= 1000) return x.toFixed(0);
+  if (a >= 100) return x.toFixed(1);
+  return x.toPrecision(digits);
+}
+
+export function formatSummary(s: RunSummary, m?: RunManifest): string {
+  const out: string[] = [];
+  const suites = Object.entries(s.suites).map(([id, n]) => `${id} ×${n}`).join(', ');
+  out.push(`${s.scenario}: ${s.devices} keychains × ${num(s.durationDays)} days, seed ${s.seed}, ${suites}`);
+  out.push('');
+  const b = s.battery.lifeDays;
+  out.push(
+    table(
+      [
+        ['battery life (days)', 'value', '95 % CI'],
+        ['p5', num(b.p5.value), `${num(b.p5.lo)} – ${num(b.p5.hi)}`],
+        ['p50', num(b.p50.value), `${num(b.p50.lo)} – ${num(b.p50.hi)}`],
+        ['p95', num(b.p95.value), `${num(b.p95.lo)} – ${num(b.p95.hi)}`],
+      ],
+      ['l', 'r', 'r'],
+    ),
+  );
+  out.push(
+    `  ${s.battery.depleted} browned out during the run; ${s.battery.censored} alive at the end (life projected), mean end SoC ${(s.battery.finalSocMean * 100).toFixed(1)} %`,
+  );
+  out.push('');
+  const u = s.unlocks.latencyMs;
+  const h = s.handshake.timeMs;
+  out.push(
+    table(
+      [
+        ['latency (ms)', 'count', 'mean', 'p50', 'p95', 'p99'],
+        ['unlock (wake → unlocked)', String(u.count), num(u.mean), num(u.p50), num(u.p95), num(u.p99)],
+        ['handshake', String(h.count), num(h.mean), num(h.p50), num(h.p95), num(h.p99)],
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push(`  unlock intents ${s.unlocks.attempted}, unlocked ${s.unlocks.succeeded} (${pct(s.unlocks.succeeded, s.unlocks.attempted)})`);
+  out.push('');
+  const t = s.handshake.meanTimeMsByPhase;
+  const e = s.handshake.meanEnergyMjByPhase;
+  out.push(
+    table(
+      [
+        ['per handshake', 'radio', 'crypto', 'secure element', 'other'],
+        ['time (ms)', num(t.radio), num(t.crypto), num(t.secureElement), num(t.other)],
+        ['energy (mJ)', num(e.radio), num(e.crypto), num(e.secureElement), num(e.other)],
+      ],
+      ['l', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  const states = Object.entries(s.energyMjPerDayByState).sort((a, b) => b[1] - a[1]);
+  const totalE = states.reduce((a, [, v]) => a + v, 0);
+  out.push(
+    table(
+      [['energy per keychain-day', 'mJ', 'share'], ...states.map(([k, v]) => [k, num(v), pct(v, totalE)])],
+      ['l', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  const fails = Object.entries(s.failures).sort((a, b) => b[1] - a[1]);
+  if (fails.length === 0) out.push('failures: none');
+  else out.push(table([['failures by reason', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
+  out.push('');
+  const wall = m ? `, wall ${(m.wallMs / 1000).toFixed(1)} s (${num(m.eventsPerSecond / 1e6)} M events/s, ${m.workers} worker${m.workers > 1 ? 's' : ''})` : '';
+  out.push(`events processed: ${s.events}${wall}`);
+  return out.join('\n');
+}
+
+function pct(a: number, b: number): string {
+  return b > 0 ? `${((100 * a) / b).toFixed(1)} %` : '–';
+}
