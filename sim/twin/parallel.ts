@@ -1,7 +1,7 @@
 /**
- * runFleet: the fleet on 1..N worker threads. Devices are split into contiguous ranges, each
- * simulated by simulatePartition in its own thread (each compiles the machines itself: tables
- * hold XState snapshots, which do not cross threads), then merged. Because every device draws
+ * runFleet: the fleet on 1..N worker threads (bundle.ts). Devices are split into contiguous
+ * ranges, each simulated by simulatePartition in its own thread (each compiles the machines
+ * itself: tables hold XState snapshots, which do not cross threads), then merged. Because every device draws
  * from its own stream and accumulators are integers, the summary is byte-identical for any
  * number of workers — tested, not assumed.
  * @module
@@ -11,23 +11,25 @@ import type { FleetConfig } from './config.ts';
 import type { TwinMachines } from './machines.ts';
 import { partitionFromMessage, type PartitionResult } from './partition-result.ts';
 import { assemble, simulateFleet, type FleetOutput } from './simulate.ts';
+import { workerBundle } from './bundle.ts';
 
 export interface RunFleetOptions {
   machines?: TwinMachines;
-  /** Worker threads; 1 runs in this thread. */
+  /** Worker threads (default 1). 0 runs in this thread, unbundled (tests, debugging). */
   workers?: number;
   /** Simulated ms done (the slowest partition) and events so far (all partitions). */
   onProgress?: (simMs: number, events: number) => void;
 }
 
 export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}): Promise<FleetOutput> {
-  const workers = Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
-  if (workers === 1) {
+  if (options.workers === 0) {
     const opts: Parameters<typeof simulateFleet>[1] = {};
     if (options.machines) opts.machines = options.machines;
     if (options.onProgress) opts.onProgress = options.onProgress;
     return simulateFleet(cfg, opts);
   }
+  const workers = Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
+  const code = await workerBundle();
   const bounds = Array.from({ length: workers + 1 }, (_, i) => Math.round((i * cfg.devices) / workers));
   const simMs = new Float64Array(workers);
   const events = new Float64Array(workers);
@@ -35,10 +37,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
     bounds.slice(0, -1).map(
       (lo, i) =>
         new Promise<PartitionResult>((resolve, reject) => {
-          const w = new Worker(new URL('./worker.ts', import.meta.url), {
-            workerData: { cfg, lo, hi: bounds[i + 1] },
-            execArgv: ['--import', 'tsx'],
-          });
+          const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1] } });
           w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown }) => {
             if (m.type === 'progress') {
               simMs[i] = m.simMs!;

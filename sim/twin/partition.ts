@@ -244,7 +244,8 @@ class Partition {
       options.onProgress?.(t, this.env.processed);
     }
     this.finish();
-    this.res.events = this.env.processed;
+    // Day-boundary samples are bookkeeping, one per partition: not counted, so the count is the same for any split.
+    this.res.events = this.env.processed - this.dailyEvents;
     return this.res;
   }
 
@@ -619,7 +620,10 @@ class Partition {
     }
   }
 
+  private dailyEvents = 0;
+
   private daily(day: number): void {
+    this.dailyEvents++;
     const res = this.res;
     for (let k = 0; k < this.n; k++) {
       this.settle(k);
