@@ -6,7 +6,6 @@
 import { randomInt } from 'node:crypto';
 import { loadProfile, type Scenario } from '../scenarios/index.ts';
 import type { FleetConfig } from '../sim/twin/config.ts';
-import { UsageError } from './args.ts';
 
 export interface RunOverrides {
   devices?: number;
@@ -18,11 +17,6 @@ export interface RunOverrides {
 const DAY_MS = 86_400_000;
 
 export function fleetConfig(s: Scenario, overrides: RunOverrides = {}): FleetConfig {
-  if (s.radio.loss.model !== 'rssi' || s.radio.loss.interferencePer !== 0) {
-    throw new UsageError(
-      `${s.name}: radio.loss ${JSON.stringify(s.radio.loss)} is not simulated yet; the fleet supports { model: rssi, shadowingDb: <dB>, interferencePer: 0 }`,
-    );
-  }
   // 'random' is an explicit opt-in: draw a seed now and record it (it is printed and stored).
   const seed = overrides.seed ?? (s.seed === 'random' ? randomInt(2 ** 47) : s.seed);
   return {
@@ -48,7 +42,10 @@ export function fleetConfig(s: Scenario, overrides: RunOverrides = {}): FleetCon
       connIntervalMs: s.radio.connIntervalMs,
       packetsPerEvent: s.radio.packetsPerEvent,
       supervisionTimeoutMs: s.radio.supervisionTimeoutMs,
-      shadowingDb: s.radio.loss.shadowingDb,
+      scanDuty: s.radio.scanDuty,
+      shadowingDb: s.radio.loss.model === 'rssi' ? s.radio.loss.shadowingDb : 0,
+      interferencePer: s.radio.loss.model === 'rssi' ? s.radio.loss.interferencePer : 0,
+      fixedPer: s.radio.loss.model === 'fixed' ? s.radio.loss.per : null,
     },
     traceDevices: overrides.traceDevices ?? Math.min(20, overrides.devices ?? s.devices),
   };

@@ -46,6 +46,10 @@ export interface LinkParams {
   rssiDbm: number;
   /** Link-layer encryption (adds the 4-byte MIC to non-empty PDUs). Defaults to true. */
   encrypted: boolean;
+  /** Extra loss per PDU from interference (Wi-Fi, other BLE), independent of RSSI, 0..1. Defaults to 0. */
+  interferencePer: number;
+  /** When set, every PDU is lost with this probability whatever the RSSI (the scenario's `fixed` loss model). */
+  fixedPer: number | null;
 }
 
 /** Link parameters from the profile, with overrides (e.g. from a scenario's `radio` section). */
@@ -61,6 +65,8 @@ export function linkParams(profile: Profile, overrides: Partial<LinkParams> = {}
     tIfsMs: b.tIfs.value,
     rssiDbm: -60,
     encrypted: true,
+    interferencePer: 0,
+    fixedPer: null,
     ...overrides,
   };
   if (!(Number.isInteger(p.attMtu) && p.attMtu >= 23 && p.attMtu <= 517)) throw new RangeError(`linkParams: attMtu must be an integer in 23..517, got ${p.attMtu}`);
@@ -113,6 +119,15 @@ export function exchangeMs(link: LinkParams, payload: number): number {
   return pduAirtimeMs(link.phy, payload, link.encrypted) + link.tIfsMs + pduAirtimeMs(link.phy, 0, false) + link.tIfsMs;
 }
 
+/**
+ * Loss probability of one PDU on this link: the RSSI waterfall (or the fixed rate), combined with
+ * independent interference loss.
+ */
+export function linkPer(profile: Profile, link: LinkParams, payload: number): number {
+  const per = link.fixedPer ?? packetErrorRate(profile, link.phy, link.rssiDbm, payload);
+  return 1 - (1 - per) * (1 - link.interferencePer);
+}
+
 /** Packet error rate of a PDU with `payload` bytes at `rssiDbm` (B7.35). */
 export function packetErrorRate(profile: Profile, phy: Phy, rssiDbm: number, payload: number): number {
   const m = profile.ble.perModel;
@@ -154,7 +169,7 @@ export function sampleTransfer(
   options: { startAtAnchor?: boolean } = {},
 ): TransferResult {
   const payloads = llPayloads(messageBytes, link.attMtu, link.llPayloadMax);
-  const ackOk = 1 - packetErrorRate(profile, link.phy, link.rssiDbm, 0);
+  const ackOk = 1 - linkPer(profile, link, 0);
   // A message has at most three distinct PDU sizes (full, a tail fragment, the last): a
   // one-entry memo catches the runs of equal sizes.
   let lastSize = -1;
@@ -162,7 +177,7 @@ export function sampleTransfer(
   const failProb = (payload: number): number => {
     if (payload !== lastSize) {
       lastSize = payload;
-      lastFail = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, payload)) * ackOk;
+      lastFail = 1 - (1 - linkPer(profile, link, payload)) * ackOk;
     }
     return lastFail;
   };
@@ -343,7 +358,7 @@ export function sampleConnect(profile: Profile, link: LinkParams, u: Uniform): C
   const base = c.value * Math.exp(sigma * standardNormal(u));
   const needed = Math.max(1, Math.round(base / link.connIntervalMs));
   // Set-up PDUs are short (≤ 27 B payload): LL control and ATT requests.
-  const fail = 1 - (1 - packetErrorRate(profile, link.phy, link.rssiDbm, 27)) * (1 - packetErrorRate(profile, link.phy, link.rssiDbm, 0));
+  const fail = 1 - (1 - linkPer(profile, link, 27)) * (1 - linkPer(profile, link, 0));
   let events = 0;
   let okEvents = 0;
   let streak = 0;

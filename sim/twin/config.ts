@@ -32,6 +32,12 @@ export interface FleetRadio {
   supervisionTimeoutMs: number;
   /** Body/pocket margin subtracted from each device's mean RSSI, dB. */
   shadowingDb: number;
+  /** The phone's BLE scanner duty cycle, 0..1 (discovery latency). */
+  scanDuty: number;
+  /** Extra per-PDU loss from interference, 0..1. */
+  interferencePer: number;
+  /** A fixed per-PDU loss whatever the RSSI, or null for the RSSI waterfall. */
+  fixedPer: number | null;
 }
 
 export interface FleetConfig {

@@ -12,6 +12,9 @@ import { messageSizes, parseSuite, type Suite } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
 import {
   DEVICE_OPS,
+  advertisingParams,
+  sampleDiscovery,
+  type AdvertisingParams,
   createCryptoTiming,
   linkParams,
   sampleConnect,
@@ -78,6 +81,7 @@ export class OpModel {
   /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash]. */
   private readonly payload: [number, number][];
   private readonly links = new Map<number, LinkParams>();
+  private readonly adverts = new Map<number, AdvertisingParams>();
   readonly outcome: OpOutcome = { durationMs: 0, chargeMc: 0, ok: true, phase: PHASE_OTHER };
 
   private readonly profile: Profile;
@@ -146,6 +150,27 @@ export class OpModel {
     }
   }
 
+  /**
+   * Advertising until the phone's scanner hears the keychain (B7.17 model: advertising interval,
+   * random delay, scanner duty, packet loss at the RSSI); `ok` false when it never does within
+   * `timeoutMs`.
+   */
+  discovery(rssiDbm: number, timeoutMs: number, u: Uniform): OpOutcome {
+    const key = Math.round(rssiDbm);
+    let adv = this.adverts.get(key);
+    if (adv === undefined) {
+      adv = advertisingParams(this.profile, { rssiDbm: key, phy: this.radio.phy, scanDuty: this.radio.scanDuty, timeoutMs });
+      this.adverts.set(key, adv);
+    }
+    const d = sampleDiscovery(this.profile, adv, u);
+    const o = this.outcome;
+    o.durationMs = d.durationMs;
+    o.chargeMc = total(d.charge);
+    o.ok = d.ok;
+    o.phase = PHASE_RADIO;
+    return o;
+  }
+
   /** Link parameters at an RSSI rounded to 1 dB (a handful of distinct objects per fleet). */
   private link(rssiDbm: number): LinkParams {
     const key = Math.round(rssiDbm);
@@ -158,6 +183,8 @@ export class OpModel {
         connIntervalMs: this.radio.connIntervalMs,
         packetsPerEvent: this.radio.packetsPerEvent,
         supervisionTimeoutMs: this.radio.supervisionTimeoutMs,
+        interferencePer: this.radio.interferencePer,
+        fixedPer: this.radio.fixedPer,
       });
       this.links.set(key, l);
     }

@@ -62,6 +62,8 @@ const F_DEAD = 16;
 const F_REQUESTED = 32;
 const F_BROWNOUT_PENDING = 64;
 const F_LOW_SENT = 128;
+/** Longest advertising the discovery sampler considers; the device machine's window ends it sooner. */
+const ADVERTISE_LIMIT_MS = 120_000;
 /** State of charge below which the device is told `battery.low`. */
 const LOW_SOC = 0.1;
 
@@ -408,17 +410,26 @@ class Partition {
     this.setCurrent(k);
   }
 
+  /**
+   * Advertising: with nobody listening it lasts until the machine's window closes (adv events at
+   * the fast interval); with the owner's phone near, the phone hears it after the discovery
+   * latency and its app reacts after its own delay.
+   */
   private advertise(k: number): void {
+    this.devOpPhase[k] = PHASE_OTHER;
     if (!(this.flags[k]! & F_PRESENT)) {
       this.devOpMa[k] = this.advertiseMa;
-      this.devOpPhase[k] = PHASE_OTHER;
       return;
     }
-    // The phone hears the keychain after its scan and app latency.
-    const delay = this.phoneDelay(k);
-    this.devOpMa[k] = this.advertiseMa;
-    this.devOpPhase[k] = PHASE_OTHER;
-    this.env.schedule(this.env.now + delay, K_PHONE_FOUND, k, this.phoneTok.arm(k));
+    this.u.k = k;
+    const d = this.devOps.discovery(this.rssi[k]!, ADVERTISE_LIMIT_MS, this.u);
+    if (!d.ok) {
+      this.devOpMa[k] = this.advertiseMa;
+      return;
+    }
+    this.devOpMa[k] = d.durationMs > 0 ? (d.chargeMc / d.durationMs) * 1000 : this.advertiseMa;
+    const at = this.env.now + d.durationMs + this.phoneDelay(k);
+    this.env.schedule(at, K_PHONE_FOUND, k, this.phoneTok.arm(k));
   }
 
   private startHandshake(k: number): void {

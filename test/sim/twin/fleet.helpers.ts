@@ -21,7 +21,7 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
       temperatureC: { dist: 'normal', mean: 22, sd: 3 },
       capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },
     },
-    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, shadowingDb: 0 },
+    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, scanDuty: 1, shadowingDb: 0, interferencePer: 0, fixedPer: null },
     traceDevices: 5,
     ...overrides,
   };
