@@ -1,0 +1,22 @@
+/**
+ * sim/cloud: the cloud capacity model. The fleet's activity (sim/twin) becomes request arrivals
+ * at five stations (provisioning, attestation, telemetry, OTA, policy) that run as c-server
+ * queues with limits and rate limiting on sim/engine; OTA rollouts follow the models/cloud
+ * rollout statechart. Outputs per station over time, a summary checked against Erlang C, and a
+ * capacity sweep ("how many servers keep p99 under X ms").
+ * @module
+ */
+export { STATIONS, STATION_ENDPOINTS, assertCloudConfig, validateCloudConfig, type CloudConfig, type CloudDemand, type OtaRelease, type StationConfig, type StationName } from './config.ts';
+export { arrivalStreams, type ArrivalStream } from './arrivals.ts';
+export { compileRollout, planRollout, type RolloutPlan, type WavePlan } from './rollout.ts';
+export { Station, type PeriodStats } from './station.ts';
+export { batchRatio, erlangC, tQuantile975, type ErlangC, type Estimate } from './erlang.ts';
+export {
+  simulateCloud,
+  type CloudHourRow,
+  type CloudLoadRow,
+  type CloudResult,
+  type CloudSummary,
+  type SimulateCloudOptions,
+  type StationSummary,
+} from './simulate.ts';
