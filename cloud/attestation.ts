@@ -1,0 +1,45 @@
+/**
+ * Device attestation: the cloud issues a fresh 32-byte nonce; the keychain's secure element
+ * signs `ATTEST_LABEL || device id (16 bytes) || nonce` with its registered ML-DSA key. The
+ * server classifies the answer — valid, forged (signature does not verify against the registered
+ * public key), replayed (the challenge was already answered or superseded) or expired — and the
+ * cloud statechart decides what that means for the device.
+ * @module
+ */
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+
+export const ATTEST_LABEL = new TextEncoder().encode('keytwin/v1 attestation\0');
+export const NONCE_BYTES = 32;
+
+const BY_LENGTH: Readonly<Record<number, { name: string; verify: (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => boolean }>> = {
+  1312: { name: 'ML-DSA-44', verify: (s, m, k) => ml_dsa44.verify(s, m, k) },
+  1952: { name: 'ML-DSA-65', verify: (s, m, k) => ml_dsa65.verify(s, m, k) },
+  2592: { name: 'ML-DSA-87', verify: (s, m, k) => ml_dsa87.verify(s, m, k) },
+};
+
+/** The ML-DSA parameter set of a public key, by its length; null when it is not an ML-DSA key. */
+export function mldsaName(publicKey: Uint8Array): string | null {
+  return BY_LENGTH[publicKey.length]?.name ?? null;
+}
+
+/** The bytes the device signs for a challenge. */
+export function attestationMessage(deviceId: string, nonce: Uint8Array): Uint8Array {
+  const id = Buffer.from(deviceId.replace(/-/g, ''), 'hex');
+  if (id.length !== 16) throw new RangeError(`attestationMessage: device id must be a UUID, got '${deviceId}'`);
+  const out = new Uint8Array(ATTEST_LABEL.length + 16 + nonce.length);
+  out.set(ATTEST_LABEL, 0);
+  out.set(id, ATTEST_LABEL.length);
+  out.set(nonce, ATTEST_LABEL.length + 16);
+  return out;
+}
+
+/** Whether `signature` is the registered key's ML-DSA signature over the challenge. */
+export function verifyAttestation(publicKey: Uint8Array, deviceId: string, nonce: Uint8Array, signature: Uint8Array): boolean {
+  const alg = BY_LENGTH[publicKey.length];
+  if (!alg) return false;
+  try {
+    return alg.verify(signature, attestationMessage(deviceId, nonce), publicKey);
+  } catch {
+    return false;
+  }
+}

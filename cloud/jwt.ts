@@ -1,0 +1,82 @@
+/**
+ * Short-lived JSON Web Tokens (RFC 7519) signed with HS256 (HMAC-SHA-256 from @noble/hashes).
+ * The app holds `role: user` tokens whose `sub` is the user's id; operators hold `role: admin`.
+ * Verification accepts only HS256 (never `none`, never an algorithm the token chooses), compares
+ * the MAC in constant time and refuses expired or far-future tokens.
+ * @module
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { timingSafeEqual } from 'node:crypto';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  /** The user's id (a UUID) for `user`; an operator name for `admin`. */
+  sub: string;
+  role: Role;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+export interface MintOptions {
+  sub: string;
+  role: Role;
+  /** Lifetime in seconds (default 900: 15 minutes). */
+  ttlSeconds?: number;
+  /** Issue time in ms since the epoch (default Date.now()). */
+  nowMs?: number;
+}
+
+export const DEFAULT_TOKEN_TTL_S = 900;
+/** Longest lifetime a token may have: these are meant to be short-lived. */
+export const MAX_TOKEN_TTL_S = 86_400;
+const ISSUER = 'keytwin-cloud';
+const CLOCK_SKEW_S = 60;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEADER = b64url(new TextEncoder().encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
+
+export function mintToken(secret: Uint8Array, options: MintOptions): string {
+  const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_S;
+  if (!(ttl > 0 && ttl <= MAX_TOKEN_TTL_S)) throw new RangeError(`mintToken: ttlSeconds must be in 1..${MAX_TOKEN_TTL_S}, got ${ttl}`);
+  if (!(ROLES as readonly string[]).includes(options.role)) throw new RangeError(`mintToken: role must be one of ${ROLES.join(', ')}, got '${options.role}'`);
+  if (options.role === 'user' && !UUID.test(options.sub)) throw new RangeError(`mintToken: a user token's sub must be the user's UUID, got '${options.sub}'`);
+  if (options.sub === '') throw new RangeError('mintToken: sub is empty');
+  const iat = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  const payload = b64url(new TextEncoder().encode(JSON.stringify({ iss: ISSUER, sub: options.sub, role: options.role, iat, exp: iat + ttl })));
+  const signingInput = `${HEADER}.${payload}`;
+  return `${signingInput}.${b64url(hmac(sha256, secret, new TextEncoder().encode(signingInput)))}`;
+}
+
+/** Verifies a token; throws an Error whose message says why it is refused. */
+export function verifyToken(secret: Uint8Array, token: string, nowMs: number): Principal {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new Error('malformed token: expected three dot-separated parts');
+  const [h, p, s] = parts as [string, string, string];
+  let header: unknown;
+  let claims: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new Error('malformed token: header or payload is not base64url JSON');
+  }
+  if ((header as { alg?: unknown } | null)?.alg !== 'HS256') throw new Error(`token algorithm must be HS256, got ${JSON.stringify((header as { alg?: unknown } | null)?.alg)}`);
+  const expected = hmac(sha256, secret, new TextEncoder().encode(`${h}.${p}`));
+  const given = Buffer.from(s, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('token signature is invalid');
+  const now = Math.floor(nowMs / 1000);
+  const { sub, role, exp, iat, iss } = claims;
+  if (iss !== ISSUER) throw new Error(`token issuer must be '${ISSUER}'`);
+  if (typeof exp !== 'number' || exp <= now) throw new Error('token has expired');
+  if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_S) throw new Error('token is issued in the future');
+  if (exp - iat > MAX_TOKEN_TTL_S) throw new Error(`token lifetime exceeds ${MAX_TOKEN_TTL_S} s`);
+  if (role !== 'user' && role !== 'admin') throw new Error(`token role must be user or admin, got ${JSON.stringify(role)}`);
+  if (typeof sub !== 'string' || sub === '' || (role === 'user' && !UUID.test(sub))) throw new Error('token subject is missing or not a user id');
+  return { sub, role, exp };
+}
+
+function b64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}
