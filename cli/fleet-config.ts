@@ -32,6 +32,8 @@ export function fleetConfig(s: Scenario, overrides: RunOverrides = {}): FleetCon
       jostlesPerDay: s.behaviour.jostlesPerDay,
       diurnal: s.behaviour.diurnal.weights,
       phoneInRange: s.behaviour.phoneInRange,
+      nfcTapsPerYear: s.behaviour.nfcTapsPerYear,
+      ota: s.behaviour.ota,
       rssiDbm: s.behaviour.rssiDbm,
       temperatureC: s.fleet.temperatureC,
       capacityFactor: s.fleet.capacityFactor,

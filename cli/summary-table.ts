@@ -78,6 +78,8 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
     ),
   );
   out.push('');
+  if (s.ota && s.ota.offered > 0) out.push(`firmware updates: ${s.ota.offered} offered in background sessions, ${s.ota.applied} applied`);
+  if (s.nfcTaps) out.push(`NFC taps: ${s.nfcTaps}`);
   const fails = Object.entries(s.failures).sort((a, b) => b[1] - a[1]);
   if (fails.length === 0) out.push('failures: none');
   else out.push(table([['failures by reason', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));

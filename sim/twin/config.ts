@@ -14,6 +14,10 @@ export interface FleetBehaviour {
   jostlesPerDay: DistributionSpec;
   /** 24 hourly weights of the daily rhythm (hour 0 = midnight, simulated time 0 is midnight). */
   diurnal: readonly number[];
+  /** NFC taps per device per year (the owner taps the keychain with the phone: a wake with the phone present). */
+  nfcTapsPerYear: number;
+  /** Firmware releases: one every `everyDays`, delivered by the phone in a background session; null for none. */
+  ota: { everyDays: number; imageBytes: number } | null;
   /** Probability that the phone is in range and the app answers when the owner wants to unlock. */
   phoneInRange: number;
   /** Mean RSSI of the phone link per device, dBm. */

@@ -29,6 +29,7 @@ export const ACT_UNLOCK = 1;
 export const ACT_FAILURE = 2;
 export const ACT_SESSION_END = 3;
 export const ACT_BROWNOUT = 4;
+export const ACT_OTA_APPLIED = 5;
 
 export class DeviceIds {
   readonly motion: number;
@@ -39,6 +40,10 @@ export class DeviceIds {
   readonly requestUnlock: number;
   readonly batteryLow: number;
   readonly brownout: number;
+  readonly nfcTapped: number;
+  readonly otaOffered: number;
+  readonly bootOk: number;
+  readonly bootFailed: number;
   readonly tagHandshake: number;
   readonly tagSession: number;
   readonly tagRest: number;
@@ -60,6 +65,10 @@ export class DeviceIds {
     this.requestUnlock = m.eventId('request.unlock');
     this.batteryLow = m.eventId('battery.low');
     this.brownout = m.eventId('battery.brownout');
+    this.nfcTapped = m.eventId('nfc.tapped');
+    this.otaOffered = m.eventId('ota.offered', { version: 'newer' });
+    this.bootOk = m.eventId('boot.ok');
+    this.bootFailed = m.eventId('boot.failed');
     this.tagHandshake = requireTag(m, 'handshake');
     this.tagSession = requireTag(m, 'session');
     this.tagRest = requireTag(m, 'rest');
@@ -70,6 +79,7 @@ export class DeviceIds {
       if (a.name === 'recordUnlock') this.actionKind[i] = ACT_UNLOCK;
       else if (a.name === 'destroySessionKeys') this.actionKind[i] = ACT_SESSION_END;
       else if (a.name === 'recordBrownout') this.actionKind[i] = ACT_BROWNOUT;
+      else if (a.name === 'recordOtaApplied') this.actionKind[i] = ACT_OTA_APPLIED;
       else if (a.name === 'recordFailure') {
         const reason = String((a.params as { reason?: unknown } | undefined)?.reason ?? 'unknown');
         let r = this.failureReasons.indexOf(reason);

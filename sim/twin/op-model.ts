@@ -62,7 +62,7 @@ interface OpRoute {
   kind: number;
   op: DeviceOp | '';
   phase: number;
-  /** Which default payload a size-dependent op uses when its state names no message: 0 aead, 1 flash, −1 none. */
+  /** Which default payload a size-dependent op uses when its state names no message: 0 aead, 1 flash, 2 OTA image, −1 none. */
   payload: number;
 }
 
@@ -78,8 +78,8 @@ export class OpModel {
   private readonly timing: CryptoTiming[];
   /** bytes[suite][messageIndex] for the machine's `messages`. */
   private readonly bytes: Float64Array[];
-  /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash]. */
-  private readonly payload: [number, number][];
+  /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash, ota image]. */
+  private readonly payload: [number, number, number][];
   private readonly links = new Map<number, LinkParams>();
   private readonly adverts = new Map<number, AdvertisingParams>();
   readonly outcome: OpOutcome = { durationMs: 0, chargeMc: 0, ok: true, phase: PHASE_OTHER };
@@ -88,16 +88,17 @@ export class OpModel {
   private readonly machine: CompiledMachine;
   private readonly radio: FleetRadio;
 
-  constructor(profile: Profile, machine: CompiledMachine, suites: readonly Suite[], radio: FleetRadio) {
+  constructor(profile: Profile, machine: CompiledMachine, suites: readonly Suite[], radio: FleetRadio, otaImageBytes?: number) {
     this.profile = profile;
     this.machine = machine;
     this.radio = radio;
     this.routes = machine.ops.map((name) => route(name, machine.name));
     this.timing = suites.map((s) => createCryptoTiming(profile, suiteLevels(s)));
-    this.payload = suites.map((s) => [messageSizes(s).UnlockRequest, FLASH_LOG_ENTRY_BYTES]);
+    const image = otaImageBytes ?? profile.ota.imageBytes.value;
+    this.payload = suites.map((s) => [messageSizes(s).UnlockRequest, FLASH_LOG_ENTRY_BYTES, image]);
     this.bytes = suites.map((s) => {
       const sizes = messageSizes(s) as unknown as Record<string, number>;
-      return Float64Array.from(machine.messages, (m) => messageBytes(profile, sizes, m, machine.name));
+      return Float64Array.from(machine.messages, (m) => messageBytes(profile, sizes, m, machine.name, otaImageBytes));
     });
   }
 
@@ -204,17 +205,18 @@ function route(name: string, machine: string): OpRoute {
     );
   }
   const phase = op.startsWith('se.') ? PHASE_SE : /^(mlkem|mldsa|x25519|hkdf|aead)\./.test(op) || op === 'hkdf' ? PHASE_CRYPTO : PHASE_OTHER;
-  // AEAD ops seal/open a session record (an unlock request's size); flash writes a log entry.
-  const payload = op.startsWith('aead.') ? 0 : op === 'flash.write' ? 1 : -1;
+  // AEAD ops seal/open a session record (an unlock request's size); flash writes a log entry;
+  // OTA verify/apply hash and copy the whole image.
+  const payload = op.startsWith('aead.') ? 0 : op === 'flash.write' ? 1 : op.startsWith('ota.') ? 2 : -1;
   return { kind: KIND_TIMED, op, phase, payload };
 }
 
 /** Bytes of a message named in a machine's meta: protocol messages from the codec, the rest from the profile. */
-function messageBytes(profile: Profile, sizes: Record<string, number>, message: string, machine: string): number {
+function messageBytes(profile: Profile, sizes: Record<string, number>, message: string, machine: string, otaImageBytes?: number): number {
   if (sizes[message] !== undefined) return sizes[message]!;
   // A session record carrying an event log entry: the size of an unlock request record.
   if (message === 'Record') return sizes.UnlockRequest!;
-  if (message === 'OtaImage') return profile.ota.imageBytes.value;
+  if (message === 'OtaImage') return otaImageBytes ?? profile.ota.imageBytes.value;
   throw new Error(`${machine}: meta.message '${message}' has no size (known: ${Object.keys(sizes).join(', ')}, Record, OtaImage)`);
 }
 

@@ -34,6 +34,9 @@ export class PartitionResult {
   unlockLatency = new Histogram();
   handshakeTime = new Histogram();
   intents = 0;
+  nfcTaps = 0;
+  otaOffered = 0;
+  otaApplied = 0;
   handshakesOk = 0;
   events = 0;
   failuresByReason: Float64Array;
@@ -116,6 +119,9 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
     out.unlockLatency.merge(p.unlockLatency);
     out.handshakeTime.merge(p.handshakeTime);
     out.intents += p.intents;
+    out.nfcTaps += p.nfcTaps;
+    out.otaOffered += p.otaOffered;
+    out.otaApplied += p.otaApplied;
     out.handshakesOk += p.handshakesOk;
     out.events += p.events;
     out.socSamples.push(...p.socSamples);

@@ -39,7 +39,7 @@ import {
 } from '../statechart/index.ts';
 import type { FleetConfig } from './config.ts';
 import { hourlyRates, nextArrival } from './diurnal.ts';
-import { ACT_FAILURE, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
+import { ACT_FAILURE, ACT_OTA_APPLIED, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
 import { ACTIVITY_BIN_MS, PartitionResult, SOC_BINS } from './partition-result.ts';
 
@@ -50,6 +50,7 @@ const K_ARRIVAL = 3;
 const K_PHONE_FOUND = 4;
 const K_PHONE_MSG = 5;
 const K_DAILY = 6;
+const K_PHONE_OTA = 7;
 const K_DEV_TIMER = 100;
 const K_HS_TIMER = 1000;
 
@@ -62,6 +63,10 @@ const F_DEAD = 16;
 const F_REQUESTED = 32;
 const F_BROWNOUT_PENDING = 64;
 const F_LOW_SENT = 128;
+/** A firmware image is waiting for this device (phone-side). */
+const F_OTA_PENDING = 256;
+/** This wake's session is the phone's background OTA session. */
+const F_OTA_SESSION = 512;
 /** Longest advertising the discovery sampler considers; the device machine's window ends it sooner. */
 const ADVERTISE_LIMIT_MS = 120_000;
 /** State of charge below which the device is told `battery.low`. */
@@ -120,7 +125,11 @@ class Partition {
   private readonly rssi: Float32Array;
   private readonly intentShare: Float32Array;
   private readonly arrivalScale: Float32Array;
-  private readonly flags: Uint8Array;
+  private readonly flags: Uint16Array;
+  private readonly nfcShare: Float32Array;
+  /** Simulated ms when the next firmware release reaches this device's phone (Infinity: none). */
+  private readonly otaDue: Float64Array;
+  private readonly otaEveryMs: number;
   private readonly wakeT: Float64Array;
   private readonly hsT: Float64Array;
   private readonly rngState: Int32Array;
@@ -142,7 +151,7 @@ class Partition {
     this.hIds = new HandshakeIds(this.hm);
     const suiteIds = Object.keys(cfg.suites).sort();
     this.suites = suiteIds.map((id) => parseSuite(id));
-    this.devOps = new OpModel(cfg.profile, this.dm, this.suites, cfg.radio);
+    this.devOps = new OpModel(cfg.profile, this.dm, this.suites, cfg.radio, cfg.behaviour.ota?.imageBytes);
     this.hsOps = new OpModel(cfg.profile, this.hm, this.suites, cfg.radio);
     this.timing = this.suites.map((s) => createCryptoTiming(cfg.profile, suiteLevels(s)));
     this.durationMs = cfg.durationDays * DAY_MS;
@@ -175,7 +184,10 @@ class Partition {
     this.rssi = new Float32Array(n);
     this.intentShare = new Float32Array(n);
     this.arrivalScale = new Float32Array(n);
-    this.flags = new Uint8Array(n);
+    this.flags = new Uint16Array(n);
+    this.nfcShare = new Float32Array(n);
+    this.otaDue = new Float64Array(n).fill(Infinity);
+    this.otaEveryMs = cfg.behaviour.ota ? cfg.behaviour.ota.everyDays * DAY_MS : Infinity;
     this.wakeT = new Float64Array(n);
     this.hsT = new Float64Array(n);
     this.rngState = new Int32Array(4 * n);
@@ -218,8 +230,14 @@ class Partition {
       this.suiteIdx[k] = s;
       const perDayUnlock = Math.max(0, unlocks(p));
       const perDayJostle = Math.max(0, jostles(p));
-      this.arrivalScale[k] = perDayUnlock + perDayJostle;
-      this.intentShare[k] = perDayUnlock + perDayJostle > 0 ? perDayUnlock / (perDayUnlock + perDayJostle) : 0;
+      const perDayNfc = b.nfcTapsPerYear / 365.25;
+      const perDay = perDayUnlock + perDayJostle + perDayNfc;
+      // One arrival process per device; each arrival is an NFC tap, an unlock intent or a jostle by share.
+      this.arrivalScale[k] = perDay;
+      this.nfcShare[k] = perDay > 0 ? perDayNfc / perDay : 0;
+      this.intentShare[k] = perDay > 0 ? perDayUnlock / perDay : 0;
+      // Releases reach phones spread over the first release period, then every period.
+      if (b.ota) this.otaDue[k] = p.next() * this.otaEveryMs;
       this.rssi[k] = rssi(p) - cfg.radio.shadowingDb;
       const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
       this.capMah[k] = c.capacityMah;
@@ -271,6 +289,12 @@ class Partition {
       case K_PHONE_FOUND:
         if (this.phoneTok.isCurrent(k, data)) this.deliverDev(k, this.dIds.phoneFound);
         return;
+      case K_PHONE_OTA:
+        if (this.phoneTok.isCurrent(k, data)) {
+          this.res.otaOffered++;
+          this.deliverDev(k, this.dIds.otaOffered);
+        }
+        return;
       case K_PHONE_MSG:
         if (this.phoneTok.isCurrent(k, data) && this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.msgArrived);
         return;
@@ -306,17 +330,28 @@ class Partition {
     const cfg = this.devCfg[k]!;
     if (!this.dm.handles(cfg, this.dIds.motion)) return;
     this.u.k = k;
-    const intent = this.u.next() < this.intentShare[k]!;
-    let f = this.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED);
-    if (intent) {
+    const x = this.u.next();
+    const nfc = x < this.nfcShare[k]!;
+    const intent = !nfc && x < this.nfcShare[k]! + this.intentShare[k]!;
+    let f = this.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION);
+    if (now >= this.otaDue[k]!) f |= F_OTA_PENDING;
+    if (nfc) {
+      // The owner taps the phone on the keychain: an unlock with the phone right there.
+      f |= F_INTENT | F_PRESENT;
+      this.res.nfcTaps++;
+      this.res.intents++;
+    } else if (intent) {
       f |= F_INTENT;
       this.res.intents++;
       if (this.u.next() < this.phoneInRange) f |= F_PRESENT;
+    } else if (f & F_OTA_PENDING && this.u.next() < this.phoneInRange) {
+      // A wake the owner did not mean, with the phone near and an update waiting: the app uses it.
+      f |= F_PRESENT | F_OTA_SESSION;
     }
     this.flags[k] = f;
     this.wakeT[k] = now;
     this.res.binWakes[this.bin()]!++;
-    this.deliverDev(k, this.dIds.motion);
+    this.deliverDev(k, nfc ? this.dIds.nfcTapped : this.dIds.motion);
   }
 
   /** The phone app's and OS's own delay before it acts (profile phone.messageOverhead). */
@@ -378,6 +413,10 @@ class Partition {
       this.res.dayFailures[this.day() * this.res.reasons.length + r]!++;
       this.res.binFailures[this.bin()]!++;
       if (this.flags[k]! & F_INTENT) this.telemetry(k, 'unlock_attempt', false, this.env.now - this.wakeT[k]!, this.dIds.failureReasons[r]!);
+    } else if (kind === ACT_OTA_APPLIED) {
+      this.res.otaApplied++;
+      this.flags[k]! &= ~F_OTA_PENDING;
+      while (this.otaDue[k]! <= this.env.now) this.otaDue[k]! += this.otaEveryMs;
     } else if (kind === ACT_SESSION_END) {
       if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.close);
     }
@@ -398,7 +437,9 @@ class Partition {
           const o = this.devOps.sample(op, dm.message[cfg]!, dm.direction[cfg]!, this.suiteIdx[k]!, this.rssi[k]!, this.u);
           this.devOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
           this.devOpPhase[k] = o.phase;
-          this.devOpEvent[k] = o.ok ? this.dIds.opDone : this.dIds.opFailed;
+          // A state that waits for the boot result (OTA) is left on boot.ok / boot.failed, not op.done.
+          const boot = !dm.handles(cfg, this.dIds.opDone) && dm.handles(cfg, this.dIds.bootOk);
+          this.devOpEvent[k] = boot ? (o.ok ? this.dIds.bootOk : this.dIds.bootFailed) : o.ok ? this.dIds.opDone : this.dIds.opFailed;
           this.env.schedule(this.env.now + o.durationMs, K_DEV_OP, k, this.devOpTok.arm(k));
         }
       }
@@ -529,8 +570,12 @@ class Partition {
     const f = this.flags[k]!;
     if (msg === 'UnlockRequest') {
       const dev = this.devCfg[k]!;
-      if (!(f & F_INTENT) || f & F_REQUESTED || !this.dm.hasTag(dev, this.dIds.tagSession) || this.dm.op[dev]! >= 0) return;
+      if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !this.dm.hasTag(dev, this.dIds.tagSession) || this.dm.op[dev]! >= 0) return;
       this.flags[k] = f | F_REQUESTED;
+      if (f & F_OTA_SESSION) {
+        this.env.schedule(this.env.now + this.phoneDelay(k), K_PHONE_OTA, k, this.phoneTok.arm(k));
+        return;
+      }
     } else if (f & F_REQUESTED && msg === '') return;
     let delay = this.phoneDelay(k);
     const t = this.timing[this.suiteIdx[k]!]!;

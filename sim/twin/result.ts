@@ -56,6 +56,10 @@ export interface RunSummary {
   /** Mean energy per device per day by power state, millijoules. */
   energyMjPerDayByState: Record<string, number>;
   failures: Record<string, number>;
+  /** Firmware updates: background sessions that offered an image, and images applied and booted. */
+  ota?: { offered: number; applied: number };
+  /** NFC taps (wakes by the phone's tap). */
+  nfcTaps?: number;
   events: number;
 }
 

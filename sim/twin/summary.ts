@@ -103,6 +103,8 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
     },
     energyMjPerDayByState: energyByState,
     failures,
+    ota: { offered: r.otaOffered, applied: r.otaApplied },
+    nfcTaps: r.nfcTaps,
     events: r.events,
   };
   if (typeof cfg.seed === 'string') (summary as { seed: number | string }).seed = cfg.seed;

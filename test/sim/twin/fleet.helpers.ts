@@ -17,6 +17,8 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
       jostlesPerDay: { dist: 'lognormal', median: 20, sigma: 0.5 },
       diurnal: DIURNAL_PRESETS.office!,
       phoneInRange: 0.95,
+      nfcTapsPerYear: 4,
+      ota: null,
       rssiDbm: { dist: 'normal', mean: -65, sd: 6 },
       temperatureC: { dist: 'normal', mean: 22, sd: 3 },
       capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },

@@ -1,0 +1,55 @@
+/**
+ * The fleet simulator end to end: office-fleet (10,000 keychains × 1 simulated year) on one
+ * worker and on two, with events/s and the 2-core speed-up measured in the same run, and memory
+ * per simulated keychain at 10^6 keychains.
+ *
+ *   npx tsx bench/twin.bench.ts            # full year (minutes)
+ *   npx tsx bench/twin.bench.ts --days 30  # shorter horizon, same fleet
+ * @module
+ */
+import { pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { loadScenario } from '../scenarios/index.ts';
+import { fleetConfig } from '../cli/fleet-config.ts';
+import { runFleet } from '../sim/twin/parallel.ts';
+import { compileTwinMachines } from '../sim/twin/machines.ts';
+
+async function timed(label: string, days: number, workers: number): Promise<{ s: number; events: number; summary: string }> {
+  const cfg = fleetConfig(loadScenario('scenarios/office-fleet.yaml'), { durationDays: days });
+  const t0 = performance.now();
+  const out = await runFleet(cfg, { workers });
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `${label.padEnd(34)} ${s.toFixed(1).padStart(7)} s  ${(out.summary.events / 1e6).toFixed(1).padStart(8)} M events  ${(out.summary.events / s / 1e6).toFixed(2)} M ev/s`,
+  );
+  return { s, events: out.summary.events, summary: JSON.stringify(out.summary) };
+}
+
+/** Bytes per keychain: heap + array buffers held while a 10^6-keychain partition is alive. */
+async function memoryPerKeychain(devices: number): Promise<number> {
+  const cfg = fleetConfig(loadScenario('scenarios/office-fleet.yaml'), { devices, durationDays: 1 / 24, traceDevices: 0 });
+  const machines = compileTwinMachines();
+  globalThis.gc?.();
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  let peak = 0;
+  await runFleet(cfg, { machines, workers: 0, onProgress: () => (peak = Math.max(peak, used())) });
+  return (peak - before) / devices;
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const i = argv.indexOf('--days');
+  const days = i >= 0 ? Number(argv[i + 1]) : 365;
+  console.log(`# twin: office-fleet 10,000 keychains × ${days} days (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})`);
+  const one = await timed('1 worker', days, 1);
+  const two = await timed('2 workers', days, 2);
+  console.log(`2-core speed-up: ${(one.s / two.s).toFixed(2)}× (target ≥ 1.8×); summaries identical: ${one.summary === two.summary}`);
+  console.log(`target: ≤ 60 s on one core for 365 days → measured ${one.s.toFixed(1)} s for ${days} days`);
+  const bytes = await memoryPerKeychain(1_000_000);
+  console.log(`memory at 10^6 keychains: ${bytes.toFixed(0)} B per keychain (target ≤ 1024 B)`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

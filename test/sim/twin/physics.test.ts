@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { runFleet } from '../../../sim/twin/parallel.ts';
+import { compileTwinMachines } from '../../../sim/twin/machines.ts';
+import { batteryCurrentMa, createCell, timeToCutoffMs } from '../../../sim/device/index.ts';
+import { defaultProfile } from '../../../firmware/profiles/index.ts';
+import { smallFleet } from './fleet.helpers.ts';
+
+const machines = compileTwinMachines();
+const quiet = (days: number) =>
+  smallFleet({
+    devices: 3,
+    durationDays: days,
+    behaviour: {
+      ...smallFleet().behaviour,
+      unlocksPerDay: { dist: 'constant', value: 0 },
+      jostlesPerDay: { dist: 'constant', value: 0 },
+      nfcTapsPerYear: 0,
+      temperatureC: { dist: 'constant', value: 20 },
+      capacityFactor: { dist: 'constant', value: 1 },
+    },
+  });
+
+describe('fleet battery physics', () => {
+  it('a keychain that only sleeps browns out when the closed-form battery model says (within 0.5 %)', async () => {
+    const profile = defaultProfile();
+    const sleepMa = batteryCurrentMa(profile, 'deepSleep');
+    const cell = createCell(profile, { temperatureC: 20, capacityFactor: 1 });
+    const expectedDays = timeToCutoffMs(cell, cell.capacityMah, sleepMa) / 86_400_000;
+    expect(expectedDays).toBeGreaterThan(100);
+    const out = await runFleet(quiet(Math.ceil(expectedDays * 1.1)), { machines, workers: 0 });
+    for (let k = 0; k < 3; k++) {
+      expect(Math.abs(out.devices.depletedDay[k]! / expectedDays - 1)).toBeLessThan(0.005);
+    }
+    expect(out.summary.battery.depleted).toBe(3);
+    // Energy by state adds up to what the devices drew.
+    const perDevice = Array.from(out.devices.energyMj).reduce((a, b) => a + b, 0);
+    const byState = Object.values(out.summary.energyMjPerDayByState).reduce((a, b) => a + b, 0) * 3 * out.summary.durationDays;
+    expect(Math.abs(byState / perDevice - 1)).toBeLessThan(1e-4);
+  });
+
+  it('a browned-out keychain stays off: no unlock after its brown-out day', async () => {
+    const cfg = smallFleet({ devices: 4, durationDays: 30, traceDevices: 4 });
+    const tiny = { ...cfg, behaviour: { ...cfg.behaviour, capacityFactor: { dist: 'constant' as const, value: 0.05 } } };
+    const out = await runFleet(tiny, { machines, workers: 0 });
+    expect(out.summary.battery.depleted).toBe(4);
+    for (const e of out.telemetry) {
+      const day = out.devices.depletedDay[e.device]!;
+      if (e.eventType === 'unlock_attempt' && e.success) expect(e.timeMs / 86_400_000).toBeLessThan(day);
+    }
+    expect(out.telemetry.filter((e) => e.eventType === 'brownout')).toHaveLength(4);
+  });
+
+  it('a lossy radio produces link failures, attributed to reasons the device machine records', async () => {
+    const cfg = smallFleet({ devices: 20, durationDays: 2 });
+    const lossy = { ...cfg, radio: { ...cfg.radio, phy: '1M' as const, shadowingDb: 30, interferencePer: 0.1 } };
+    const clean = await runFleet(cfg, { machines, workers: 0 });
+    const bad = await runFleet(lossy, { machines, workers: 0 });
+    const count = (f: Record<string, number>) => Object.values(f).reduce((a, b) => a + b, 0);
+    expect(count(bad.summary.failures)).toBeGreaterThan(count(clean.summary.failures) + 10);
+    expect(bad.summary.unlocks.succeeded / bad.summary.unlocks.attempted).toBeLessThan(clean.summary.unlocks.succeeded / clean.summary.unlocks.attempted);
+    expect(bad.summary.handshake.timeMs.p95).toBeGreaterThan(clean.summary.handshake.timeMs.p95);
+  });
+
+  it('firmware releases are offered in background sessions and applied', async () => {
+    const cfg = smallFleet({ devices: 10, durationDays: 20 });
+    const out = await runFleet({ ...cfg, behaviour: { ...cfg.behaviour, ota: { everyDays: 10, imageBytes: 200_000 } } }, { machines, workers: 0 });
+    expect(out.summary.ota!.applied).toBeGreaterThanOrEqual(10);
+    expect(out.summary.ota!.applied).toBeLessThanOrEqual(out.summary.ota!.offered);
+  });
+});
