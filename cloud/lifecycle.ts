@@ -101,6 +101,11 @@ export async function saveRecord(tx: Queryable, deviceId: string, s: Step, nowMs
   if (s.state !== 'unprovisioned') {
     await tx.query('UPDATE devices SET status = $2 WHERE device_id = $1 AND status <> $2', [deviceId, s.state]);
   }
+  // Unless the attestation region is `challenged`, the statechart holds no outstanding nonce
+  // (answered, replayed against, expired, or the device left `active`): neither does the table.
+  if (region(s.record, 'attestation') !== 'challenged') {
+    await tx.query("UPDATE attest_challenges SET used_at = $2, outcome = 'superseded' WHERE device_id = $1 AND used_at IS NULL", [deviceId, new Date(nowMs)]);
+  }
 }
 
 /** The 409 for an event the statechart does not take in the device's current state. */

@@ -122,6 +122,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
   let principal: Principal | null = null;
   let route: Route | null = null;
   let params: Record<string, string> = {};
+  let body: unknown;
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return send(res, 200, doc, requestId);
@@ -144,7 +145,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
       const q = validate(route.query, Object.fromEntries(url.searchParams), '');
       if (q) throw new ApiError(400, 'validation', `query parameter ${q.field}: expected ${q.expected}, got ${q.got}`, q);
     }
-    const body = await readJson(req);
+    body = await readJson(req);
     if (route.body) {
       if (body === undefined) throw new ApiError(400, 'validation', 'a JSON request body is required', { field: '', expected: 'a JSON body', got: 'nothing' });
       const p = validate(route.body, body, '');
@@ -162,12 +163,18 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
     if (e.status === 403 && route) {
       await audit(deps.engine, {
         requestId, principal, action: route.operationId, outcome: 'denied', atMs: deps.now(),
-        deviceId: params.device_id && /^[0-9a-f-]{36}$/i.test(params.device_id) ? params.device_id : null, detail: { message: e.message },
+        deviceId: deviceOf(params, body), detail: { message: e.message },
       }).catch((auditErr: unknown) => log(`[cloud] ${requestId}: audit of a denial failed: ${(auditErr as Error).message}`));
     }
-    const body = { error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId };
-    send(res, e.status, JSON.stringify(body), requestId, e.headers);
+    const out = { error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId };
+    send(res, e.status, JSON.stringify(out), requestId, e.headers);
   }
+}
+
+/** The device a refused request was about (path, or body), for its audit row. */
+function deviceOf(params: Record<string, string>, body: unknown): string | null {
+  const id = params.device_id ?? (body as { device_id?: unknown } | undefined)?.device_id;
+  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : null;
 }
 
 function match(routes: readonly CompiledRoute[], method: string, path: string): { route: CompiledRoute; params: Record<string, string> } {
