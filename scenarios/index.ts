@@ -7,3 +7,4 @@ export { expandSweep, formatIssue, loadScenario, parseScenario, ScenarioError, t
 export { loadProfile } from './load-profile.ts';
 export { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 export { DURATION_UNITS_MS, parseDuration } from './duration.ts';
+export { checkCloud, DEFAULT_STATIONS, type ScenarioCloud } from './cloud-schema.ts';

@@ -11,6 +11,7 @@ import { closestName } from '../firmware/profiles/index.ts';
 import { validateDistributionSpec, type DistributionSpec } from '../sim/engine/index.ts';
 import { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 import { parseDuration } from './duration.ts';
+import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
 
 export type PathSegment = string | number;
 export interface ScenarioIssue {
@@ -79,6 +80,8 @@ export interface Scenario {
     store: 'pglite' | 'postgres' | 'none';
     influx: { url: string; org: string; bucket: string } | null;
   };
+  /** The cloud capacity model (cloud-schema.ts), or null when the scenario has no `cloud:` section. */
+  cloud: ScenarioCloud | null;
 }
 
 export interface SweepVariant {
@@ -104,7 +107,7 @@ function isMap(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-class Checker {
+export class Checker {
   readonly issues: ScenarioIssue[] = [];
   fail(path: readonly PathSegment[], expected: string, got: unknown, at?: 'key' | 'parent', raw = false): void {
     this.issues.push({ path, expected, got: raw ? String(got) : show(got), ...(at ? { at } : {}) });
@@ -206,7 +209,7 @@ function checkSupport(c: Checker, path: PathSegment[], spec: DistributionSpec, s
   }
 }
 
-const TOP = ['name', 'description', 'seed', 'devices', 'duration', 'start', 'profile', 'fleet', 'behaviour', 'radio', 'sweep', 'sinks'];
+const TOP = ['name', 'description', 'seed', 'devices', 'duration', 'start', 'profile', 'fleet', 'behaviour', 'radio', 'sweep', 'sinks', 'cloud'];
 
 /** Validates a parsed scenario (without its sweep applied). Returns the scenario and every issue. */
 export function checkScenario(raw: unknown): { scenario: Scenario; issues: ScenarioIssue[] } {
@@ -346,6 +349,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     radio,
     sweep,
     sinks: { store: c.oneOf(['sinks', 'store'], sRaw.store, ['pglite', 'postgres', 'none'] as const, 'pglite'), influx },
+    cloud: checkCloud(c, top.cloud),
   };
   return { scenario, issues: c.issues };
 }

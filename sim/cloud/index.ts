@@ -20,3 +20,6 @@ export {
   type SimulateCloudOptions,
   type StationSummary,
 } from './simulate.ts';
+export { streamName, cloudRng } from './simulate.ts';
+export { requestSchedule, REQUEST_KINDS, type RequestKind, type RequestSchedule, type ScheduleWindow } from './schedule.ts';
+export { capacitySweep, type CapacityOptions, type CapacityRow } from './capacity.ts';

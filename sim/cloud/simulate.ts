@@ -8,9 +8,9 @@
  * restrict a run to some of them with the same numbers for those (the capacity sweep uses this).
  * @module
  */
-import { createEnvironment, createRng, poisson, sampler, specMean, type Sampler } from '../engine/index.ts';
+import { createEnvironment, createRng, poisson, sampler, specMean, type Rng, type Sampler } from '../engine/index.ts';
 import type { FleetActivity } from '../twin/simulate.ts';
-import { arrivalStreams } from './arrivals.ts';
+import { arrivalStreams, type ArrivalStream } from './arrivals.ts';
 import { assertCloudConfig, STATION_ENDPOINTS, STATIONS, type CloudConfig, type StationName } from './config.ts';
 import { batchRatio, type Estimate } from './erlang.ts';
 import { planRollout, type RolloutPlan } from './rollout.ts';
@@ -108,6 +108,16 @@ function merge(into: PeriodStats, p: PeriodStats): void {
   into.latency.merge(p.latency);
 }
 
+/** A stream's name in rng paths: the station, `.download` for OTA images. */
+export function streamName(s: ArrivalStream): string {
+  return `${s.station}${s.download ? '.download' : ''}`;
+}
+
+/** The root stream of the cloud model for a seed (simulateCloud and requestSchedule share it). */
+export function cloudRng(seed: number | string): Rng {
+  return createRng(seed).stream('cloud', 0);
+}
+
 const q = (p: PeriodStats, x: number) => (p.served > 0 ? p.latency.quantile(x) : 0);
 
 export function simulateCloud(activity: FleetActivity, cfg: CloudConfig, seed: number | string, options: SimulateCloudOptions = {}): CloudResult {
@@ -118,7 +128,7 @@ export function simulateCloud(activity: FleetActivity, cfg: CloudConfig, seed: n
   const bins = activity.wakes.length;
   const binMs = activity.binMs;
   const horizonMs = bins * binMs;
-  const root = createRng(seed).stream('cloud', 0);
+  const root = cloudRng(seed);
   const rollout = cfg.ota ? planRollout(cfg.ota, cfg.demand.devices, horizonMs, root.stream('rollout', 0)) : null;
   const streams = arrivalStreams(activity, cfg, rollout).filter((s) => active.includes(s.station));
 
@@ -127,8 +137,8 @@ export function simulateCloud(activity: FleetActivity, cfg: CloudConfig, seed: n
     return new Station(c.servers, c.queueLimit, c.rateLimitPerS, c.rateBurst);
   });
   const stationOf = Int32Array.from(streams, (s) => active.indexOf(s.station));
-  const arrivalRng = streams.map((s) => root.stream(`arrivals.${s.station}${s.download ? '.download' : ''}`, 0));
-  const serviceRng = streams.map((s) => root.stream(`service.${s.station}${s.download ? '.download' : ''}`, 0));
+  const arrivalRng = streams.map((s) => root.stream(`arrivals.${streamName(s)}`, 0));
+  const serviceRng = streams.map((s) => root.stream(`service.${streamName(s)}`, 0));
   const service: Sampler[] = streams.map((s) =>
     s.download ? sampler(cfg.ota!.downloadMs, 'cloud.ota.downloadMs') : sampler(cfg.stations[s.station].serviceMs, `cloud.stations.${s.station}.serviceMs`),
   );
