@@ -106,7 +106,7 @@ describe.skipIf(pgsvc.skip)(titled('attestation: POST /api/v1/auth/challenge + /
   it('rejects an answer after the statechart\'s challenge TTL, and a superseded challenge', async () => {
     const { id, k } = await device('att-expired');
     const c = await challenge(id);
-    h.clock.now += 5001;
+    h.clock.offset += 5001;
     const e = await call(h.svc, 'POST', '/api/v1/auth/verify', tok, { device_id: id, challenge_id: c.challengeId, signature: sign(k, id, c.nonce) });
     expect(e.status).toBe(410);
     expect(e.body).toMatchObject({ result: 'expired', state: 'active' });

@@ -15,8 +15,8 @@ export const INFLUX_DB = 'keytwin_cloud_test';
 export interface Harness {
   svc: CloudService;
   schema: string;
-  /** A clock the tests can move (ms since the epoch). */
-  clock: { now: number };
+  /** The service's clock is the wall clock plus `offset` ms: tests move it forward. */
+  clock: { offset: number };
   close(): Promise<void>;
 }
 
@@ -24,13 +24,13 @@ export async function startHarness(pg: Service, name: string, influx: Service | 
   const schema = schemaFor(`cloud_${name}`);
   await dropSchema(pg.url, schema);
   if (influx && !influx.skip) await createDb(influx.url, INFLUX_DB);
-  const clock = { now: Date.now() };
+  const clock = { offset: 0 };
   const svc = await startCloudService({
     store: withSchema(pg.url, schema),
     influx: influx && !influx.skip ? `${influx.url}?db=${INFLUX_DB}` : null,
     jwtSecret: SECRET,
     otaSeed: new Uint8Array(32).fill(7),
-    now: () => clock.now,
+    now: () => Date.now() + clock.offset,
     log: () => {},
     ...extra,
   });

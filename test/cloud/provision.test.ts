@@ -100,7 +100,7 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
     expect(f.status).toBe(401);
     expect(f.body.message).toMatch(/signature/);
     const short = h.svc.token('user', alice, 60);
-    h.clock.now += 61_000;
+    h.clock.offset += 61_000;
     const e = await call(h.svc, 'POST', '/api/v1/provision', short, provisionBody(k));
     expect(e.status).toBe(401);
     expect(e.body.message).toMatch(/expired/);

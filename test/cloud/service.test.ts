@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument, ROUTES, startCloudService } from '../../cloud/index.ts';
+import { postgres, titled } from '../store/services.ts';
+import { call, keychain, provisionBody, SECRET, startHarness, type Harness } from './harness.ts';
+
+const pgsvc = await postgres();
+
+describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate limits, startup', pgsvc), () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(pgsvc, 'service', null, { rateLimits: { principal: { capacity: 5, perSecond: 1 }, device: { capacity: 3, perSecond: 0.5 } } });
+  });
+  afterAll(async () => h?.close());
+
+  it('serves an OpenAPI 3.1 document with every route the dispatcher serves, with the same schemas', async () => {
+    const r = await call(h.svc, 'GET', '/api/v1/openapi.json', null);
+    expect(r.status).toBe(200);
+    const doc = r.body as { openapi: string; paths: Record<string, Record<string, { operationId: string; requestBody?: { content: { 'application/json': { schema: unknown } } }; 'x-roles'?: string[] }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    const served = [...ROUTES.map((x) => `${x.method} ${x.path}`), 'GET /api/v1/openapi.json'].sort();
+    expect(documented).toEqual(served);
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path]![route.method.toLowerCase()]!;
+      expect(op.requestBody?.content['application/json'].schema).toEqual(route.body ? JSON.parse(JSON.stringify(route.body)) : undefined);
+      expect(op['x-roles']).toEqual(route.auth === 'public' ? undefined : [...route.auth]);
+    }
+    for (const p of ['/api/v1/provision', '/api/v1/auth/challenge', '/api/v1/telemetry', '/api/v1/ota/latest', '/api/v1/policy/{device_id}']) expect(doc.paths[p]).toBeDefined();
+    expect(JSON.stringify(openApiDocument(ROUTES))).toBe(JSON.stringify(r.body));
+  });
+
+  it('answers unknown paths with 404, wrong methods with 405 and Allow, non-JSON bodies with 415', async () => {
+    const nf = await call(h.svc, 'GET', '/api/v1/nothing', null);
+    expect(nf.status).toBe(404);
+    const m = await call(h.svc, 'GET', '/api/v1/provision', null);
+    expect(m.status).toBe(405);
+    expect(m.headers.get('allow')).toBe('POST');
+    const res = await fetch(`${h.svc.url}/api/v1/auth/challenge`, { method: 'POST', headers: { authorization: `Bearer ${h.svc.token('admin')}`, 'content-type': 'text/plain' }, body: 'x' });
+    expect(res.status).toBe(415);
+  });
+
+  it('limits each principal with a token bucket: 429 with Retry-After once the burst is spent', async () => {
+    const tok = h.svc.token('user', randomUUID());
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok)).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    const r = await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok);
+    expect(r.body.error).toBe('rate_limited');
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Another principal is not affected; after the refill time the first is served again.
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, h.svc.token('user', randomUUID()))).status).toBe(404);
+    h.clock.offset += 2000;
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok)).status).toBe(404);
+  });
+
+  it('limits each device across principals', async () => {
+    const owner = randomUUID();
+    const dev = (await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', owner), provisionBody(keychain('rl-dev')))).body.device_id as string;
+    const statuses: number[] = [];
+    // The owner and an admin share the device's bucket (capacity 3; provisioning took one).
+    for (const tok of [h.svc.token('user', owner), h.svc.token('admin', 'a1'), h.svc.token('admin', 'a2')]) {
+      statuses.push((await call(h.svc, 'POST', '/api/v1/auth/challenge', tok, { device_id: dev })).status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+  });
+
+  it('refuses to start when its database is unreachable, naming it', async () => {
+    await expect(startCloudService({ store: 'postgres://postgres@127.0.0.1:1/none', jwtSecret: SECRET })).rejects.toThrow(/cannot reach its database postgres:\/\/postgres@127\.0\.0\.1:1\/none/);
+    await expect(startCloudService({ store: pgsvc.url, jwtSecret: SECRET, influx: 'http://127.0.0.1:1?db=x' })).rejects.toThrow(/cannot reach InfluxDB at http:\/\/127\.0\.0\.1:1/);
+    await expect(startCloudService({ store: pgsvc.url, jwtSecret: new Uint8Array(8) })).rejects.toThrow(/at least 32 bytes/);
+  });
+
+  it('runs on embedded PGlite too', async () => {
+    const svc = await startCloudService({ store: 'memory://', jwtSecret: SECRET });
+    try {
+      const r = await call(svc, 'POST', '/api/v1/provision', svc.token('user', randomUUID()), provisionBody(keychain('pglite')));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect((await call(svc, 'GET', '/api/v1/health', null)).body).toEqual({ status: 'ok', store: 'pglite', telemetry: false });
+    } finally {
+      await svc.close();
+    }
+  });
+});
