@@ -14,3 +14,4 @@ export { ROUTES } from './routes/index.ts';
 export { TELEMETRY_MEASUREMENT, MAX_RECORDS } from './routes/telemetry.ts';
 export { canonicalJson } from './canonical-json.ts';
 export type { Route } from './http.ts';
+export { loadCloudKeys, DEFAULT_KEYS_FILE, type CloudKeys } from './keys.ts';

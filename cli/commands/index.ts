@@ -14,4 +14,5 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   dashboard: { summary: 'Serve the local web dashboard: runs, charts, comparisons, live runs', load: () => import('./dashboard.ts') },
   runs: { summary: 'List the stored runs (Postgres or the embedded store)', load: () => import('./runs.ts') },
   store: { summary: 'Store maintenance: migrate, check sinks, replay spilled InfluxDB points', load: () => import('./store.ts') },
+  cloud: { summary: 'Run the reference cloud API (serve) or mint a dev token for it (token)', load: () => import('./cloud.ts') },
 };
