@@ -5,7 +5,7 @@
  * @module
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FleetConfig } from '../sim/twin/config.ts';
@@ -33,10 +33,10 @@ function depVersion(name: string): string {
 export function createManifest(
   cfg: FleetConfig,
   scenario: { name: string; path: string | null; text: string },
-  timing: { startedAt: Date; wallMs: number; events: number; workers: number },
+  timing: { runId: string; startedAt: Date; wallMs: number; events: number; workers: number },
 ): RunManifest {
   return {
-    runId: randomUUID(),
+    runId: timing.runId,
     scenario: { name: scenario.name, path: scenario.path, sha256: createHash('sha256').update(scenario.text).digest('hex') },
     seed: typeof cfg.seed === 'number' ? cfg.seed : Number.NaN,
     devices: cfg.devices,

@@ -13,6 +13,10 @@ import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { resultToJson } from '../../sim/twin/result-json.ts';
 import type { RunResult } from '../../sim/twin/result.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
+import type { DaySlice } from '../../sim/twin/partition-result.ts';
+import type { FleetOutput } from '../../sim/twin/simulate.ts';
+import { createLiveRun } from '../live-run.ts';
+import { randomUUID } from 'node:crypto';
 import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
 import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
 import { createManifest } from '../manifest.ts';
@@ -34,6 +38,7 @@ Options:
   --influx <url>     also write time series to InfluxDB (see docs/influx-schema.md)
   --workers <n>      worker threads (default: 1; results are identical for any n)
   --trace <n>        devices with SoC samples and telemetry events (default 20)
+  --live <url>       publish progress to a running 'keytwin dashboard' (e.g. http://127.0.0.1:8787)
   --json             print the summary as JSON instead of tables
 `;
 
@@ -49,6 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       influx: { type: 'string' },
       workers: { type: 'string' },
       trace: { type: 'string' },
+      live: { type: 'string' },
       json: { type: 'boolean' },
     },
     HELP,
@@ -98,18 +104,29 @@ export async function run(argv: readonly string[]): Promise<number> {
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
     const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
     const startedAt = new Date();
+    const runId = randomUUID();
     const t0 = performance.now();
-    const out = await runFleet(cfg, {
-      machines,
-      workers,
-      onProgress: (simMs, events) => {
-        const s = (performance.now() - t0) / 1000;
-        progress.update(simMs / 86_400_000, `${num(events / s / 1e6)} M ev/s`);
-      },
-    });
+    const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
+    let out: FleetOutput;
+    try {
+      out = await runFleet(cfg, {
+        machines,
+        workers,
+        onProgress: (simMs, events) => {
+          const ms = performance.now() - t0;
+          progress.update(simMs / 86_400_000, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
+          live?.progress(simMs, events, ms);
+        },
+        ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}),
+      });
+    } catch (err) {
+      if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
+      throw err;
+    }
     const wallMs = performance.now() - t0;
     progress.finish(`${num(out.summary.events / (wallMs / 1000) / 1e6)} M ev/s`);
-    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { startedAt, wallMs, events: out.summary.events, workers });
+    if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
+    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers });
     const { activity: _activity, ...rest } = out;
     const result: RunResult = { manifest, ...rest };
     results.push(result);

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FleetConfig } from './config.ts';
 import type { TwinMachines } from './machines.ts';
-import { partitionFromMessage, type PartitionResult } from './partition-result.ts';
+import { partitionFromMessage, type DaySlice, type PartitionResult } from './partition-result.ts';
 import { assemble, simulateFleet, type FleetOutput } from './simulate.ts';
 import { workerBundle } from './bundle.ts';
 
@@ -19,6 +19,8 @@ export interface RunFleetOptions {
   workers?: number;
   /** Simulated ms done (the slowest partition) and events so far (all partitions). */
   onProgress?: (simMs: number, events: number) => void;
+  /** Each partition's slice of each simulated day (live dashboards merge them with addDaySlice). */
+  onDay?: (slice: DaySlice) => void;
 }
 
 export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}): Promise<FleetOutput> {
@@ -26,6 +28,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
     const opts: Parameters<typeof simulateFleet>[1] = {};
     if (options.machines) opts.machines = options.machines;
     if (options.onProgress) opts.onProgress = options.onProgress;
+    if (options.onDay) opts.onDay = options.onDay;
     return simulateFleet(cfg, opts);
   }
   const workers = Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
@@ -37,13 +40,14 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
     bounds.slice(0, -1).map(
       (lo, i) =>
         new Promise<PartitionResult>((resolve, reject) => {
-          const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1] } });
-          w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown }) => {
+          const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined } });
+          w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice }) => {
             if (m.type === 'progress') {
               simMs[i] = m.simMs!;
               events[i] = m.events!;
               options.onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));
-            } else if (m.type === 'done') resolve(partitionFromMessage(m.result));
+            } else if (m.type === 'day') options.onDay?.(m.slice!);
+            else if (m.type === 'done') resolve(partitionFromMessage(m.result));
           });
           w.on('error', reject);
           w.on('exit', (code) => {

@@ -145,3 +145,51 @@ export function partitionFromMessage(m: unknown): PartitionResult {
   });
   return r;
 }
+
+/**
+ * One simulated day of a partition, for live progress: that day's slices of the per-day
+ * accumulators plus a sample of latencies and projected battery lives.
+ */
+export interface DaySlice {
+  day: number;
+  soc: Float64Array;
+  alive: number;
+  unlocks: number;
+  handshakes: number;
+  failures: Float64Array;
+  energy: Float64Array;
+  unlockLatencyMs: number[];
+  handshakeLatencyMs: number[];
+  lifeDays: number[];
+}
+
+export function daySlice(r: PartitionResult, day: number, samples: { unlock: number[]; handshake: number[]; life: number[] }): DaySlice {
+  const d = day - 1;
+  const R = r.reasons.length;
+  const M = r.modes.length;
+  return {
+    day,
+    soc: r.daySoc.slice(d * SOC_BINS, (d + 1) * SOC_BINS),
+    alive: r.dayAlive[d]!,
+    unlocks: r.dayUnlocks[d]!,
+    handshakes: r.dayHandshakes[d]!,
+    failures: r.dayFailures.slice(d * R, (d + 1) * R),
+    energy: r.dayEnergyByMode.slice(d * M, (d + 1) * M),
+    unlockLatencyMs: samples.unlock,
+    handshakeLatencyMs: samples.handshake,
+    lifeDays: samples.life,
+  };
+}
+
+/** Adds a day slice into a (live) result covering the whole fleet. */
+export function addDaySlice(into: PartitionResult, s: DaySlice): void {
+  const d = s.day - 1;
+  const R = into.reasons.length;
+  const M = into.modes.length;
+  for (let i = 0; i < SOC_BINS; i++) into.daySoc[d * SOC_BINS + i]! += s.soc[i]!;
+  into.dayAlive[d]! += s.alive;
+  into.dayUnlocks[d]! += s.unlocks;
+  into.dayHandshakes[d]! += s.handshakes;
+  for (let i = 0; i < R; i++) into.dayFailures[d * R + i]! += s.failures[i]!;
+  for (let i = 0; i < M; i++) into.dayEnergyByMode[d * M + i]! += s.energy[i]!;
+}

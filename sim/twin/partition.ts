@@ -41,7 +41,7 @@ import type { FleetConfig } from './config.ts';
 import { hourlyRates, nextArrival } from './diurnal.ts';
 import { ACT_FAILURE, ACT_OTA_APPLIED, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
-import { ACTIVITY_BIN_MS, PartitionResult, SOC_BINS } from './partition-result.ts';
+import { ACTIVITY_BIN_MS, daySlice, PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
 
 const DAY_MS = 86_400_000;
 const K_DEV_OP = 1;
@@ -75,7 +75,12 @@ const LOW_SOC = 0.1;
 export interface PartitionOptions {
   /** Called about every simulated day with (simulated ms done, events processed). */
   onProgress?: (simMs: number, events: number) => void;
+  /** Called at each day boundary with that day's slice (live dashboards). */
+  onDay?: (slice: DaySlice) => void;
 }
+
+/** Latencies and projected lives kept per day for live views, per partition. */
+const LIVE_SAMPLES = 300;
 
 export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, options: PartitionOptions = {}): PartitionResult {
   return new Partition(cfg, machines, lo, hi).run(options);
@@ -255,7 +260,12 @@ class Partition {
     for (let d = 1; d <= Math.ceil(cfg.durationDays); d++) this.env.schedule(Math.min(d * DAY_MS, this.durationMs), K_DAILY, 0, d, 1023);
   }
 
+  private onDay: ((slice: DaySlice) => void) | undefined;
+  private liveUnlock: number[] = [];
+  private liveHandshake: number[] = [];
+
   run(options: PartitionOptions): PartitionResult {
+    this.onDay = options.onDay;
     const handler = (kind: number, k: number, data: number): void => this.handle(kind, k, data);
     const step = DAY_MS;
     for (let t = 0; t < this.durationMs; ) {
@@ -403,6 +413,7 @@ class Partition {
       const latency = this.env.now - this.wakeT[k]!;
       this.res.unlocks[k]!++;
       this.res.unlockLatency.add(latency);
+      if (this.onDay && this.liveUnlock.length < LIVE_SAMPLES) this.liveUnlock.push(latency);
       this.res.dayUnlocks[this.day()]!++;
       this.res.binUnlocks[this.bin()]!++;
       this.telemetry(k, 'unlock_attempt', true, latency, '');
@@ -545,6 +556,7 @@ class Partition {
         if (!(this.flags[k]! & F_ESTABLISHED)) {
           this.flags[k]! |= F_ESTABLISHED;
           this.res.handshakeTime.add(this.env.now - this.hsT[k]!);
+          if (this.onDay && this.liveHandshake.length < LIVE_SAMPLES) this.liveHandshake.push(this.env.now - this.hsT[k]!);
           this.res.handshakesOk++;
           this.res.binHandshakes[this.bin()]!++;
           this.telemetry(k, 'handshake', true, this.env.now - this.hsT[k]!, '');
@@ -695,6 +707,24 @@ class Partition {
         this.deliverDev(k, this.dIds.batteryLow);
       }
     }
+    if (this.onDay) {
+      const life: number[] = [];
+      for (let k = 0; k < Math.min(this.n, LIVE_SAMPLES); k++) {
+        const dead = this.res.depletedDay[k]!;
+        this.useCell(k);
+        const used = 1 - socOf(this.cell, this.remMah[k]!);
+        if (dead === dead) life.push(dead);
+        else if (used > 0) life.push((this.env.now / DAY_MS) * ((1 - this.cutoffFraction(k)) / used));
+      }
+      this.onDay(daySlice(res, day, { unlock: this.liveUnlock, handshake: this.liveHandshake, life }));
+      this.liveUnlock = [];
+      this.liveHandshake = [];
+    }
+  }
+
+  /** Fraction of capacity below the cutoff at deep-sleep current (what a projection cannot use). */
+  private cutoffFraction(k: number): number {
+    return cutoffMah(this.cell, this.modeMa[0]!) / this.capMah[k]!;
   }
 
   private finish(): void {

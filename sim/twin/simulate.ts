@@ -7,7 +7,7 @@
 import type { FleetConfig } from './config.ts';
 import { compileTwinMachines, type TwinMachines } from './machines.ts';
 import { simulatePartition } from './partition.ts';
-import { ACTIVITY_BIN_MS, mergePartitions, type PartitionResult } from './partition-result.ts';
+import { ACTIVITY_BIN_MS, mergePartitions, type DaySlice, type PartitionResult } from './partition-result.ts';
 import type { RunResult } from './result.ts';
 import { buildSummary } from './summary.ts';
 
@@ -30,11 +30,13 @@ export interface SimulateOptions {
   machines?: TwinMachines;
   /** Called about once per simulated day with (simulated ms done, events so far). */
   onProgress?: (simMs: number, events: number) => void;
+  /** Called with each simulated day's slice (live dashboards). */
+  onDay?: (slice: DaySlice) => void;
 }
 
 export function simulateFleet(cfg: FleetConfig, options: SimulateOptions = {}): FleetOutput {
   const machines = options.machines ?? compileTwinMachines();
-  const part = simulatePartition(cfg, machines, 0, cfg.devices, { onProgress: options.onProgress });
+  const part = simulatePartition(cfg, machines, 0, cfg.devices, options);
   return assemble(cfg, [part]);
 }
 

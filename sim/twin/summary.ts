@@ -122,8 +122,15 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
     energyMj: Float64Array.from(r.energyUj, (x) => round(x * uj2mj)),
   };
 
+  const daily = dailyRows(r, r.days);
+  return { summary, devices, daily };
+}
+
+/** Fleet rows of days 1..`days` from the per-day accumulators (also used for live progress). */
+export function dailyRows(r: PartitionResult, days: number): DailyRow[] {
+  const uj2mj = 1e-3;
   const daily: DailyRow[] = [];
-  for (let d = 0; d < r.days; d++) {
+  for (let d = 0; d < days; d++) {
     const bins = r.daySoc.subarray(d * SOC_BINS, (d + 1) * SOC_BINS);
     const total = bins.reduce((a, b) => a + b, 0);
     const q = (p: number) => {
@@ -154,5 +161,5 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
       energyMjByState: energy,
     });
   }
-  return { summary, devices, daily };
+  return daily;
 }
