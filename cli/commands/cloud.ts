@@ -4,8 +4,8 @@
  * accepted by a server started here.
  * @module
  */
-import { parseCommand, UsageError, UserError } from '../args.ts';
-import { DEFAULT_KEYS_FILE, loadCloudKeys, mintToken, MAX_TOKEN_TTL_S, startCloudService } from '../../cloud/index.ts';
+import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
+import { DEFAULT_KEYS_FILE, DEFAULT_RATE_LIMITS, loadCloudKeys, mintToken, MAX_TOKEN_TTL_S, startCloudService, type RateLimits } from '../../cloud/index.ts';
 import { DEFAULT_STORE } from '../../store/index.ts';
 
 const HELP = `Usage: keytwin cloud serve [options]
@@ -18,6 +18,8 @@ serve   Runs the reference cloud API (/api/v1/...; OpenAPI at /api/v1/openapi.js
   --host <addr>     interface (default 127.0.0.1)
   --keys <file>     JWT secret + OTA signing seed (default ${DEFAULT_KEYS_FILE}, created if absent;
                     KEYTWIN_JWT_SECRET=<hex> overrides the JWT secret)
+  --principal-rate <n>  requests/s per token subject, burst n (default ${DEFAULT_RATE_LIMITS.principal.perSecond}, burst ${DEFAULT_RATE_LIMITS.principal.capacity})
+  --device-rate <n>     requests/s per device, burst max(n, 1) (default ${DEFAULT_RATE_LIMITS.device.perSecond}, burst ${DEFAULT_RATE_LIMITS.device.capacity})
 
 token   Prints a short-lived bearer token the server accepts.
   --user <uuid>     a user token (the app): reaches only that user's devices
@@ -46,9 +48,20 @@ function keys(path: string | undefined) {
 }
 
 async function serve(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(argv, { store: { type: 'string' }, influx: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, keys: { type: 'string' } }, HELP);
+  const parsed = parseCommand(argv, {
+    store: { type: 'string' }, influx: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, keys: { type: 'string' },
+    'principal-rate': { type: 'string' }, 'device-rate': { type: 'string' },
+  }, HELP);
   if (!parsed) return 0;
   if (parsed.positionals.length) throw new UsageError(`unexpected argument '${parsed.positionals[0]}' (see keytwin cloud --help)`);
+  const rateLimits: Partial<RateLimits> = {};
+  for (const kind of ['principal', 'device'] as const) {
+    const v = parsed.values[`${kind}-rate`];
+    if (v !== undefined) {
+      const n = positiveNumber(`${kind}-rate`, v);
+      rateLimits[kind] = { capacity: Math.max(1, n), perSecond: n };
+    }
+  }
   const port = Number(parsed.values.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got '${parsed.values.port}'`);
   const k = keys(parsed.values.keys);
@@ -56,7 +69,7 @@ async function serve(argv: readonly string[]): Promise<number> {
   try {
     svc = await startCloudService({
       store: parsed.values.store ?? DEFAULT_STORE, influx: parsed.values.influx ?? null, port,
-      ...(parsed.values.host ? { host: parsed.values.host } : {}), jwtSecret: k.jwtSecret, otaSeed: k.otaSeed,
+      ...(parsed.values.host ? { host: parsed.values.host } : {}), jwtSecret: k.jwtSecret, otaSeed: k.otaSeed, rateLimits,
     });
   } catch (err) {
     throw new UserError((err as Error).message);
