@@ -99,6 +99,7 @@ export interface DeviceColumns {
 
 /** One row per simulated day for the fleet. */
 export interface DailyRow {
+  /** 0-based: the row covers simulated days [day, day + 1); SoC quantiles are taken at its end. */
   day: number;
   socP5: number;
   socP50: number;
@@ -113,6 +114,7 @@ export interface DailyRow {
 /** State of charge over time for a sample of devices (trace mode). */
 export interface SocSample {
   device: number;
+  /** Simulated days elapsed when sampled (day boundaries, or the brown-out instant). */
   day: number;
   soc: number;
   brownout: boolean;

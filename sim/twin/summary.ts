@@ -150,7 +150,7 @@ export function dailyRows(r: PartitionResult, days: number): DailyRow[] {
       if (e) energy[m] = round(e * uj2mj);
     });
     daily.push({
-      day: d + 1,
+      day: d,
       socP5: q(0.05),
       socP50: q(0.5),
       socP95: q(0.95),
