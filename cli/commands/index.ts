@@ -14,5 +14,7 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   dashboard: { summary: 'Serve the local web dashboard: runs, charts, comparisons, live runs', load: () => import('./dashboard.ts') },
   runs: { summary: 'List the stored runs (Postgres or the embedded store)', load: () => import('./runs.ts') },
   store: { summary: 'Store maintenance: migrate, check sinks, replay spilled InfluxDB points', load: () => import('./store.ts') },
+  load: { summary: 'Replay the fleet\'s cloud requests against a real service (open loop, real bodies, thresholds)', load: () => import('./load.ts') },
+  capacity: { summary: 'Servers per cloud station that keep p99 under a target, on the fleet\'s load', load: () => import('./capacity.ts') },
   cloud: { summary: 'Run the reference cloud API (serve) or mint a dev token for it (token)', load: () => import('./cloud.ts') },
 };

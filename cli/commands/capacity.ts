@@ -1,0 +1,73 @@
+/**
+ * `keytwin capacity <scenario> --p99 <ms> [--station <name>]`: simulates the scenario's fleet,
+ * then searches, per cloud station, the fewest servers whose worst daily p99 stays under the
+ * target with no request turned away by a full queue (sim/cloud capacitySweep), and prints a
+ * table next to what the scenario's configuration gives.
+ * @module
+ */
+import { loadScenario, ScenarioError, type Scenario } from '../../scenarios/index.ts';
+import { capacitySweep, STATIONS, type StationName } from '../../sim/cloud/index.ts';
+import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { runFleet } from '../../sim/twin/parallel.ts';
+import { oneOf, parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
+import { cloudConfig } from '../cloud-model.ts';
+import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
+import { createProgress } from '../progress.ts';
+
+const HELP = `Usage: keytwin capacity <scenario.yaml> --p99 <ms> [options]
+
+For each cloud station, the fewest servers that keep the worst daily p99 latency at or under
+<ms> with no request rejected by a full queue, on the load the scenario's fleet generates.
+
+Options:
+  --p99 <ms>           the latency target (required)
+  --station <name>     only this station (repeatable): ${STATIONS.join(', ')}
+  --max-servers <n>    give up above this many servers (default 4096)
+  --devices, --seed, --workers   as for keytwin run
+  --json               print the rows as JSON
+`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(argv, {
+    p99: { type: 'string' }, station: { type: 'string', multiple: true }, 'max-servers': { type: 'string' },
+    devices: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+  }, HELP);
+  if (!parsed) return 0;
+  const { values: v, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario file\n${HELP}`);
+  if (!v.p99) throw new UsageError('--p99 <ms> is required (the latency target)');
+  const p99Ms = positiveNumber('p99', v.p99);
+  const stations = (v.station ?? [...STATIONS]).map((s) => oneOf('station', s, STATIONS)) as StationName[];
+  let scenario: Scenario;
+  try {
+    scenario = loadScenario(positionals[0]!);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new UserError(err.message);
+    throw err;
+  }
+  if (scenario.cloud === null) throw new UserError(`${positionals[0]}: the scenario has no cloud: section (stations and demand); see scenarios/telemetry-steady.yaml`);
+  const overrides: RunOverrides = { traceDevices: 0 };
+  if (v.devices !== undefined) overrides.devices = Math.floor(positiveNumber('devices', v.devices));
+  if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
+  const cfg = fleetConfig(scenario, overrides);
+  const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (ms) => progress.update(ms / 86_400_000) });
+  progress.finish();
+  const rows = capacitySweep(out.activity, cloudConfig(scenario.cloud, cfg.devices), cfg.seed, {
+    p99Ms, stations, ...(v['max-servers'] ? { maxServers: Math.floor(positiveNumber('max-servers', v['max-servers'])) } : {}),
+  });
+  if (v.json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  const f = (x: number) => (x >= 10_000 ? x.toExponential(2) : x.toFixed(1));
+  const lines = [
+    `capacity for p99 <= ${p99Ms} ms (worst day), ${cfg.devices} keychains, ${cfg.durationDays} d, seed ${cfg.seed}`,
+    '',
+    'station        servers  worst-day p99 ms  queue-full  |  needed  worst-day p99 ms  utilisation  peak-hour util  runs',
+    ...rows.map((r) =>
+      `${r.station.padEnd(14)} ${String(r.servers).padStart(7)}  ${f(r.worstDayP99Ms).padStart(16)}  ${String(r.queueFull).padStart(10)}  |  ${(r.needed === null ? `>${r.atNeeded.servers}` : String(r.needed)).padStart(6)}  ${f(r.atNeeded.worstDayP99Ms).padStart(16)}  ${(r.atNeeded.utilisation * 100).toFixed(2).padStart(9)} %  ${(r.atNeeded.peakHourUtilisation * 100).toFixed(1).padStart(12)} %  ${String(r.evaluations).padStart(4)}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return rows.every((r) => r.needed !== null) ? 0 : 1;
+}
