@@ -11,7 +11,7 @@
  * both see the same machine load, and each figure is the median of the repetitions. Also reports
  * memory per pending event at 10^6 pending.
  *
- * Run: npx tsx bench/engine.bench.ts [--reps 5] [--quick]
+ * Run: npx tsx bench/engine.bench.ts [--reps 3] [--quick]   (about 2 minutes; --quick about 40 s)
  * @module
  */
 
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createEnvironment, createRng, exponential } from '../sim/engine/index.ts';
+import { CalendarQueue, EventCalendar, createEnvironment, createRng, exponential, type Rng } from '../sim/engine/index.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BUILD = path.join(HERE, '.build');
@@ -42,6 +42,7 @@ interface RunResult {
   /** CPU time of the run phase: on a shared machine it excludes time spent descheduled. */
   cpuS: number;
   version?: string;
+  python?: string;
 }
 
 const CURRENT = [0.001, 1.0]; // asleep, awake (arbitrary units; only the checksum uses them)
@@ -52,9 +53,9 @@ function streamState(): [number, number, number, number] {
 }
 
 /** (a) keytwin: one calendar event per device; the handler integrates the battery and reschedules. */
-export function keytwinSleepWake(devices: number, tEnd: number): RunResult {
+export function keytwinSleepWake(devices: number, tEnd: number, queue: 'heap' | 'calendar' = 'heap'): RunResult {
   const rng = createRng(SEED).stream('sleep-wake');
-  const env = createEnvironment({ initialCapacity: devices });
+  const env = createEnvironment({ initialCapacity: devices, queue });
   const battery = new Float64Array(devices).fill(1000);
   const last = new Float64Array(devices);
   const awake = new Uint8Array(devices);
@@ -74,7 +75,61 @@ export function keytwinSleepWake(devices: number, tEnd: number): RunResult {
   const cpu = process.cpuUsage(c0);
   let checksum = 0;
   for (let i = 0; i < devices; i++) checksum += battery[i]!;
-  return { engine: 'keytwin', devices, events: env.processed, checksum, runS, cpuS: (cpu.user + cpu.system) / 1e6 };
+  return { engine: `keytwin-${queue}`, devices, events: env.processed, checksum, runS, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+/**
+ * Hold model (pop the minimum, push it back at t + increment) over several increment shapes:
+ * the regression guard for the calendar queue, whose speed depends on the time distribution.
+ */
+const HOLD_SHAPES: Record<string, (rng: Rng) => number> = {
+  'Exp(1)': (r) => exponential(r, 1),
+  'U(0,2)': (r) => 2 * r.next(),
+  'bimodal Exp(1e-3)|Exp(1e3)': (r) => (r.next() < 0.5 ? exponential(r, 1e-3) : exponential(r, 1e3)),
+  'heavy tail 90/9/1 %': (r) => {
+    const u = r.next();
+    return u < 0.9 ? exponential(r, 0.01) : u < 0.99 ? exponential(r, 100) : 1e7 * r.next();
+  },
+  'integer ties {0,1,2}': (r) => Math.floor(3 * r.next()),
+};
+
+function holdModel(queue: 'heap' | 'calendar', pending: number, steps: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [shape, inc] of Object.entries(HOLD_SHAPES)) {
+    const q = queue === 'heap' ? new EventCalendar(pending) : new CalendarQueue(pending);
+    const rng = createRng(SEED).stream('hold');
+    for (let i = 0; i < pending; i++) q.push(inc(rng), 0, 0, i, 0);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < steps; i++) {
+      q.pop();
+      q.push(q.poppedTime + inc(rng), 0, 0, q.poppedTarget, 0);
+    }
+    const cu = process.cpuUsage(c0);
+    out[shape] = steps / ((cu.user + cu.system) / 1e6);
+  }
+  return out;
+}
+
+/**
+ * Runs keytwin in a child process per queue kind, so that each process's event loop stays
+ * monomorphic (one queue class, one handler), as in a real run; mixing both kinds and many
+ * closures in one process measures V8's polymorphic call sites instead of the engine.
+ */
+function child(args: string[]): string[] {
+  const self = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return out.trim().split('\n');
+}
+
+function childMain(argv: readonly string[]): void {
+  const [mode, queue, a, b, c] = argv;
+  const q = queue === 'calendar' ? 'calendar' : 'heap';
+  if (mode === 'hold') {
+    console.log(JSON.stringify(holdModel(q, Number(a), Number(b))));
+    return;
+  }
+  keytwinSleepWake(10_000, 50, q); // warm-up: let V8 optimise the loop before timing
+  for (let r = 0; r < Number(c); r++) console.log(JSON.stringify(keytwinSleepWake(Number(a), Number(b), q)));
 }
 
 function compileC(): string {
@@ -85,9 +140,13 @@ function compileC(): string {
   return execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'gcc';
 }
 
+function cSleepWakeReps(devices: number, tEnd: number, reps: number): RunResult[] {
+  const out = execFileSync(C_BIN, [String(devices), String(tEnd), ...streamState().map(String), String(reps)], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => JSON.parse(l) as RunResult);
+}
+
 function cSleepWake(devices: number, tEnd: number): RunResult {
-  const out = execFileSync(C_BIN, [String(devices), String(tEnd), ...streamState().map(String), '1'], { encoding: 'utf8' });
-  return JSON.parse(out.trim()) as RunResult;
+  return cSleepWakeReps(devices, tEnd, 1)[0]!;
 }
 
 function simpySleepWake(devices: number, tEnd: number): RunResult | { error: string } {
@@ -116,13 +175,13 @@ function sameRun(a: RunResult, b: RunResult): boolean {
 }
 
 /** Bytes per pending event: growth of ArrayBuffer memory with `count` events scheduled. */
-function bytesPerPending(count: number): { measured: number; structural: number } {
+function bytesPerPending(count: number, queue: 'heap' | 'calendar'): { measured: number; structural: number } {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   gc();
   gc();
   const before = process.memoryUsage();
-  const env = createEnvironment();
+  const env = createEnvironment({ queue });
   const rng = createRng(SEED);
   for (let i = 0; i < count; i++) env.schedule(exponential(rng, 1), 0, i);
   gc();
@@ -134,41 +193,44 @@ function bytesPerPending(count: number): { measured: number; structural: number 
 interface Row {
   devices: number;
   tEnd: number;
-  keytwin: number[];
+  heap: number[];
+  calendar: number[];
   c: number[];
   events: number;
   match: boolean;
 }
 
-function compare(devices: number, tEnd: number, reps: number): Row {
-  const k: number[] = [];
-  const c: number[] = [];
-  let match = true;
-  let events = 0;
-  for (let r = 0; r < reps; r++) {
-    const a = keytwinSleepWake(devices, tEnd);
-    const b = cSleepWake(devices, tEnd);
-    match &&= sameRun(a, b);
-    events = a.events;
-    k.push(a.events / a.cpuS);
-    c.push(b.events / b.cpuS);
+/** Interleaves processes of the heap, the calendar queue and C so all three see the same machine load. */
+function compare(devices: number, tEnd: number, procs: number, reps: number): Row {
+  const row: Row = { devices, tEnd, heap: [], calendar: [], c: [], events: 0, match: true };
+  for (let p = 0; p < procs; p++) {
+    const c = cSleepWakeReps(devices, tEnd, reps);
+    for (const [queue, into] of [['heap', row.heap], ['calendar', row.calendar]] as const) {
+      for (const line of child(['sleep-wake', queue, String(devices), String(tEnd), String(reps)])) {
+        const k = JSON.parse(line) as RunResult;
+        row.match &&= sameRun(k, c[0]!);
+        into.push(k.events / k.cpuS);
+      }
+    }
+    for (const b of c) row.c.push(b.events / b.cpuS);
+    row.events = c[0]!.events;
   }
-  return { devices, tEnd, keytwin: k, c, events, match };
+  return row;
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const quick = argv.includes('--quick');
   const repsArg = argv.indexOf('--reps');
-  const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : quick ? 3 : 5;
+  const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : quick ? 2 : 3;
+  const procs = quick ? 2 : 3;
   const gcc = compileC();
   console.log(`# engine bench: sleep-wake keychains (perf.md §1), ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}, node ${process.version}, ${gcc}`);
-  console.log(`# load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; medians of ${reps} interleaved runs; events per CPU-second of the run phase\n`);
+  console.log(`# load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; medians over ${procs} interleaved processes × ${reps} runs; events per CPU-second of the run phase\n`);
 
-  // Memory first, while the heap holds nothing else of ours.
-  const mem = bytesPerPending(1_000_000);
+  // Memory first, while the JS heap holds nothing else of ours.
+  const memHeap = bytesPerPending(1_000_000, 'heap');
+  const memCalendar = bytesPerPending(1_000_000, 'calendar');
 
-  // Warm-up: let V8 optimise the loop before anything is timed.
-  keytwinSleepWake(10_000, 50);
 
   // Equivalence at a horizon SimPy can afford: all three must agree exactly.
   const checkN = 100_000;
@@ -186,35 +248,55 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     );
   } else console.log(`                     SimPy   not run: ${(simpy[0] as { error: string }).error}`);
 
-  const rows = [compare(100_000, quick ? 10 : 20, reps), compare(1_000_000, quick ? 2 : 4, Math.max(3, reps - 2))];
-  console.log('\n| engine | pending events | events/run | median ev/s | range | vs C | same events + checksum as C |');
+  const rows = [compare(100_000, quick ? 10 : 20, procs, reps), compare(1_000_000, quick ? 2 : 4, procs, Math.max(1, reps - 1))];
+  const range = (xs: number[]) => `${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))}`;
+  console.log('\n| engine | pending events | events/run | median ev/s (CPU) | range | vs C | same events + checksum as C |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const row of rows) {
-    const km = median(row.keytwin);
     const cm = median(row.c);
-    const range = (xs: number[]) => `${fmt(Math.min(...xs))}..${fmt(Math.max(...xs))}`;
-    console.log(`| keytwin (TS) | ${row.devices} | ${row.events} | ${fmt(km)} | ${range(row.keytwin)} | ${(km / cm).toFixed(2)}× | ${row.match ? 'yes' : 'NO'} |`);
+    for (const [name, xs] of [['keytwin, binary heap (default)', row.heap], ["keytwin, calendar queue ({ queue: 'calendar' })", row.calendar]] as const) {
+      console.log(`| ${name} | ${row.devices} | ${row.events} | ${fmt(median(xs))} | ${range(xs)} | ${(median(xs) / cm).toFixed(2)}× | ${row.match ? 'yes' : 'NO'} |`);
+    }
     console.log(`| C -O2 binary heap | ${row.devices} | ${row.events} | ${fmt(cm)} | ${range(row.c)} | 1.00× | |`);
   }
-  // SimPy rate is compared with keytwin at the same N (1e5); SimPy's per-event cost does not
+  // SimPy's rate is compared with keytwin's at the same N (1e5); SimPy's per-event cost does not
   // depend on the horizon, and a 20-unit horizon would take minutes per run.
-  const simpyRate = simpyOk.length > 0 ? median(simpyOk.map((s) => s.events / s.cpuS)) : NaN;
-  const k5 = median(rows[0]!.keytwin);
+  const simpyRates = simpyOk.map((s) => s.events / s.cpuS);
+  const simpyRate = simpyOk.length > 0 ? median(simpyRates) : NaN;
   const c5 = median(rows[0]!.c);
   if (simpyOk.length > 0) {
-    console.log(`| SimPy 2.3.1 (${PYTHON}) | ${checkN} | ${simpyOk[0]!.events} | ${fmt(simpyRate)} | ${fmt(Math.min(...simpyOk.map((s) => s.events / s.cpuS)))}..${fmt(Math.max(...simpyOk.map((s) => s.events / s.cpuS)))} | ${(simpyRate / c5).toFixed(3)}× | ${sameRun(kCheck, simpyOk[0]!) ? 'yes' : 'NO'} |`);
+    console.log(`| ${simpyOk[0]!.version} (Python ${simpyOk[0]!.python ?? '?'}) | ${checkN} | ${simpyOk[0]!.events} | ${fmt(simpyRate)} | ${range(simpyRates)} | ${(simpyRate / c5).toFixed(3)}× | ${sameRun(kCheck, simpyOk[0]!) ? 'yes' : 'NO'} |`);
   }
 
-  console.log(`\nmemory at 10^6 pending: ${mem.measured.toFixed(1)} B/event measured (heap + external growth), ${mem.structural.toFixed(1)} B/event allocated by the calendar (36 B per event of capacity + growth slack)`);
+  console.log('\nhold model, 1e5 pending, pop + push per step (events/s of CPU):');
+  console.log('| increment | binary heap | calendar queue | calendar / heap |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const steps = String(quick ? 500_000 : 2_000_000);
+  const holdHeap = JSON.parse(child(['hold', 'heap', '100000', steps])[0]!) as Record<string, number>;
+  const holdCal = JSON.parse(child(['hold', 'calendar', '100000', steps])[0]!) as Record<string, number>;
+  for (const shape of Object.keys(HOLD_SHAPES)) {
+    const h = holdHeap[shape]!;
+    const c = holdCal[shape]!;
+    console.log(`| ${shape} | ${fmt(h)} | ${fmt(c)} | ${(c / h).toFixed(2)}× |`);
+  }
 
-  console.log('\ntargets (1e5 pending):');
-  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  console.log(`  keytwin ≥ 4 M ev/s ............ ${fmt(k5)} ev/s: ${verdict(k5 >= 4e6)}`);
-  console.log(`  keytwin ≥ 0.6× C .............. ${(k5 / c5).toFixed(2)}×: ${verdict(k5 / c5 >= 0.6)}`);
-  if (simpyOk.length > 0) console.log(`  keytwin ≥ 50× SimPy ........... ${(k5 / simpyRate).toFixed(0)}×: ${verdict(k5 / simpyRate >= 50)}`);
+  console.log(`\nmemory at 10^6 pending (heap + external growth / allocated by the queue's typed arrays):`);
+  console.log(`  binary heap:    ${memHeap.measured.toFixed(1)} B/event measured, ${memHeap.structural.toFixed(1)} B/event allocated (36 B per slot of capacity)`);
+  console.log(`  calendar queue: ${memCalendar.measured.toFixed(1)} B/event measured, ${memCalendar.structural.toFixed(1)} B/event allocated (36 B per slot + 8 B per bucket)`);
+
+  for (const [name, xs] of [['binary heap', rows[0]!.heap], ['calendar queue', rows[0]!.calendar]] as const) {
+    const k5 = median(xs);
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`\ntargets at 1e5 pending, keytwin ${name}:`);
+    console.log(`  ≥ 4 M ev/s ......... ${fmt(k5)} ev/s: ${verdict(k5 >= 4e6)}`);
+    console.log(`  ≥ 0.6× C ........... ${(k5 / c5).toFixed(2)}×: ${verdict(k5 / c5 >= 0.6)}`);
+    if (simpyOk.length > 0) console.log(`  ≥ 50× SimPy ........ ${(k5 / simpyRate).toFixed(0)}×: ${verdict(k5 / simpyRate >= 50)}`);
+  }
   console.log(`# load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+  const i = process.argv.indexOf('--child');
+  if (i >= 0) childMain(process.argv.slice(i + 1));
+  else await main();
 }

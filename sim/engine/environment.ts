@@ -14,6 +14,7 @@
  * @module
  */
 
+import { CalendarQueue } from './calendar-queue.ts';
 import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
 import { PROCESS_KIND, ProcessScheduler, type Process, type ProcessBody } from './process.ts';
 
@@ -28,6 +29,12 @@ export interface EnvironmentOptions {
   startMs?: number;
   /** Initial calendar capacity in events (it grows by doubling). Defaults to 1024. */
   initialCapacity?: number;
+  /**
+   * Pending-event set: `'heap'` (default; binary heap, O(log n), no bad cases) or `'calendar'`
+   * (calendar queue, O(1) on average, faster at ≤ 1e5 pending on smooth time distributions).
+   * Both give exactly the same event order.
+   */
+  queue?: 'heap' | 'calendar';
 }
 
 export class Environment {
@@ -35,7 +42,7 @@ export class Environment {
   now: number;
   /** Events dispatched since creation (including process wake-ups). */
   processed = 0;
-  private readonly calendar: EventCalendar;
+  private readonly calendar: EventCalendar | CalendarQueue;
   private stopRequested = false;
   private running = false;
   private procs: ProcessScheduler | null = null;
@@ -44,7 +51,11 @@ export class Environment {
     const start = options.startMs ?? 0;
     if (!Number.isFinite(start)) throw new RangeError(`createEnvironment: startMs must be a finite number, got ${start}`);
     this.now = start;
-    this.calendar = new EventCalendar(options.initialCapacity);
+    const queue = options.queue ?? 'heap';
+    if (queue !== 'heap' && queue !== 'calendar') {
+      throw new RangeError(`createEnvironment: queue must be 'heap' or 'calendar', got ${String(queue)}`);
+    }
+    this.calendar = queue === 'heap' ? new EventCalendar(options.initialCapacity) : new CalendarQueue(options.initialCapacity);
   }
 
   /** Number of events in the calendar. */

@@ -9,6 +9,7 @@
  */
 
 export { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
+export { CalendarQueue } from './calendar-queue.ts';
 export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type EventHandler } from './environment.ts';
 export { Tokens } from './tokens.ts';
 export { PROCESS_KIND, Process, Signal, Timeout, timeout, type ProcessBody, type Yieldable } from './process.ts';
