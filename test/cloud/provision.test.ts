@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { influxql } from '../store/influx-helpers.ts';
+import { startCloudService } from '../../cloud/index.ts';
 import { influx1, postgres, titled } from '../store/services.ts';
-import { b64, call, INFLUX_DB, keychain, provisionBody, startHarness, type Harness } from './harness.ts';
+import { b64, call, INFLUX_DB, keychain, provisionBody, SECRET, startHarness, type Harness } from './harness.ts';
 
 const [pgsvc, inf] = await Promise.all([postgres(), influx1()]);
 
@@ -186,5 +190,23 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
     // An admin may upload for any device.
     const admin = await call(h.svc, 'POST', '/api/v1/telemetry', h.svc.token('admin'), { records: [{ device_id: bobDev, timestamp: t, event_type: 'probe_admin', success: true }] });
     expect(admin.status).toBe(200);
+  });
+
+  it('answers 503 and spills the batch when InfluxDB refuses it (here: its database does not exist)', async () => {
+    const spillDir = mkdtempSync(join(tmpdir(), 'keytwin-cloud-spill-'));
+    const svc = await startCloudService({ store: h.svc.store, influx: `${inf.url}?db=keytwin_absent_${process.pid}`, jwtSecret: SECRET, spillDir, log: () => {} });
+    try {
+      const records = [1, 2, 3].map((i) => ({ device_id: dev, timestamp: Date.UTC(2026, 7, 1) + i, event_type: 'spilled', success: true }));
+      const r = await call(svc, 'POST', '/api/v1/telemetry', svc.token('user', alice), { records });
+      expect(r.status).toBe(503);
+      expect(r.body.error).toBe('telemetry_unavailable');
+      expect(r.body.message).toMatch(/database not found.*3 record\(s\) spilled to/);
+      const files = readdirSync(spillDir);
+      expect(files).toHaveLength(1);
+      expect(readFileSync(join(spillDir, files[0]!), 'utf8').split('\n').filter((l) => l.startsWith('device_telemetry,'))).toHaveLength(3);
+    } finally {
+      await svc.close();
+      rmSync(spillDir, { recursive: true, force: true });
+    }
   });
 });
