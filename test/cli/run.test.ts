@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'keytwin-run-'));
+
+async function keytwin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['cli/keytwin.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('keytwin run', () => {
+  it('writes a summary that is byte-identical on a second run with the same seed, and prints the tables', async () => {
+    const a = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'a'));
+    const b = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'b'), '--workers', '2');
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(a.stdout).toMatch(/battery life \(days\)\s+value\s+95 % CI/);
+    expect(a.stdout).toMatch(/unlock \(wake → unlocked\)/);
+    expect(a.stdout).toMatch(/per handshake\s+radio\s+crypto\s+secure element/);
+    const sa = readFileSync(join(dir, 'a', 'summary.json'), 'utf8');
+    expect(readFileSync(join(dir, 'b', 'summary.json'), 'utf8')).toBe(sa);
+    const summary = JSON.parse(sa) as { devices: number; durationDays: number; unlocks: { succeeded: number } };
+    expect(summary.devices).toBe(12);
+    expect(summary.durationDays).toBe(2);
+    expect(summary.unlocks.succeeded).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'a', 'manifest.json'), 'utf8')) as { runId: string; wallMs: number };
+    expect(manifest.runId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('stores the run in an embedded store that `keytwin runs` lists', async () => {
+    const store = join(dir, 'store');
+    const r = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '5', '--duration', '1d', '--store', store, '--out', join(dir, 'c'));
+    expect(r.code).toBe(0);
+    const id = (JSON.parse(readFileSync(join(dir, 'c', 'manifest.json'), 'utf8')) as { runId: string }).runId;
+    const list = await keytwin('runs', '--store', store);
+    expect(list.stdout).toContain(id);
+  });
+
+  it('names the file, line and field of a bad scenario, and exits 1 before simulating', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, readFileSync('scenarios/quickstart.yaml', 'utf8').replace('devices: 100', 'devices: lots'));
+    const r = await keytwin('run', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: devices`));
+    expect(r.stdout).not.toMatch(/events processed/);
+  });
+
+  it('rejects an unknown option with the list of valid ones (exit 2)', async () => {
+    const r = await keytwin('run', 'scenarios/quickstart.yaml', '--devcies', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--devcies/);
+    expect(r.stderr).toMatch(/--devices/);
+  });
+
+  it('refuses an unreachable Postgres before the simulation starts', async () => {
+    const r = await keytwin('run', 'scenarios/quickstart.yaml', '--store', 'postgres://nobody@127.0.0.1:1/none');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/127\.0\.0\.1:1/);
+    expect(r.stdout).not.toMatch(/events processed/);
+  });
+});
