@@ -22,6 +22,8 @@ export interface ValidationProblem {
   got: string;
 }
 
+/** Compiled patterns, by source: schemas are constants, so this stays as small as they are. */
+const PATTERNS = new Map<string, RegExp>();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -87,7 +89,11 @@ function checkString(schema: Extract<Schema, { type: 'string' }>, value: unknown
   if (schema.enum && !schema.enum.includes(value)) return bad();
   if (schema.minLength !== undefined && value.length < schema.minLength) return bad();
   if (schema.maxLength !== undefined && value.length > schema.maxLength) return bad();
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) return bad();
+  if (schema.pattern !== undefined) {
+    let re = PATTERNS.get(schema.pattern);
+    if (!re) PATTERNS.set(schema.pattern, (re = new RegExp(schema.pattern)));
+    if (!re.test(value)) return bad();
+  }
   if (schema.format === 'uuid' && !UUID.test(value)) return bad();
   if (schema.format === 'byte' && (!BASE64.test(value) || value.length % 4 !== 0)) return bad();
   if (schema.format === 'date-time' && (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value)))) return bad();

@@ -1,0 +1,74 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { attestationMessage, canonicalJson, mintToken, verifyAttestation, verifyToken } from '../../cloud/index.ts';
+import { RateLimiter } from '../../cloud/rate-limit.ts';
+import { validate, type Schema } from '../../cloud/schema.ts';
+import { SECRET, keychain } from './harness.ts';
+
+const USER = '6f1d7a52-0d4c-4e8e-9d51-3f4a8c2b7e10';
+const b64url = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
+
+describe('verifyToken', () => {
+  const now = Date.UTC(2026, 0, 1);
+  it('accepts what mintToken signs and returns the principal', () => {
+    expect(verifyToken(SECRET, mintToken(SECRET, { sub: USER, role: 'user', nowMs: now }), now + 1000)).toEqual({ sub: USER, role: 'user', exp: now / 1000 + 900 });
+  });
+  it('refuses alg none, another secret, a changed payload, expiry, and over-long lifetimes', () => {
+    const tok = mintToken(SECRET, { sub: USER, role: 'user', nowMs: now });
+    const [, p, s] = tok.split('.');
+    expect(() => verifyToken(SECRET, `${b64url('{"alg":"none","typ":"JWT"}')}.${p}.`, now)).toThrow(/must be HS256, got "none"/);
+    expect(() => verifyToken(new Uint8Array(32).fill(9), tok, now)).toThrow(/signature is invalid/);
+    const admin = b64url(JSON.stringify({ iss: 'keytwin-cloud', sub: USER, role: 'admin', iat: now / 1000, exp: now / 1000 + 900 }));
+    expect(() => verifyToken(SECRET, `${tok.split('.')[0]}.${admin}.${s}`, now)).toThrow(/signature is invalid/);
+    expect(() => verifyToken(SECRET, tok, now + 900_000)).toThrow(/expired/);
+    const h = tok.split('.')[0]!;
+    const long = b64url(JSON.stringify({ iss: 'keytwin-cloud', sub: USER, role: 'user', iat: now / 1000, exp: now / 1000 + 200_000 }));
+    const sig = b64url(hmac(sha256, SECRET, new TextEncoder().encode(`${h}.${long}`)));
+    expect(() => verifyToken(SECRET, `${h}.${long}.${sig}`, now)).toThrow(/lifetime exceeds 86400/);
+    expect(() => mintToken(SECRET, { sub: 'bob', role: 'user' })).toThrow(/must be the user's UUID/);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('takes from every bucket or none, and refills at the configured rate', () => {
+    const rl = new RateLimiter({ principal: { capacity: 2, perSecond: 1 }, device: { capacity: 1, perSecond: 0.5 } });
+    const keys = [{ kind: 'principal' as const, id: 'p' }, { kind: 'device' as const, id: 'd' }];
+    expect(rl.take(keys, 0)).toBe(0);
+    expect(rl.take(keys, 0)).toBe(2000); // the device bucket is empty: 1 token / 0.5 per s
+    expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(0); // the refused request took nothing
+    expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(1000);
+    expect(rl.take(keys, 2000)).toBe(0);
+    expect(() => new RateLimiter({ principal: { capacity: 0, perSecond: 1 }, device: { capacity: 1, perSecond: 1 } })).toThrow(/principal/);
+  });
+});
+
+describe('validate', () => {
+  const s: Schema = {
+    type: 'object', additionalProperties: false, required: ['a'],
+    properties: { a: { type: 'array', items: { type: 'object', properties: { t: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'integer', minimum: 0 }] } } } } },
+  };
+  it('names the first bad field with what was expected and got', () => {
+    expect(validate(s, { a: [{ t: 1 }, { t: 'noon' }] })).toEqual({ field: 'a[1].t', expected: 'an RFC 3339 date-time string or an integer ≥ 0', got: "string 'noon'" });
+    expect(validate(s, {})).toEqual({ field: 'a', expected: 'an array (required)', got: 'nothing' });
+    expect(validate(s, { a: [], b: 1 })).toMatchObject({ field: 'b', expected: 'no such field (allowed: a)' });
+    expect(validate(s, { a: [{ t: '2026-01-01T00:00:00Z' }] })).toBeNull();
+    expect(validate({ type: 'string', format: 'uuid' }, 'x', 'device_id')).toMatchObject({ field: 'device_id', expected: 'a UUID string' });
+  });
+});
+
+describe('attestation and canonical JSON', () => {
+  it('verifies only the registered key\'s signature over this device and nonce', () => {
+    const k = keychain('unit');
+    const id = '0d9a1c52-7a1e-4f0e-8a8e-0b6e8a2b1c3d';
+    const nonce = new Uint8Array(32).fill(5);
+    const sig = k.se.sign('mldsa65', attestationMessage(id, nonce));
+    expect(verifyAttestation(k.mldsa, id, nonce, sig)).toBe(true);
+    expect(verifyAttestation(k.mldsa, '0d9a1c52-7a1e-4f0e-8a8e-0b6e8a2b1c3e', nonce, sig)).toBe(false);
+    expect(verifyAttestation(k.mlkem, id, nonce, sig)).toBe(false);
+    expect(verifyAttestation(keychain('other').mldsa, id, nonce, sig)).toBe(false);
+  });
+  it('sorts keys at every depth', () => {
+    expect(canonicalJson({ b: [{ z: 1, a: 2 }], a: 'x', u: undefined })).toBe('{"a":"x","b":[{"a":2,"z":1}]}');
+  });
+});
