@@ -6,7 +6,8 @@
  * @module
  */
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULT_KEYS_FILE, loadCloudKeys } from '../../cloud/index.ts';
 import { loadScenario, parseDuration, ScenarioError, type Scenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
@@ -31,7 +32,9 @@ Options:
   --identities <n>      existing keychains the requests are spread over (default 200)
   --connections <n>     keep-alive connections at most (default 128)
   --timeout <ms>        a request without a response after this fails (default 10000)
-  --jwt-secret <s>      the service's HS256 secret (or env KEYTWIN_JWT_SECRET) to mint tokens
+  --keys <file>         the service's key file, to mint its JWTs (as keytwin cloud serve/token;
+                        default .keytwin/cloud-keys.json when present; KEYTWIN_JWT_SECRET=<hex>
+                        overrides). Without one, requests carry no token.
   --no-setup            do not provision the existing keychains before the timed run
   --p99 <ms>            fail (exit 1) if the p99 latency is above this
   --max-errors <r>      fail (exit 1) if more requests fail (e.g. 0.1% or 0.001)
@@ -57,7 +60,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     target: { type: 'string' }, speed: { type: 'string' }, from: { type: 'string' }, duration: { type: 'string' },
     'max-requests': { type: 'string' }, identities: { type: 'string' }, connections: { type: 'string' }, timeout: { type: 'string' },
-    'jwt-secret': { type: 'string' }, 'no-setup': { type: 'boolean' }, p99: { type: 'string' }, 'max-errors': { type: 'string' },
+    keys: { type: 'string' }, 'no-setup': { type: 'boolean' }, p99: { type: 'string' }, 'max-errors': { type: 'string' },
     store: { type: 'string' }, devices: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
   }, HELP);
   if (!parsed) return 0;
@@ -81,7 +84,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const overrides: RunOverrides = {};
   if (v.devices !== undefined) overrides.devices = Math.floor(positiveNumber('devices', v.devices));
   if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
-  const secretText = v['jwt-secret'] ?? process.env.KEYTWIN_JWT_SECRET;
+  const keysFile = v.keys ?? DEFAULT_KEYS_FILE;
+  if (v.keys !== undefined && !existsSync(v.keys)) throw new UserError(`--keys ${v.keys}: no such file`);
+  const jwtSecret = process.env.KEYTWIN_JWT_SECRET !== undefined || existsSync(keysFile) ? loadCloudKeys(keysFile).jwtSecret : null;
+  if (jwtSecret === null) process.stderr.write(`load: no ${keysFile} and no KEYTWIN_JWT_SECRET: requests carry no token\n`);
   const fromMs = v.from ? duration('from', v.from) : 0;
 
   const cfg = fleetConfig(scenario, { ...overrides, traceDevices: 0 });
@@ -100,7 +106,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     identities: v.identities ? Math.floor(positiveNumber('identities', v.identities)) : 200,
     connections: v.connections ? Math.floor(positiveNumber('connections', v.connections)) : 128,
     timeoutMs: v.timeout ? positiveNumber('timeout', v.timeout) : 10_000,
-    jwtSecret: secretText ? new TextEncoder().encode(secretText) : null,
+    jwtSecret,
     setup: !v['no-setup'],
     now: () => performance.now(),
     wallClock: () => Date.now(),
