@@ -7,10 +7,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Engine } from '../store/index.ts';
-import type { InfluxConfig } from '../store/index.ts';
 import type { Principal, Role } from './jwt.ts';
 import type { OtaSigner } from './ota-signing.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { TelemetryWriter } from './telemetry-writer.ts';
 import type { Schema, ValidationProblem } from './schema.ts';
 
 export class ApiError extends Error {
@@ -37,7 +37,7 @@ export function badField(field: string, expected: string, got: string): ApiError
 export interface Deps {
   engine: Engine;
   /** Where telemetry goes; null when the service runs without InfluxDB. */
-  influx: InfluxConfig | null;
+  influx: TelemetryWriter | null;
   jwtSecret: Uint8Array;
   ota: OtaSigner;
   limiter: RateLimiter;

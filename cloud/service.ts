@@ -18,6 +18,7 @@ import { otaSigner, registerSigningKey } from './ota-signing.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { ROUTES } from './routes/index.ts';
 import { validate } from './schema.ts';
+import { TelemetryWriter } from './telemetry-writer.ts';
 
 export interface CloudServiceOptions {
   /** A store URL (postgres://..., a PGlite directory, memory://) or an opened store. */
@@ -67,7 +68,7 @@ export async function startCloudService(options: CloudServiceOptions): Promise<C
     const ota = otaSigner(options.otaSeed ?? randomBytes(32));
     await registerSigningKey(store.engine, ota);
     const deps: Deps = {
-      engine: store.engine, influx, jwtSecret: options.jwtSecret, ota, now,
+      engine: store.engine, influx: influx ? new TelemetryWriter(influx) : null, jwtSecret: options.jwtSecret, ota, now,
       limiter: new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
       machineInput: options.challengeTtlMs !== undefined ? { challengeTtlMs: options.challengeTtlMs } : {},
     };

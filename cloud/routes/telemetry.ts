@@ -2,11 +2,12 @@
  * `POST /api/v1/telemetry`: a batch of the design's telemetry documents, uploaded by the phone
  * app, written to InfluxDB as measurement `device_telemetry` (tags device_id, event_type; fields
  * success, latency_ms, rssi, session_kdf; microsecond timestamps). The answer is sent only after
- * the server acknowledged the batch: 200 means written; when InfluxDB fails the lines are
- * spilled by the store's sink (replayable with `keytwin store replay`) and the answer is 503.
+ * the server acknowledged the batch (group commit: batches arriving during a write share the next
+ * one): 200 means written; when InfluxDB fails the lines are spilled by the store's sink
+ * (replayable with `keytwin store replay`) and the answer is 503.
  * @module
  */
-import { formatLine, openInflux, type FieldValue } from '../../store/index.ts';
+import { formatLine, type FieldValue } from '../../store/index.ts';
 import { ApiError, badField, type Ctx, type Reply, type Route } from '../http.ts';
 import type { Schema } from '../schema.ts';
 import { errorSchema, principal, uuid } from './common.ts';
@@ -84,14 +85,12 @@ async function handle(ctx: Ctx): Promise<Reply> {
     if (row.state === 'revoked') throw new ApiError(409, 'conflict', `${field}: device ${id} is revoked; its telemetry is refused`, { field, expected: 'a device that is not revoked', got: id });
   }
   ctx.limitDevices(ids);
-  const sink = openInflux({ ...influx, batchSize: MAX_RECORDS, maxRetries: 2, minRetryDelayMs: 50, maxRetryDelayMs: 200, timeoutMs: 5000, spillName: 'cloud-telemetry' });
-  await sink.write(lines);
-  const report = await sink.close();
+  const report = await influx.write(lines);
   if (report.failed > 0) {
     throw new ApiError(503, 'telemetry_unavailable',
-      `InfluxDB did not acknowledge the batch (${report.errors[0] ?? 'unknown error'}); ${report.failed} record(s) spilled to ${report.spillFile} for replay`);
+      `InfluxDB did not acknowledge the batch (${report.errors[0] ?? 'unknown error'}); its ${lines.length} record(s) were spilled to ${report.spillFile} for replay`);
   }
-  return { status: 200, body: { accepted: report.written, devices: ids.length } };
+  return { status: 200, body: { accepted: lines.length, devices: ids.length } };
 }
 
 export const telemetryRoute: Route = {
