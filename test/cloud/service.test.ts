@@ -82,3 +82,42 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
     }
   });
 });
+
+describe.skipIf(pgsvc.skip)(titled('every route validates its path, query and body before acting', pgsvc), () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(pgsvc, 'validation', null);
+  });
+  afterAll(async () => h?.close());
+
+  it('answers 400 naming the first required field or the malformed path parameter', async () => {
+    const admin = h.svc.token('admin');
+    let checked = 0;
+    for (const route of ROUTES) {
+      const params = Object.keys(route.params ?? {});
+      const path = route.path.replace(/\{([a-z_]+)\}/g, () => randomUUID());
+      if (route.body && 'type' in route.body && route.body.type === 'object') {
+        const r = await call(h.svc, route.method, path, admin, {});
+        expect(r.status, `${route.method} ${route.path} {}`).toBe(400);
+        expect(r.body.field, route.path).toBe(route.body.required![0]);
+        const none = await call(h.svc, route.method, path, admin);
+        expect(none.status, `${route.method} ${route.path} without body`).toBe(400);
+        checked++;
+      }
+      if (route.query?.required?.length) {
+        const r = await call(h.svc, route.method, path, admin);
+        expect(r.status).toBe(400);
+        expect(r.body.field).toBe(route.query.required[0]);
+        checked++;
+      }
+      for (const name of params) {
+        const bad = route.path.replace(`{${name}}`, 'not-a-uuid').replace(/\{([a-z_]+)\}/g, () => randomUUID());
+        const r = await call(h.svc, route.method, bad, admin, route.body ? {} : undefined);
+        expect(r.status, `${route.method} ${bad}`).toBe(400);
+        expect(r.body.field).toBe(name);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+});
