@@ -5,17 +5,25 @@
  * takes and what it costs (op-model.ts), when the owner wants to unlock (diurnal arrivals), when
  * the phone answers, and when the battery browns out.
  *
- * Event economy: one calendar event per timed operation, timer, arrival or phone message; the
- * battery is integrated exactly between events (piecewise-constant current, closed form with
+ * Event economy: one event per timed operation, timer, arrival or phone message; the battery is
+ * integrated exactly between events (piecewise-constant current, closed form with
  * self-discharge), never ticked. Device state is structure-of-arrays; nothing is allocated per
  * event on the hot path except inside the physics samplers.
+ *
+ * Scheduling: devices never interact, so there is no global calendar. Each device keeps a slot
+ * agenda (sim/engine SlotAgenda: one slot per timer of each machine, per pending op, for the
+ * phone and for the owner's next arrival; setting a slot replaces its event, so a cancelled
+ * event never pops) and the partition runs in windows of one simulated day: each device runs
+ * all its events up to the day boundary in one go, its state hot in cache, then `daily` samples
+ * every device settled exactly at the boundary. A device's events pop in the same (time, set
+ * order) as on one calendar, so its life is what it would be alone.
  *
  * Determinism: every random draw of device g comes from its own stream ('device', g), so a
  * device's life does not depend on the partition it is in; accumulators are integers (µJ, µs,
  * counts) or integer-count histograms, so merging partitions is exact in any order.
  * @module
  */
-import { createEnvironment, createRng, sampler, sfc32NextU32, Tokens, type Environment } from '../engine/index.ts';
+import { createRng, sampler, sfc32NextU32, SlotAgenda } from '../engine/index.ts';
 import { parseSuite, type Suite } from '../../firmware/index.ts';
 import {
   batteryCurrentMa,
@@ -44,15 +52,16 @@ import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
 import { ACTIVITY_BIN_MS, daySlice, PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
 
 const DAY_MS = 86_400_000;
-const K_DEV_OP = 1;
-const K_HS_OP = 2;
-const K_ARRIVAL = 3;
-const K_PHONE_FOUND = 4;
-const K_PHONE_MSG = 5;
-const K_DAILY = 6;
-const K_PHONE_OTA = 7;
-const K_DEV_TIMER = 100;
-const K_HS_TIMER = 1000;
+/** Agenda slots of a device: the owner's next arrival, each machine's pending op, the phone's next action, then one per timer. */
+const S_ARRIVAL = 0;
+const S_DEV_OP = 1;
+const S_HS_OP = 2;
+const S_PHONE = 3;
+const S_DEV_TIMER = 4;
+/** What the phone slot holds. */
+const PHONE_FOUND = 0;
+const PHONE_MSG = 1;
+const PHONE_OTA = 2;
 
 /** Per-device flags. */
 const F_INTENT = 1;
@@ -87,7 +96,12 @@ export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: 
 }
 
 class Partition {
-  private readonly env: Environment;
+  private readonly agenda: SlotAgenda;
+  /** Simulated time of the event being handled (or of the day boundary being sampled), ms. */
+  private now = 0;
+  /** Events handled (every agenda event that popped; day-boundary sampling is not an event). */
+  private events = 0;
+  private readonly hsTimerSlot: number;
   private readonly dm: CompiledMachine;
   private readonly hm: CompiledMachine;
   private readonly dIds: DeviceIds;
@@ -138,11 +152,8 @@ class Partition {
   private readonly wakeT: Float64Array;
   private readonly hsT: Float64Array;
   private readonly rngState: Int32Array;
-  private readonly devOpTok: Tokens;
-  private readonly hsOpTok: Tokens;
-  private readonly phoneTok: Tokens;
-  private readonly devTimerTok: Tokens[];
-  private readonly hsTimerTok: Tokens[];
+  /** What the phone slot holds (PHONE_*). */
+  private readonly phoneKind: Uint8Array;
   private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
   private readonly u: Uniform & { k: number };
 
@@ -166,7 +177,8 @@ class Partition {
     this.advertiseMa = advertisingCurrentMa(cfg);
     this.phoneInRange = cfg.behaviour.phoneInRange;
     this.traceDevices = cfg.traceDevices;
-    this.env = createEnvironment({ initialCapacity: Math.max(1024, n * 4) });
+    this.hsTimerSlot = S_DEV_TIMER + this.dm.timers.length;
+    this.agenda = new SlotAgenda(n, this.hsTimerSlot + this.hm.timers.length);
     this.res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), this.dIds.failureReasons, this.mode);
 
     this.devCfg = new Int32Array(n);
@@ -196,11 +208,7 @@ class Partition {
     this.wakeT = new Float64Array(n);
     this.hsT = new Float64Array(n);
     this.rngState = new Int32Array(4 * n);
-    this.devOpTok = new Tokens(n);
-    this.hsOpTok = new Tokens(n);
-    this.phoneTok = new Tokens(n);
-    this.devTimerTok = this.dm.timers.map(() => new Tokens(n));
-    this.hsTimerTok = this.hm.timers.map(() => new Tokens(n));
+    this.phoneKind = new Uint8Array(n);
     const proto = createCell(cfg.profile);
     this.cell = { ...proto };
     this.vNominal = proto.vNominal;
@@ -257,7 +265,6 @@ class Partition {
       this.enterDevice(k, -1);
       this.scheduleArrival(k, 0);
     }
-    for (let d = 1; d <= Math.ceil(cfg.durationDays); d++) this.env.schedule(Math.min(d * DAY_MS, this.durationMs), K_DAILY, 0, d, 1023);
   }
 
   private onDay: ((slice: DaySlice) => void) | undefined;
@@ -266,60 +273,64 @@ class Partition {
 
   run(options: PartitionOptions): PartitionResult {
     this.onDay = options.onDay;
-    const handler = (kind: number, k: number, data: number): void => this.handle(kind, k, data);
-    const step = DAY_MS;
-    for (let t = 0; t < this.durationMs; ) {
-      t = Math.min(this.durationMs, t + step);
-      this.env.run(t, handler);
-      options.onProgress?.(t, this.env.processed);
+    const days = Math.ceil(this.durationMs / DAY_MS);
+    for (let d = 1; d <= days; d++) {
+      // Conservative window: every device's events up to the boundary (inclusive), then the sample.
+      const t = Math.min(d * DAY_MS, this.durationMs);
+      for (let k = 0; k < this.n; k++) this.runDevice(k, t);
+      this.now = t;
+      this.daily(d);
+      options.onProgress?.(t, this.events);
     }
+    // What the last sample set in motion at the end time itself (a zero-delay output).
+    for (let k = 0; k < this.n; k++) this.runDevice(k, this.durationMs);
     this.finish();
-    // Day-boundary samples are bookkeeping, one per partition: not counted, so the count is the same for any split.
-    this.res.events = this.env.processed - this.dailyEvents;
+    this.res.events = this.events;
     return this.res;
   }
 
-  private handle(kind: number, k: number, data: number): void {
-    switch (kind) {
-      case K_ARRIVAL:
+  /** Runs device k's events due at or before `untilMs`, in (time, set order). */
+  private runDevice(k: number, untilMs: number): void {
+    const agenda = this.agenda;
+    for (let slot = agenda.popDue(k, untilMs); slot >= 0; slot = agenda.popDue(k, untilMs)) {
+      this.now = agenda.poppedTime;
+      this.events++;
+      this.handle(slot, k);
+    }
+  }
+
+  private handle(slot: number, k: number): void {
+    switch (slot) {
+      case S_ARRIVAL:
         this.arrival(k);
         return;
-      case K_DEV_OP:
-        if (this.devOpTok.isCurrent(k, data)) {
-          this.devOpMa[k] = NaN;
-          this.deliverDev(k, this.devOpEvent[k]!);
-        }
+      case S_DEV_OP:
+        this.devOpMa[k] = NaN;
+        this.deliverDev(k, this.devOpEvent[k]!);
         return;
-      case K_HS_OP:
-        if (this.hsOpTok.isCurrent(k, data)) {
-          this.hsOpMa[k] = NaN;
-          this.deliverHs(k, this.hsOpEvent[k]!);
-        }
+      case S_HS_OP:
+        this.hsOpMa[k] = NaN;
+        this.deliverHs(k, this.hsOpEvent[k]!);
         return;
-      case K_PHONE_FOUND:
-        if (this.phoneTok.isCurrent(k, data)) this.deliverDev(k, this.dIds.phoneFound);
-        return;
-      case K_PHONE_OTA:
-        if (this.phoneTok.isCurrent(k, data)) {
+      case S_PHONE: {
+        const what = this.phoneKind[k];
+        if (what === PHONE_FOUND) this.deliverDev(k, this.dIds.phoneFound);
+        else if (what === PHONE_OTA) {
           this.res.otaOffered++;
           this.deliverDev(k, this.dIds.otaOffered);
-        }
+        } else if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.msgArrived);
         return;
-      case K_PHONE_MSG:
-        if (this.phoneTok.isCurrent(k, data) && this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.msgArrived);
-        return;
-      case K_DAILY:
-        this.daily(data);
-        return;
+      }
       default:
-        if (kind >= K_HS_TIMER) {
-          const t = kind - K_HS_TIMER;
-          if (this.hsTimerTok[t]!.isCurrent(k, data) && this.hsCfg[k]! >= 0) this.deliverHs(k, this.hm.timers[t]!.event);
-        } else if (kind >= K_DEV_TIMER) {
-          const t = kind - K_DEV_TIMER;
-          if (this.devTimerTok[t]!.isCurrent(k, data)) this.deliverDev(k, this.dm.timers[t]!.event);
-        }
+        if (slot >= this.hsTimerSlot) {
+          if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hm.timers[slot - this.hsTimerSlot]!.event);
+        } else this.deliverDev(k, this.dm.timers[slot - S_DEV_TIMER]!.event);
     }
+  }
+
+  private setPhone(k: number, atMs: number, what: number): void {
+    this.phoneKind[k] = what;
+    this.agenda.set(k, S_PHONE, atMs);
   }
 
   // ---- behaviour ------------------------------------------------------------------------------
@@ -330,11 +341,11 @@ class Partition {
     this.u.k = k;
     // Rates are per unit daily count; scaling the Exp(1) work by 1/scale scales the process.
     const t = nextArrival(from, this.rates, this.u, scale);
-    if (t < this.durationMs) this.env.schedule(t, K_ARRIVAL, k, 0);
+    if (t < this.durationMs) this.agenda.set(k, S_ARRIVAL, t);
   }
 
   private arrival(k: number): void {
-    const now = this.env.now;
+    const now = this.now;
     this.scheduleArrival(k, now);
     if (this.flags[k]! & F_DEAD) return;
     const cfg = this.devCfg[k]!;
@@ -398,10 +409,10 @@ class Partition {
           this.deviceAction(k, arg);
           break;
         case OUTPUT_SET_TIMER:
-          this.env.schedule(this.env.now + dm.outputDelay[i]!, K_DEV_TIMER + arg, k, this.devTimerTok[arg]!.arm(k));
+          this.agenda.set(k, S_DEV_TIMER + arg, this.now + dm.outputDelay[i]!);
           break;
         case OUTPUT_CANCEL_TIMER:
-          this.devTimerTok[arg]!.cancel(k);
+          this.agenda.clear(k, S_DEV_TIMER + arg);
           break;
       }
     }
@@ -410,7 +421,7 @@ class Partition {
   private deviceAction(k: number, action: number): void {
     const kind = this.dIds.actionKind[action];
     if (kind === ACT_UNLOCK) {
-      const latency = this.env.now - this.wakeT[k]!;
+      const latency = this.now - this.wakeT[k]!;
       this.res.unlocks[k]!++;
       this.res.unlockLatency.add(latency);
       if (this.onDay && this.liveUnlock.length < LIVE_SAMPLES) this.liveUnlock.push(latency);
@@ -423,11 +434,11 @@ class Partition {
       this.res.failuresByReason[r]!++;
       this.res.dayFailures[this.day() * this.res.reasons.length + r]!++;
       this.res.binFailures[this.bin()]!++;
-      if (this.flags[k]! & F_INTENT) this.telemetry(k, 'unlock_attempt', false, this.env.now - this.wakeT[k]!, this.dIds.failureReasons[r]!);
+      if (this.flags[k]! & F_INTENT) this.telemetry(k, 'unlock_attempt', false, this.now - this.wakeT[k]!, this.dIds.failureReasons[r]!);
     } else if (kind === ACT_OTA_APPLIED) {
       this.res.otaApplied++;
       this.flags[k]! &= ~F_OTA_PENDING;
-      while (this.otaDue[k]! <= this.env.now) this.otaDue[k]! += this.otaEveryMs;
+      while (this.otaDue[k]! <= this.now) this.otaDue[k]! += this.otaEveryMs;
     } else if (kind === ACT_SESSION_END) {
       if (this.hsCfg[k]! >= 0) this.deliverHs(k, this.hIds.close);
     }
@@ -438,7 +449,7 @@ class Partition {
     const dm = this.dm;
     const cfg = this.devCfg[k]!;
     if (cfg !== prev) {
-      this.devOpTok.cancel(k);
+      this.agenda.clear(k, S_DEV_OP);
       this.devOpMa[k] = NaN;
       const op = dm.op[cfg]!;
       if (op >= 0) {
@@ -451,7 +462,7 @@ class Partition {
           // A state that waits for the boot result (OTA) is left on boot.ok / boot.failed, not op.done.
           const boot = !dm.handles(cfg, this.dIds.opDone) && dm.handles(cfg, this.dIds.bootOk);
           this.devOpEvent[k] = boot ? (o.ok ? this.dIds.bootOk : this.dIds.bootFailed) : o.ok ? this.dIds.opDone : this.dIds.opFailed;
-          this.env.schedule(this.env.now + o.durationMs, K_DEV_OP, k, this.devOpTok.arm(k));
+          this.agenda.set(k, S_DEV_OP, this.now + o.durationMs);
         }
       }
       const inHandshake = dm.hasTag(cfg, this.dIds.tagHandshake);
@@ -480,14 +491,14 @@ class Partition {
       return;
     }
     this.devOpMa[k] = d.durationMs > 0 ? (d.chargeMc / d.durationMs) * 1000 : this.advertiseMa;
-    const at = this.env.now + d.durationMs + this.phoneDelay(k);
-    this.env.schedule(at, K_PHONE_FOUND, k, this.phoneTok.arm(k));
+    const at = this.now + d.durationMs + this.phoneDelay(k);
+    this.setPhone(k, at, PHONE_FOUND);
   }
 
   private startHandshake(k: number): void {
     const hm = this.hm;
     this.hsCfg[k] = hm.initial;
-    this.hsT[k] = this.env.now;
+    this.hsT[k] = this.now;
     this.res.handshakes[k]!++;
     this.res.dayHandshakes[this.day()]!++;
     this.runHsOutputs(k, hm.initialOutputs);
@@ -496,9 +507,9 @@ class Partition {
 
   private stopHandshake(k: number): void {
     this.hsCfg[k] = -1;
-    this.hsOpTok.cancel(k);
+    this.agenda.clear(k, S_HS_OP);
     this.hsOpMa[k] = NaN;
-    for (const t of this.hsTimerTok) t.cancel(k);
+    for (let t = 0; t < this.hm.timers.length; t++) this.agenda.clear(k, this.hsTimerSlot + t);
   }
 
   private deliverHs(k: number, ev: number): void {
@@ -524,8 +535,8 @@ class Partition {
     for (let i = hm.outputStart[list]!; i < end; i++) {
       const arg = hm.outputArg[i]!;
       const kind = hm.outputKind[i];
-      if (kind === OUTPUT_SET_TIMER) this.env.schedule(this.env.now + hm.outputDelay[i]!, K_HS_TIMER + arg, k, this.hsTimerTok[arg]!.arm(k));
-      else if (kind === OUTPUT_CANCEL_TIMER) this.hsTimerTok[arg]!.cancel(k);
+      if (kind === OUTPUT_SET_TIMER) this.agenda.set(k, this.hsTimerSlot + arg, this.now + hm.outputDelay[i]!);
+      else if (kind === OUTPUT_CANCEL_TIMER) this.agenda.clear(k, this.hsTimerSlot + arg);
     }
   }
 
@@ -533,7 +544,7 @@ class Partition {
     const hm = this.hm;
     const cfg = this.hsCfg[k]!;
     if (cfg !== prev) {
-      this.hsOpTok.cancel(k);
+      this.agenda.clear(k, S_HS_OP);
       this.hsOpMa[k] = NaN;
       if (hm.done[cfg]) {
         const reason = this.hIds.reasonOf[cfg]!;
@@ -550,16 +561,16 @@ class Partition {
         this.hsOpPhase[k] = o.phase;
         if (!(this.flags[k]! & F_ESTABLISHED)) this.res.addPhaseTime(o.phase, o.durationMs);
         this.hsOpEvent[k] = o.ok ? this.hIds.opDoneByMode[this.suites[s]!.mode]! : this.hIds.opFailedLink;
-        this.env.schedule(this.env.now + o.durationMs, K_HS_OP, k, this.hsOpTok.arm(k));
+        this.agenda.set(k, S_HS_OP, this.now + o.durationMs);
       }
       if (hm.hasTag(cfg, this.hIds.tagEstablished)) {
         if (!(this.flags[k]! & F_ESTABLISHED)) {
           this.flags[k]! |= F_ESTABLISHED;
-          this.res.handshakeTime.add(this.env.now - this.hsT[k]!);
-          if (this.onDay && this.liveHandshake.length < LIVE_SAMPLES) this.liveHandshake.push(this.env.now - this.hsT[k]!);
+          this.res.handshakeTime.add(this.now - this.hsT[k]!);
+          if (this.onDay && this.liveHandshake.length < LIVE_SAMPLES) this.liveHandshake.push(this.now - this.hsT[k]!);
           this.res.handshakesOk++;
           this.res.binHandshakes[this.bin()]!++;
-          this.telemetry(k, 'handshake', true, this.env.now - this.hsT[k]!, '');
+          this.telemetry(k, 'handshake', true, this.now - this.hsT[k]!, '');
           this.setCurrent(k);
           this.deliverDev(k, this.dIds.established);
         } else if (prev >= 0 && hm.message[prev]! >= 0 && hm.messages[hm.message[prev]!] === 'UnlockResult') {
@@ -585,7 +596,7 @@ class Partition {
       if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !this.dm.hasTag(dev, this.dIds.tagSession) || this.dm.op[dev]! >= 0) return;
       this.flags[k] = f | F_REQUESTED;
       if (f & F_OTA_SESSION) {
-        this.env.schedule(this.env.now + this.phoneDelay(k), K_PHONE_OTA, k, this.phoneTok.arm(k));
+        this.setPhone(k, this.now + this.phoneDelay(k), PHONE_OTA);
         return;
       }
     } else if (f & F_REQUESTED && msg === '') return;
@@ -600,7 +611,7 @@ class Partition {
       if (s.sig.name !== 'p256') delay += t.sampleMs('phone.mldsa.verify', this.u);
       if (s.x25519) delay += t.sampleMs('phone.x25519', this.u);
     }
-    this.env.schedule(this.env.now + delay, K_PHONE_MSG, k, this.phoneTok.arm(k));
+    this.setPhone(k, this.now + delay, PHONE_MSG);
   }
 
   // ---- energy and battery ---------------------------------------------------------------------
@@ -641,7 +652,7 @@ class Partition {
 
   /** Integrates the battery and the energy accounts of device k up to now. */
   private settle(k: number): void {
-    const now = this.env.now;
+    const now = this.now;
     const dt = now - this.lastT[k]!;
     if (dt <= 0) return;
     const ma = this.curMa[k]!;
@@ -673,9 +684,9 @@ class Partition {
     const f = this.flags[k]!;
     this.flags[k] = (f & ~F_BROWNOUT_PENDING) | F_DEAD;
     this.stopHandshake(k);
-    this.devOpTok.cancel(k);
+    this.agenda.clear(k, S_DEV_OP);
     this.devOpMa[k] = NaN;
-    this.phoneTok.cancel(k);
+    this.agenda.clear(k, S_PHONE);
     this.telemetry(k, 'brownout', false, 0, 'brownout');
     if (k < this.traceDevices - this.lo) this.res.socSamples.push({ device: this.lo + k, day: this.res.depletedDay[k]!, soc: 0, brownout: true });
     const cfg = this.devCfg[k]!;
@@ -688,10 +699,7 @@ class Partition {
     }
   }
 
-  private dailyEvents = 0;
-
   private daily(day: number): void {
-    this.dailyEvents++;
     const res = this.res;
     for (let k = 0; k < this.n; k++) {
       this.settle(k);
@@ -714,7 +722,7 @@ class Partition {
         this.useCell(k);
         const used = 1 - socOf(this.cell, this.remMah[k]!);
         if (dead === dead) life.push(dead);
-        else if (used > 0) life.push((this.env.now / DAY_MS) * ((1 - this.cutoffFraction(k)) / used));
+        else if (used > 0) life.push((this.now / DAY_MS) * ((1 - this.cutoffFraction(k)) / used));
       }
       this.onDay(daySlice(res, day, { unlock: this.liveUnlock, handshake: this.liveHandshake, life }));
       this.liveUnlock = [];
@@ -739,11 +747,11 @@ class Partition {
   }
 
   private bin(): number {
-    return Math.min(this.res.binWakes.length - 1, Math.floor(this.env.now / ACTIVITY_BIN_MS));
+    return Math.min(this.res.binWakes.length - 1, Math.floor(this.now / ACTIVITY_BIN_MS));
   }
 
   private day(): number {
-    return Math.min(this.res.days - 1, Math.floor(this.env.now / DAY_MS));
+    return Math.min(this.res.days - 1, Math.floor(this.now / DAY_MS));
   }
 
   private telemetry(k: number, eventType: 'unlock_attempt' | 'handshake' | 'brownout', success: boolean, latencyMs: number, reason: string): void {
@@ -753,7 +761,7 @@ class Partition {
     const s = this.suites[this.suiteIdx[k]!]!;
     this.res.telemetry.push({
       device: g,
-      timeMs: this.env.now,
+      timeMs: this.now,
       eventType,
       success,
       latencyMs,
