@@ -35,10 +35,13 @@ class Buckets {
   }
 
   private grow(index: number): number {
-    const lo = Math.min(this.offset, index - 16);
+    let lo = Math.min(this.offset, index - 16);
     const hi = Math.max(this.offset + this.counts.length, index + 17);
     let size = this.counts.length;
     while (size < hi - lo) size *= 2;
+    // Put the slack on the side that grew: values descending one bucket at a time must not
+    // double the array at every step (the slack would all sit above, unused).
+    if (index < this.offset) lo = hi - size;
     const counts = new Float64Array(size);
     counts.set(this.counts, this.offset - lo);
     this.counts = counts;
