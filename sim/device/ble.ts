@@ -23,7 +23,7 @@
  * @module
  */
 import type { Profile } from '../../firmware/profiles/index.ts';
-import { chargeOf, modeCurrents, type OpCost, type PerComponent } from './power.ts';
+import { chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
 import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export type Phy = '1M' | '2M';
@@ -136,14 +136,79 @@ export function packetErrorRate(profile: Profile, phy: Phy, rssiDbm: number, pay
   return -Math.expm1(8 * (payload + m.overheadBytes) * Math.log1p(-ber));
 }
 
-export interface TransferResult extends OpCost {
+/** Largest LL payload (llPayloadMax ≤ 251): the size of a prepared link's loss table. */
+const MAX_LL_PAYLOAD = 251;
+
+/**
+ * A link ready for sampling many transfers: the loss probability of a data exchange (the PDU and
+ * the peer's empty acknowledgement) memoised per payload size, and the connection set-up spread.
+ * Prepare one per (profile, link) and reuse it (e.g. one per RSSI); the link must not be changed
+ * afterwards. `sampleTransfer`/`sampleConnect` prepare a throw-away one (`memo` false: only the
+ * last size is remembered, as before).
+ */
+export class PreparedLink {
+  readonly profile: Profile;
+  readonly link: LinkParams;
+  private readonly ackOk: number;
+  private sigma = NaN;
+  private readonly table: Float64Array | null;
+  private lastSize = -1;
+  private lastFail = 0;
+
+  constructor(profile: Profile, link: LinkParams, memo = true) {
+    this.profile = profile;
+    this.link = link;
+    this.ackOk = 1 - linkPer(profile, link, 0);
+    this.table = memo ? new Float64Array(MAX_LL_PAYLOAD + 1).fill(NaN) : null;
+  }
+
+  /** Log-sd of the connection set-up time (profile ble.connectToReady range as a 90 % interval). */
+  get connectSigma(): number {
+    if (this.sigma !== this.sigma) {
+      const c = this.profile.ble.connectToReady;
+      this.sigma = c.range ? sigmaFromRange(c.range[0], c.range[1]) : 0;
+    }
+    return this.sigma;
+  }
+
+  /** Probability that the exchange of a data PDU with `payload` bytes (and its ack) fails. */
+  failProb(payload: number): number {
+    if (payload === this.lastSize) return this.lastFail;
+    const t = this.table;
+    const memo = t !== null && payload <= MAX_LL_PAYLOAD;
+    let f = memo ? t[payload]! : NaN;
+    if (f !== f) {
+      f = 1 - (1 - linkPer(this.profile, this.link, payload)) * this.ackOk;
+      if (memo) t[payload] = f;
+    }
+    this.lastSize = payload;
+    this.lastFail = f;
+    return f;
+  }
+}
+
+/** A {@link PreparedLink} that memoises every payload size (for a fleet: one per RSSI). */
+export function prepareLink(profile: Profile, link: LinkParams): PreparedLink {
+  return new PreparedLink(profile, link);
+}
+
+/** What a transfer sample holds (a reusable object for {@link sampleTransferInto}). */
+export interface TransferSample extends OpCost {
   ok: boolean;
-  /** Why the transfer failed, when it did. */
-  reason?: 'supervisionTimeout';
   llPackets: number;
   /** Transmissions including retransmissions. */
   transmissions: number;
   events: number;
+}
+
+export interface TransferResult extends TransferSample {
+  /** Why the transfer failed, when it did. */
+  reason?: 'supervisionTimeout';
+}
+
+/** An empty sample to pass to the *Into samplers. */
+export function transferSample(): TransferSample {
+  return { ok: true, durationMs: 0, charge: zero(), llPackets: 0, transmissions: 0, events: 0 };
 }
 
 /**
@@ -151,8 +216,7 @@ export interface TransferResult extends OpCost {
  * calculation (events − 1) × interval + the airtime of the last event (without its trailing T_IFS).
  */
 export function idealTransferMs(messageBytes: number, link: LinkParams): number {
-  const r = runTransfer(llPayloads(messageBytes, link.attMtu, link.llPayloadMax), link, () => 0, null);
-  return r.durationMs;
+  return runTransfer(llPayloads(messageBytes, link.attMtu, link.llPayloadMax), link, null, null).durationMs;
 }
 
 /**
@@ -168,31 +232,41 @@ export function sampleTransfer(
   u: Uniform,
   options: { startAtAnchor?: boolean } = {},
 ): TransferResult {
+  const out: TransferResult = transferSample();
+  sampleTransferInto(out, new PreparedLink(profile, link, false), messageBytes, direction, u, options.startAtAnchor ?? false);
+  if (!out.ok) out.reason = 'supervisionTimeout';
+  return out;
+}
+
+/**
+ * {@link sampleTransfer} on a prepared link, written into `out` (no allocation); returns `out`.
+ * Same draws, same numbers.
+ */
+export function sampleTransferInto(
+  out: TransferSample,
+  prepared: PreparedLink,
+  messageBytes: number,
+  direction: Direction,
+  u: Uniform,
+  startAtAnchor = false,
+): TransferSample {
+  const { profile, link } = prepared;
   const payloads = llPayloads(messageBytes, link.attMtu, link.llPayloadMax);
-  const ackOk = 1 - linkPer(profile, link, 0);
-  // A message has at most three distinct PDU sizes (full, a tail fragment, the last): a
-  // one-entry memo catches the runs of equal sizes.
-  let lastSize = -1;
-  let lastFail = 0;
-  const failProb = (payload: number): number => {
-    if (payload !== lastSize) {
-      lastSize = payload;
-      lastFail = 1 - (1 - linkPer(profile, link, payload)) * ackOk;
-    }
-    return lastFail;
-  };
-  const waitMs = options.startAtAnchor ? 0 : u.next() * link.connIntervalMs;
-  const r = runTransfer(payloads, link, failProb, u);
+  const waitMs = startAtAnchor ? 0 : u.next() * link.connIntervalMs;
+  const r = runTransfer(payloads, link, prepared, u);
   const durationMs = waitMs + r.durationMs;
   const b = profile.ble;
   const perByte =
     direction === 'tx'
       ? link.phy === '2M' ? b.txChargePerByte2M.value : b.txChargePerByte1M.value
       : link.phy === '2M' ? b.rxChargePerByte2M.value : b.rxChargePerByte1M.value;
-  const charge = chargeOf(baseCurrents(profile), durationMs);
+  const charge = chargeInto(out.charge, baseCurrents(profile), durationMs);
   charge.radio += r.bytesOnAir * perByte + r.events * b.connEventCharge.value;
-  const out: TransferResult = { ok: r.ok, durationMs, charge, llPackets: payloads.length, transmissions: r.transmissions, events: r.events };
-  if (!r.ok) out.reason = 'supervisionTimeout';
+  out.ok = r.ok;
+  out.durationMs = durationMs;
+  out.llPackets = payloads.length;
+  out.transmissions = r.transmissions;
+  out.events = r.events;
   return out;
 }
 
@@ -212,7 +286,20 @@ interface RawTransfer {
   bytesOnAir: number;
 }
 
-function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (payload: number) => number, u: Uniform | null): RawTransfer {
+/** runTransfer's result: one module-level object, read before the next call (not re-entrant). */
+const RAW: RawTransfer = { ok: true, durationMs: 0, events: 0, transmissions: 0, bytesOnAir: 0 };
+
+function raw(ok: boolean, durationMs: number, events: number, transmissions: number, bytesOnAir: number): RawTransfer {
+  RAW.ok = ok;
+  RAW.durationMs = durationMs;
+  RAW.events = events;
+  RAW.transmissions = transmissions;
+  RAW.bytesOnAir = bytesOnAir;
+  return RAW;
+}
+
+/** Runs the connection events of a transfer; `prepared` null means no loss (the ideal transfer). */
+function runTransfer(payloads: readonly number[], link: LinkParams, prepared: PreparedLink | null, u: Uniform | null): RawTransfer {
   const ci = link.connIntervalMs;
   let eventStart = 0;
   let lastOk = 0; // the link counts as fresh at the start
@@ -238,7 +325,7 @@ function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (p
       if (sent > 0 && t + x - link.tIfsMs > ci) break;
       transmissions++;
       bytesOnAir += payloads[i]!;
-      const fp = failProb(payloads[i]!);
+      const fp = prepared === null ? 0 : prepared.failProb(payloads[i]!);
       if (fp > 0 && u !== null && u.next() < fp) {
         lost = true;
         break;
@@ -248,12 +335,11 @@ function runTransfer(payloads: readonly number[], link: LinkParams, failProb: (p
       i++;
       lastOk = eventStart + t;
     }
-    if (i === payloads.length) return { ok: true, durationMs: eventStart + t - link.tIfsMs, events, transmissions, bytesOnAir };
-    if (lost && eventStart + ci - lastOk >= link.supervisionTimeoutMs)
-      return { ok: false, durationMs: lastOk + link.supervisionTimeoutMs, events, transmissions, bytesOnAir };
+    if (i === payloads.length) return raw(true, eventStart + t - link.tIfsMs, events, transmissions, bytesOnAir);
+    if (lost && eventStart + ci - lastOk >= link.supervisionTimeoutMs) return raw(false, lastOk + link.supervisionTimeoutMs, events, transmissions, bytesOnAir);
     eventStart += ci;
   }
-  return { ok: true, durationMs: 0, events, transmissions, bytesOnAir };
+  return raw(true, 0, events, transmissions, bytesOnAir);
 }
 
 export interface AdvertisingParams {
@@ -306,6 +392,19 @@ function sumUniforms(u: Uniform, n: number, w: number): number {
  * (and the charge spent), or a failure after `timeoutMs`.
  */
 export function sampleDiscovery(profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
+  return sampleDiscoveryInto({ ok: true, advEvents: 0, durationMs: 0, charge: zero() }, profile, adv, u);
+}
+
+const advBaseCache = new WeakMap<Profile, Readonly<PerComponent>>();
+/** While advertising the parts draw their `lightSleep` currents, the radio its advertising events. */
+function advertisingBase(profile: Profile): Readonly<PerComponent> {
+  let c = advBaseCache.get(profile);
+  if (!c) advBaseCache.set(profile, (c = Object.freeze({ ...modeCurrents(profile, 'lightSleep'), radio: 0 })));
+  return c;
+}
+
+/** {@link sampleDiscovery} written into `out` (no allocation); returns `out`. Same draws, same numbers. */
+export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
   const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
   const q = adv.scanDuty * (1 - per);
   const k = geometricTrials(u, q); // the event that is heard (1-based)
@@ -330,9 +429,12 @@ export function sampleDiscovery(profile: Profile, adv: AdvertisingParams, u: Uni
     }
   }
   const durationMs = ok ? t : adv.timeoutMs;
-  const charge = chargeOf({ ...modeCurrents(profile, 'lightSleep'), radio: 0 }, durationMs);
+  const charge = chargeInto(out.charge, advertisingBase(profile), durationMs);
   charge.radio += events * profile.ble.advEventCharge.value;
-  return { ok, advEvents: events, durationMs, charge };
+  out.ok = ok;
+  out.advEvents = events;
+  out.durationMs = durationMs;
+  return out;
 }
 
 /** Mean discovery latency of the B7.17 formula, ms: (interval/2 + mean advDelay/2) / duty. */
@@ -340,10 +442,13 @@ export function meanDiscoveryMs(advIntervalMs: number, advDelayMaxMs: number, sc
   return (advIntervalMs / 2 + advDelayMaxMs / 4) / scanDuty;
 }
 
-export interface ConnectResult extends OpCost {
+export interface ConnectSample extends OpCost {
   ok: boolean;
-  reason?: 'supervisionTimeout';
   events: number;
+}
+
+export interface ConnectResult extends ConnectSample {
+  reason?: 'supervisionTimeout';
 }
 
 /**
@@ -353,12 +458,17 @@ export interface ConnectResult extends OpCost {
  * row loses the connection.
  */
 export function sampleConnect(profile: Profile, link: LinkParams, u: Uniform): ConnectResult {
-  const c = profile.ble.connectToReady;
-  const sigma = c.range ? sigmaFromRange(c.range[0], c.range[1]) : 0;
-  const base = c.value * Math.exp(sigma * standardNormal(u));
+  const r = sampleConnectInto({ ok: true, events: 0, durationMs: 0, charge: zero() }, new PreparedLink(profile, link, false), u);
+  return { ok: r.ok, ...(r.ok ? {} : { reason: 'supervisionTimeout' as const }), events: r.events, durationMs: r.durationMs, charge: r.charge };
+}
+
+/** {@link sampleConnect} on a prepared link, written into `out` (no allocation); returns `out`. Same draws, same numbers. */
+export function sampleConnectInto(out: ConnectSample, prepared: PreparedLink, u: Uniform): ConnectSample {
+  const { profile, link } = prepared;
+  const base = profile.ble.connectToReady.value * Math.exp(prepared.connectSigma * standardNormal(u));
   const needed = Math.max(1, Math.round(base / link.connIntervalMs));
   // Set-up PDUs are short (≤ 27 B payload): LL control and ATT requests.
-  const fail = 1 - (1 - linkPer(profile, link, 27)) * (1 - linkPer(profile, link, 0));
+  const fail = prepared.failProb(27);
   let events = 0;
   let okEvents = 0;
   let streak = 0;
@@ -378,7 +488,10 @@ export function sampleConnect(profile: Profile, link: LinkParams, u: Uniform): C
   }
   // Each failed event delays the set-up by one interval.
   const durationMs = ok ? base + (events - okEvents) * link.connIntervalMs : events * link.connIntervalMs;
-  const charge = chargeOf(baseCurrents(profile), durationMs);
+  const charge = chargeInto(out.charge, baseCurrents(profile), durationMs);
   charge.radio += events * profile.ble.connEventCharge.value;
-  return { ok, ...(ok ? {} : { reason: 'supervisionTimeout' as const }), events, durationMs, charge };
+  out.ok = ok;
+  out.events = events;
+  out.durationMs = durationMs;
+  return out;
 }

@@ -18,7 +18,7 @@
  */
 import type { AeadName, KemName, SigName, Suite } from '../../firmware/index.ts';
 import type { Conf, Profile, Quantity } from '../../firmware/profiles/index.ts';
-import { chargeOf, opCurrents, type OpCost, type OpLoad, type PerComponent } from './power.ts';
+import { chargeInto, opCurrents, total, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
 import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export const DEVICE_OPS = [
@@ -75,6 +75,15 @@ export interface CryptoTiming {
   signMsForIterations(n: number): number;
   /** Device charge of an operation that lasted `durationMs` (phone ops cost the keychain nothing). */
   cost(op: DeviceOp, durationMs: number): OpCost;
+  /**
+   * A small integer naming `op` for the by-id variants below (resolve once, then sample without a
+   * name lookup). Throws like `sampleMs` for an unknown or unavailable operation.
+   */
+  opId(op: TimedOp): number;
+  /** `sampleMs(op, u, bytes)` for `id = opId(op)`: same draws, same number. */
+  sampleMsById(id: number, u: Uniform, bytes?: number): number;
+  /** The battery charge of `cost(op, durationMs)` (the sum over components, mC) for `id = opId(op)`, without allocating. */
+  chargeMcById(id: number, durationMs: number): number;
 }
 
 function jitterFor(profile: Profile, conf: Conf): number {
@@ -146,10 +155,21 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   table.set('phone.p256.sign', fixed(profile.phone.p256EcdsaSign, null));
   table.set('phone.message', variable(profile.phone.messageOverhead, null));
 
-  const entry = (op: TimedOp): Entry => {
-    const e = table.get(op);
-    if (!e) throw new RangeError(`crypto timing: unknown operation '${op}' (valid: ${[...table.keys()].join(', ')})`);
+  const names = [...table.keys()];
+  const entries = [...table.values()];
+  const ids = new Map(names.map((n, i) => [n, i]));
+  const signId = ids.get('mldsa.sign')!;
+  const opId = (op: TimedOp): number => {
+    const id = ids.get(op);
+    if (id === undefined) throw new RangeError(`crypto timing: unknown operation '${op}' (valid: ${names.join(', ')})`);
+    const e = entries[id]!;
     if (e.unavailable) throw new RangeError(`crypto timing: ${op} is not available: ${e.unavailable}`);
+    return id;
+  };
+  const entry = (op: TimedOp): Entry => entries[opId(op)]!;
+  const byId = (id: number): Entry => {
+    const e = entries[id];
+    if (e === undefined || e.unavailable) throw new RangeError(`crypto timing: no available operation with id ${id} (use opId(op))`);
     return e;
   };
   const baseMs = (e: Entry, bytes: number | undefined): number => {
@@ -164,6 +184,29 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   };
 
   const loads = new Map<OpLoad, PerComponent>();
+  /** Currents during each op (by id), resolved on first use; null for phone ops. */
+  const currentsById: (PerComponent | null | undefined)[] = entries.map(() => undefined);
+  const currentsOf = (id: number, op: string): PerComponent => {
+    let c = currentsById[id];
+    if (c === undefined) {
+      const load = byId(id).load;
+      if (load !== null) {
+        c = loads.get(load);
+        if (!c) loads.set(load, (c = opCurrents(profile, load)));
+      } else c = null;
+      currentsById[id] = c;
+    }
+    if (c === null) throw new RangeError(`crypto timing: ${op} runs on the phone and costs the keychain nothing`);
+    return c;
+  };
+  const scratch = zero();
+  const sampleMsById = (id: number, u: Uniform, bytes?: number): number => {
+    const e = byId(id);
+    if (id === signId) return signMsForIterations(geometricTrials(u, p)) * meanOneJitter(u, e.jitter);
+    const m = baseMs(e, bytes);
+    if (e.variability > 0) return m * Math.exp(e.variability * standardNormal(u));
+    return Math.min(e.capMs, m * meanOneJitter(u, e.jitter));
+  };
 
   return Object.freeze({
     levels: Object.freeze({ ...levels }),
@@ -173,11 +216,7 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
       return e.variability > 0 ? m * Math.exp(0.5 * e.variability * e.variability) : Math.min(m, e.capMs);
     },
     sampleMs(op: TimedOp, u: Uniform, bytes?: number): number {
-      const e = entry(op);
-      if (op === 'mldsa.sign') return signMsForIterations(geometricTrials(u, p)) * meanOneJitter(u, e.jitter);
-      const m = baseMs(e, bytes);
-      if (e.variability > 0) return m * Math.exp(e.variability * standardNormal(u));
-      return Math.min(e.capMs, m * meanOneJitter(u, e.jitter));
+      return sampleMsById(opId(op), u, bytes);
     },
     signIterations(u: Uniform): number {
       if (!signModel) throw new RangeError(`crypto timing: mldsa.sign is not available: ${noMldsa}`);
@@ -185,11 +224,12 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
     },
     signMsForIterations,
     cost(op: DeviceOp, durationMs: number): OpCost {
-      const e = entry(op);
-      if (!e.load) throw new RangeError(`crypto timing: ${op} runs on the phone and costs the keychain nothing`);
-      let currents = loads.get(e.load);
-      if (!currents) loads.set(e.load, (currents = opCurrents(profile, e.load)));
-      return { durationMs, charge: chargeOf(currents, durationMs) };
+      return { durationMs, charge: chargeInto(zero(), currentsOf(opId(op), op), durationMs) };
+    },
+    opId,
+    sampleMsById,
+    chargeMcById(id: number, durationMs: number): number {
+      return total(chargeInto(scratch, currentsOf(id, names[id] ?? String(id)), durationMs));
     },
   });
 }

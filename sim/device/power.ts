@@ -47,14 +47,18 @@ export function total(x: Readonly<PerComponent>): number {
 
 /** Charge (mC) of currents (mA) held for `durationMs`. */
 export function chargeOf(currents: Readonly<PerComponent>, durationMs: number): PerComponent {
+  return chargeInto(zero(), currents, durationMs);
+}
+
+/** {@link chargeOf} written into `out` (no allocation: for hot loops); returns `out`. */
+export function chargeInto(out: PerComponent, currents: Readonly<PerComponent>, durationMs: number): PerComponent {
   const k = durationMs / 1000;
-  return {
-    mcu: currents.mcu * k,
-    secureElement: currents.secureElement * k,
-    accelerometer: currents.accelerometer * k,
-    radio: currents.radio * k,
-    powerPath: currents.powerPath * k,
-  };
+  out.mcu = currents.mcu * k;
+  out.secureElement = currents.secureElement * k;
+  out.accelerometer = currents.accelerometer * k;
+  out.radio = currents.radio * k;
+  out.powerPath = currents.powerPath * k;
+  return out;
 }
 
 /** Adds `b` into `a` (in place) and returns `a`. */

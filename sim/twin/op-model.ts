@@ -13,18 +13,24 @@ import type { Profile } from '../../firmware/profiles/index.ts';
 import {
   DEVICE_OPS,
   advertisingParams,
-  sampleDiscovery,
+  sampleDiscoveryInto,
   type AdvertisingParams,
   createCryptoTiming,
   linkParams,
-  sampleConnect,
+  prepareLink,
+  sampleConnectInto,
   sampleNfcTransfer,
-  sampleTransfer,
+  sampleTransferInto,
   suiteLevels,
   total,
+  transferSample,
+  zero,
+  type ConnectSample,
   type CryptoTiming,
   type DeviceOp,
-  type LinkParams,
+  type DiscoveryResult,
+  type PreparedLink,
+  type TransferSample,
   type Uniform,
 } from '../device/index.ts';
 import type { CompiledMachine } from '../statechart/index.ts';
@@ -80,9 +86,15 @@ export class OpModel {
   private readonly bytes: Float64Array[];
   /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash, ota image]. */
   private readonly payload: [number, number, number][];
-  private readonly links = new Map<number, LinkParams>();
+  private readonly links = new Map<number, PreparedLink>();
   private readonly adverts = new Map<number, AdvertisingParams>();
+  /** timingId[suite][opIndex]: the crypto-timing id of a timed op, −1 when not timed or not available for the suite. */
+  private readonly timingId: Int32Array[];
   readonly outcome: OpOutcome = { durationMs: 0, chargeMc: 0, ok: true, phase: PHASE_OTHER };
+  // Reused physics results: nothing is allocated per sample.
+  private readonly transfer: TransferSample = transferSample();
+  private readonly connect: ConnectSample = { ok: true, events: 0, durationMs: 0, charge: zero() };
+  private readonly found: DiscoveryResult = { ok: true, advEvents: 0, durationMs: 0, charge: zero() };
 
   private readonly profile: Profile;
   private readonly machine: CompiledMachine;
@@ -94,6 +106,17 @@ export class OpModel {
     this.radio = radio;
     this.routes = machine.ops.map((name) => route(name, machine.name));
     this.timing = suites.map((s) => createCryptoTiming(profile, suiteLevels(s)));
+    // An op the suite cannot do (e.g. ML-DSA on a P-256 suite) keeps −1 and fails when sampled, as a name would.
+    this.timingId = this.timing.map((t) =>
+      Int32Array.from(this.routes, (r) => {
+        if (r.kind !== KIND_TIMED) return -1;
+        try {
+          return t.opId(r.op as DeviceOp);
+        } catch {
+          return -1;
+        }
+      }),
+    );
     const image = otaImageBytes ?? profile.ota.imageBytes.value;
     this.payload = suites.map((s) => [messageSizes(s).UnlockRequest, FLASH_LOG_ENTRY_BYTES, image]);
     this.bytes = suites.map((s) => {
@@ -119,14 +142,14 @@ export class OpModel {
     switch (r.kind) {
       case KIND_BLE: {
         const bytes = this.bytes[suiteIndex]![messageIndex]!;
-        const t = sampleTransfer(this.profile, bytes, direction === 1 ? 'rx' : 'tx', this.link(rssiDbm), u);
+        const t = sampleTransferInto(this.transfer, this.link(rssiDbm), bytes, direction === 1 ? 'rx' : 'tx', u);
         o.durationMs = t.durationMs;
         o.chargeMc = total(t.charge);
         o.ok = t.ok;
         return o;
       }
       case KIND_CONNECT: {
-        const c = sampleConnect(this.profile, this.link(rssiDbm), u);
+        const c = sampleConnectInto(this.connect, this.link(rssiDbm), u);
         o.durationMs = c.durationMs;
         o.chargeMc = total(c.charge);
         o.ok = c.ok;
@@ -141,9 +164,11 @@ export class OpModel {
       case KIND_TIMED: {
         const timing = this.timing[suiteIndex]!;
         const bytes = messageIndex >= 0 ? this.bytes[suiteIndex]![messageIndex]! : r.payload < 0 ? undefined : this.payload[suiteIndex]![r.payload];
-        const d = timing.sampleMs(r.op as DeviceOp, u, bytes);
+        const id = this.timingId[suiteIndex]![opIndex]!;
+        // A name the suite cannot time: the name-based call throws its error (naming the op).
+        const d = id >= 0 ? timing.sampleMsById(id, u, bytes) : timing.sampleMs(r.op as DeviceOp, u, bytes);
         o.durationMs = d;
-        o.chargeMc = total(timing.cost(r.op as DeviceOp, d).charge);
+        o.chargeMc = timing.chargeMcById(id, d);
         return o;
       }
       default:
@@ -163,7 +188,7 @@ export class OpModel {
       adv = advertisingParams(this.profile, { rssiDbm: key, phy: this.radio.phy, scanDuty: this.radio.scanDuty, timeoutMs });
       this.adverts.set(key, adv);
     }
-    const d = sampleDiscovery(this.profile, adv, u);
+    const d = sampleDiscoveryInto(this.found, this.profile, adv, u);
     const o = this.outcome;
     o.durationMs = d.durationMs;
     o.chargeMc = total(d.charge);
@@ -172,12 +197,12 @@ export class OpModel {
     return o;
   }
 
-  /** Link parameters at an RSSI rounded to 1 dB (a handful of distinct objects per fleet). */
-  private link(rssiDbm: number): LinkParams {
+  /** The prepared link at an RSSI rounded to 1 dB (a handful of distinct objects per fleet). */
+  private link(rssiDbm: number): PreparedLink {
     const key = Math.round(rssiDbm);
     let l = this.links.get(key);
     if (l === undefined) {
-      l = linkParams(this.profile, {
+      l = prepareLink(this.profile, linkParams(this.profile, {
         rssiDbm: key,
         phy: this.radio.phy,
         attMtu: this.radio.attMtu,
@@ -186,7 +211,7 @@ export class OpModel {
         supervisionTimeoutMs: this.radio.supervisionTimeoutMs,
         interferencePer: this.radio.interferencePer,
         fixedPer: this.radio.fixedPer,
-      });
+      }));
       this.links.set(key, l);
     }
     return l;

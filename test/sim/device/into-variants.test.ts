@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { defaultProfile } from '../../../firmware/profiles/index.ts';
+import { createRng } from '../../../sim/engine/index.ts';
+import {
+  DEVICE_OPS,
+  PHONE_OPS,
+  advertisingParams,
+  chargeInto,
+  chargeOf,
+  createCryptoTiming,
+  linkParams,
+  modeCurrents,
+  prepareLink,
+  sampleConnect,
+  sampleConnectInto,
+  sampleDiscovery,
+  sampleDiscoveryInto,
+  sampleTransfer,
+  sampleTransferInto,
+  total,
+  transferSample,
+  zero,
+  type DeviceOp,
+} from '../../../sim/device/index.ts';
+
+/**
+ * The allocation-free samplers (prepared link, results written into a reused object, ops by id)
+ * are what the fleet runs; the allocating ones are what the physics tests check. They must be the
+ * same function: same draws, bit-identical numbers, on links where packets are lost.
+ */
+const profile = defaultProfile();
+const lossy = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 15, rssiDbm: -95, interferencePer: 0.02 });
+const dying = linkParams(profile, { phy: '1M', attMtu: 23, connIntervalMs: 30, rssiDbm: -104, supervisionTimeoutMs: 300 });
+
+describe('allocation-free BLE samplers', () => {
+  it('sampleTransferInto() on one prepared link reused for every size equals sampleTransfer(), draw for draw', () => {
+    for (const link of [lossy, dying]) {
+      const a = createRng(11).stream('t');
+      const b = createRng(11).stream('t');
+      const prepared = prepareLink(profile, link);
+      const out = transferSample();
+      let failures = 0;
+      for (let i = 0; i < 600; i++) {
+        const bytes = [27, 1088, 1184, 3309, 4627][i % 5]!;
+        const dir = i % 2 ? 'rx' : 'tx';
+        const want = sampleTransfer(profile, bytes, dir, link, a, { startAtAnchor: i % 3 === 0 });
+        const got = sampleTransferInto(out, prepared, bytes, dir, b, i % 3 === 0);
+        expect([got.ok, got.durationMs, got.llPackets, got.transmissions, got.events, { ...got.charge }]).toEqual([
+          want.ok, want.durationMs, want.llPackets, want.transmissions, want.events, want.charge,
+        ]);
+        expect(want.reason).toBe(want.ok ? undefined : 'supervisionTimeout');
+        if (!want.ok) failures++;
+      }
+      // The streams are still in step after all of it.
+      expect(a.next()).toBe(b.next());
+      if (link === dying) expect(failures).toBeGreaterThan(0);
+    }
+  });
+
+  it('sampleConnectInto() equals sampleConnect(), including lost connections', () => {
+    const a = createRng(5).stream('c');
+    const b = createRng(5).stream('c');
+    const prepared = prepareLink(profile, dying);
+    const out = { ok: true, events: 0, durationMs: 0, charge: zero() };
+    let lost = 0;
+    for (let i = 0; i < 400; i++) {
+      const want = sampleConnect(profile, dying, a);
+      const got = sampleConnectInto(out, prepared, b);
+      expect([got.ok, got.events, got.durationMs, { ...got.charge }]).toEqual([want.ok, want.events, want.durationMs, want.charge]);
+      if (!want.ok) lost++;
+    }
+    expect(lost).toBeGreaterThan(0);
+    expect(a.next()).toBe(b.next());
+  });
+
+  it('sampleDiscoveryInto() equals sampleDiscovery()', () => {
+    const adv = advertisingParams(profile, { rssiDbm: -92, scanDuty: 0.25, timeoutMs: 20_000 });
+    const a = createRng(3).stream('d');
+    const b = createRng(3).stream('d');
+    const out = { ok: true, advEvents: 0, durationMs: 0, charge: zero() };
+    for (let i = 0; i < 400; i++) {
+      const want = sampleDiscovery(profile, adv, a);
+      const got = sampleDiscoveryInto(out, profile, adv, b);
+      expect([got.ok, got.advEvents, got.durationMs, { ...got.charge }]).toEqual([want.ok, want.advEvents, want.durationMs, want.charge]);
+    }
+  });
+});
+
+describe('allocation-free power and crypto timing', () => {
+  it('chargeInto() writes what chargeOf() returns', () => {
+    const c = modeCurrents(profile, 'radio');
+    const out = zero();
+    expect(chargeInto(out, c, 12.5)).toBe(out);
+    expect(out).toEqual(chargeOf(c, 12.5));
+  });
+
+  it('sampleMsById() and chargeMcById() equal sampleMs() and total(cost().charge) for every device op', () => {
+    const t = createCryptoTiming(profile, { kem: 'mlkem1024', sig: 'mldsa87', aead: 'xchacha' });
+    const a = createRng(8).stream('ops');
+    const b = createRng(8).stream('ops');
+    for (const op of DEVICE_OPS) {
+      const id = t.opId(op);
+      const bytes = op.startsWith('aead.') || op === 'flash.write' ? 1184 : undefined;
+      for (let i = 0; i < 20; i++) {
+        const want = t.sampleMs(op, a, bytes);
+        const got = t.sampleMsById(id, b, bytes);
+        expect(got).toBe(want);
+        expect(t.chargeMcById(id, got)).toBe(total(t.cost(op as DeviceOp, want).charge));
+      }
+    }
+    // Phone ops time but cost the keychain nothing; unknown and unavailable ops are refused by name.
+    expect(t.sampleMsById(t.opId('phone.message'), b)).toBe(t.sampleMs('phone.message', a));
+    expect(() => t.chargeMcById(t.opId(PHONE_OPS[0]), 1)).toThrow(/runs on the phone/);
+    expect(() => t.opId('warp.drive' as DeviceOp)).toThrow(/unknown operation 'warp.drive'/);
+    const classical = createCryptoTiming(profile, { kem: null, sig: 'p256', aead: 'aesgcm' });
+    expect(() => classical.opId('mldsa.sign')).toThrow(/mldsa.sign is not available/);
+    expect(() => classical.sampleMsById(9999, a)).toThrow(/no available operation with id 9999/);
+  });
+});
