@@ -4,6 +4,7 @@
  * failures by reason, energy by power state, events and wall time.
  * @module
  */
+import type { CloudResult } from '../sim/cloud/index.ts';
 import type { RunManifest, RunSummary } from '../sim/twin/result.ts';
 
 export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
@@ -91,4 +92,27 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
 
 function pct(a: number, b: number): string {
   return b > 0 ? `${((100 * a) / b).toFixed(1)} %` : '–';
+}
+
+/** The cloud capacity model's per-station table. */
+export function formatCloud(c: CloudResult): string {
+  const rows = [['cloud station', 'servers', 'requests', 'utilisation', 'peak hour', 'p50 ms', 'p99 ms', 'worst-day p99', 'rejected']];
+  for (const s of c.summary.stations) {
+    rows.push([
+      `${s.station} (${s.endpoint})`,
+      String(s.servers),
+      String(s.requests),
+      `${num(s.utilisation * 100)} %`,
+      `${num(s.peakHourUtilisation * 100)} %`,
+      num(s.latencyMs.p50),
+      num(s.latencyMs.p99),
+      num(s.worstDayP99Ms),
+      String(s.rateLimited + s.queueFull),
+    ]);
+  }
+  const r = c.summary.rollout;
+  const rollout = r
+    ? `\nOTA rollout: ${r.state}${r.haltReason && r.haltReason !== 'none' ? ` (${r.haltReason})` : ''}, ${r.waves.length} waves${r.haltedAtMs !== null ? `, halted at day ${num(r.haltedAtMs / 86_400_000)}` : ''}`
+    : '';
+  return table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']) + rollout;
 }

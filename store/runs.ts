@@ -74,6 +74,7 @@ export async function saveRun(engine: Engine, result: RunResult, options: SaveRu
     await step('run');
     const summaryText = JSON.stringify(result.summary);
     await tx.query('INSERT INTO run_summaries (run_id, summary, summary_text) VALUES ($1, $2, $3)', [id, summaryText, summaryText]);
+    if (result.cloud) await tx.query('INSERT INTO run_cloud (run_id, cloud) VALUES ($1, $2)', [id, JSON.stringify(result.cloud)]);
     await step('summary');
 
     const rows = { device_results: 0, run_daily: 0, run_soc_samples: 0, run_telemetry: 0 };
@@ -214,7 +215,10 @@ export async function getRun(db: Queryable, runId: string): Promise<RunResult | 
     reason: String(r.reason),
     soc: num(r.soc),
   }));
-  return { manifest: run.manifest, summary: JSON.parse(run.summary_text) as RunResult['summary'], devices, daily, socSamples, telemetry };
+  const cloud = (await db.query<{ cloud: RunResult['cloud'] | string }>('SELECT cloud FROM run_cloud WHERE run_id = $1', [runId])).rows[0]?.cloud;
+  const result: RunResult = { manifest: run.manifest, summary: JSON.parse(run.summary_text) as RunResult['summary'], devices, daily, socSamples, telemetry };
+  if (cloud) result.cloud = typeof cloud === 'string' ? (JSON.parse(cloud) as RunResult['cloud']) : cloud;
+  return result;
 }
 
 /** Deletes a run and everything stored with it; returns whether it existed. */

@@ -16,12 +16,13 @@ import { runFleet } from '../../sim/twin/parallel.ts';
 import type { DaySlice } from '../../sim/twin/partition-result.ts';
 import type { FleetOutput } from '../../sim/twin/simulate.ts';
 import { createLiveRun } from '../live-run.ts';
+import { cloudFromFleet } from '../cloud-model.ts';
 import { randomUUID } from 'node:crypto';
 import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
 import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
 import { createManifest } from '../manifest.ts';
 import { createProgress } from '../progress.ts';
-import { formatSummary, num, table } from '../summary-table.ts';
+import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -128,7 +129,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
     const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers });
     const { activity: _activity, ...rest } = out;
-    const result: RunResult = { manifest, ...rest };
+    const cloud = cloudFromFleet(out, variant);
+    const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };
     results.push(result);
 
     const dir = values.out ? (variants.length > 1 ? join(values.out, safeName(variant.name)) : values.out) : join('out', safeName(variant.name));
@@ -139,6 +141,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
     if (values.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
     else process.stdout.write(formatSummary(result.summary, manifest) + '\n');
+    if (cloud && !values.json) process.stdout.write('\n' + formatCloud(cloud) + '\n');
     process.stdout.write(`\nwrote ${join(dir, 'summary.json')}, manifest.json, result.json (run ${manifest.runId})\n`);
 
     if (sinks.store !== undefined || sinks.influx !== undefined) {

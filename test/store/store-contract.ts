@@ -48,6 +48,20 @@ export function storeContract(getStore: () => Store): void {
     expect(await store.getRun('no-such-run')).toBeNull();
   });
 
+  it('a run with cloud-model results gets them back whole', async () => {
+    const store = getStore();
+    const result = makeRunResult({ runId: 'cloud-1', devices: 3, days: 2 });
+    result.cloud = {
+      summary: { seed: 1, horizonMs: 172_800_000, requests: 10, rejected: 1, stations: [], rollout: null },
+      daily: [{ day: 0, station: 'telemetry', requests: 10, p50Ms: 5, p99Ms: 20, utilisation: 0.25, rejected: 1 }],
+      hourly: [],
+    } as unknown as NonNullable<typeof result.cloud>;
+    await store.saveRun(result);
+    const back = await store.getRun('cloud-1');
+    expect(back!.cloud).toEqual(result.cloud);
+    expect((await store.getRun('roundtrip-1'))?.cloud).toBeUndefined();
+  });
+
   it('stored values read back by plain SQL match the RunResult', async () => {
     const store = getStore();
     const result = makeRunResult({ runId: 'sql-1', devices: 20, days: 3, seed: 11 });
