@@ -70,6 +70,11 @@ export function* runPoints(result: RunResult, counts: PointCounts = {}): Generat
     const line = emit('battery', [['run_id', runId], ['device_id', String(s.device)]], [['soc', s.soc], ['brownout', s.brownout]], s.day * DAY_MS);
     if (line) yield line;
   }
+  for (const c of result.cloud?.daily ?? []) {
+    const l = emit('cloud_load', [['run_id', runId], ['scenario', scenario], ['station', c.station]],
+      [['requests', c.requests], ['p50_ms', c.p50Ms], ['p99_ms', c.p99Ms], ['utilisation', c.utilisation], ['rejected', c.rejected]], c.day * DAY_MS);
+    if (l) yield l;
+  }
   const sum = result.summary;
   for (const phase of PHASES) {
     const line = emit('handshake_phase', [['run_id', runId], ['scenario', scenario], ['phase', phase]],
