@@ -76,6 +76,24 @@ const F_LOW_SENT = 128;
 const F_OTA_PENDING = 256;
 /** This wake's session is the phone's background OTA session. */
 const F_OTA_SESSION = 512;
+/** Per device-machine configuration, read from its compiled tags and transitions once (see configFlags). */
+const DC_HANDSHAKE = 1;
+const DC_SESSION = 2;
+/** Waits for the boot result (OTA): left on boot.ok / boot.failed, not op.done. */
+const DC_BOOT_WAIT = 4;
+const DC_MOTION = 8;
+/** Per handshake-machine configuration. */
+const HC_AWAIT = 1;
+const HC_ESTABLISHED = 2;
+const HC_FAILED = 4;
+/** Its message is the phone's UnlockResult. */
+const HC_UNLOCK_RESULT = 8;
+/** The message the phone sends next (from an awaiting handshake configuration). */
+const MSG_NONE = 0;
+const MSG_UNLOCK_REQUEST = 1;
+const MSG_CLIENT_HELLO = 2;
+const MSG_CLIENT_FINISHED = 3;
+const MSG_OTHER = 4;
 /** Longest advertising the discovery sampler considers; the device machine's window ends it sooner. */
 const ADVERTISE_LIMIT_MS = 120_000;
 /** State of charge below which the device is told `battery.low`. */
@@ -155,6 +173,17 @@ class Partition {
   /** What the phone slot holds (PHONE_*). */
   private readonly phoneKind: Uint8Array;
   private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
+  /** DC_* flags of each device-machine configuration. */
+  private readonly devFlags: Uint8Array;
+  /** HC_* flags and the phone's next message (MSG_*) of each handshake-machine configuration. */
+  private readonly hsFlags: Uint8Array;
+  private readonly phoneNext: Uint8Array;
+  /** Per suite: the handshake's op.done event, and the crypto-timing ids of the phone's work (−1: the suite has none). */
+  private readonly hsOpDone: Int32Array;
+  private readonly phoneMessageId: Int32Array;
+  private readonly phoneX25519Id: Int32Array;
+  private readonly phoneEncapsId: Int32Array;
+  private readonly phoneVerifyId: Int32Array;
   private readonly u: Uniform & { k: number };
 
   constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number) {
@@ -178,6 +207,30 @@ class Partition {
     this.phoneInRange = cfg.behaviour.phoneInRange;
     this.traceDevices = cfg.traceDevices;
     this.hsTimerSlot = S_DEV_TIMER + this.dm.timers.length;
+    const dm = this.dm;
+    const hm = this.hm;
+    const dIds = this.dIds;
+    const hIds = this.hIds;
+    this.devFlags = Uint8Array.from({ length: dm.nConfigs }, (_, c) =>
+      (dm.hasTag(c, dIds.tagHandshake) ? DC_HANDSHAKE : 0) |
+      (dm.hasTag(c, dIds.tagSession) ? DC_SESSION : 0) |
+      (!dm.handles(c, dIds.opDone) && dm.handles(c, dIds.bootOk) ? DC_BOOT_WAIT : 0) |
+      (dm.handles(c, dIds.motion) ? DC_MOTION : 0),
+    );
+    const messageOf = (c: number): string => (hm.message[c]! >= 0 ? hm.messages[hm.message[c]!]! : '');
+    this.hsFlags = Uint8Array.from({ length: hm.nConfigs }, (_, c) =>
+      (hm.hasTag(c, hIds.tagAwait) ? HC_AWAIT : 0) |
+      (hm.hasTag(c, hIds.tagEstablished) ? HC_ESTABLISHED : 0) |
+      (hm.hasTag(c, hIds.tagFailed) ? HC_FAILED : 0) |
+      (messageOf(c) === 'UnlockResult' ? HC_UNLOCK_RESULT : 0),
+    );
+    const codes: Record<string, number> = { '': MSG_NONE, UnlockRequest: MSG_UNLOCK_REQUEST, ClientHello: MSG_CLIENT_HELLO, ClientFinished: MSG_CLIENT_FINISHED };
+    this.phoneNext = Uint8Array.from({ length: hm.nConfigs }, (_, c) => codes[messageOf(hm.step(c, hIds.msgArrived))] ?? MSG_OTHER);
+    this.hsOpDone = Int32Array.from(this.suites, (s) => hIds.opDoneByMode[s.mode]!);
+    this.phoneMessageId = Int32Array.from(this.timing, (t) => t.opId('phone.message'));
+    this.phoneX25519Id = Int32Array.from(this.suites, (s, i) => (s.x25519 ? this.timing[i]!.opId('phone.x25519') : -1));
+    this.phoneEncapsId = Int32Array.from(this.suites, (s, i) => (s.kem ? this.timing[i]!.opId('phone.mlkem.encaps') : -1));
+    this.phoneVerifyId = Int32Array.from(this.suites, (s, i) => (s.sig.name !== 'p256' ? this.timing[i]!.opId('phone.mldsa.verify') : -1));
     this.agenda = new SlotAgenda(n, this.hsTimerSlot + this.hm.timers.length);
     this.res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), this.dIds.failureReasons, this.mode);
 
@@ -349,7 +402,7 @@ class Partition {
     this.scheduleArrival(k, now);
     if (this.flags[k]! & F_DEAD) return;
     const cfg = this.devCfg[k]!;
-    if (!this.dm.handles(cfg, this.dIds.motion)) return;
+    if (!(this.devFlags[cfg]! & DC_MOTION)) return;
     this.u.k = k;
     const x = this.u.next();
     const nfc = x < this.nfcShare[k]!;
@@ -378,7 +431,8 @@ class Partition {
   /** The phone app's and OS's own delay before it acts (profile phone.messageOverhead). */
   private phoneDelay(k: number): number {
     this.u.k = k;
-    return this.timing[this.suiteIdx[k]!]!.sampleMs('phone.message', this.u);
+    const s = this.suiteIdx[k]!;
+    return this.timing[s]!.sampleMsById(this.phoneMessageId[s]!, this.u);
   }
 
   // ---- machines -------------------------------------------------------------------------------
@@ -460,14 +514,14 @@ class Partition {
           this.devOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
           this.devOpPhase[k] = o.phase;
           // A state that waits for the boot result (OTA) is left on boot.ok / boot.failed, not op.done.
-          const boot = !dm.handles(cfg, this.dIds.opDone) && dm.handles(cfg, this.dIds.bootOk);
+          const boot = this.devFlags[cfg]! & DC_BOOT_WAIT;
           this.devOpEvent[k] = boot ? (o.ok ? this.dIds.bootOk : this.dIds.bootFailed) : o.ok ? this.dIds.opDone : this.dIds.opFailed;
           this.agenda.set(k, S_DEV_OP, this.now + o.durationMs);
         }
       }
-      const inHandshake = dm.hasTag(cfg, this.dIds.tagHandshake);
+      const inHandshake = this.devFlags[cfg]! & DC_HANDSHAKE;
       if (inHandshake && this.hsCfg[k]! < 0 && !(this.flags[k]! & F_ESTABLISHED)) this.startHandshake(k);
-      else if (!inHandshake && !dm.hasTag(cfg, this.dIds.tagSession) && this.hsCfg[k]! >= 0) this.stopHandshake(k);
+      else if (!inHandshake && !(this.devFlags[cfg]! & DC_SESSION) && this.hsCfg[k]! >= 0) this.stopHandshake(k);
     }
     this.maybePhoneSends(k);
     this.setCurrent(k);
@@ -549,7 +603,7 @@ class Partition {
       if (hm.done[cfg]) {
         const reason = this.hIds.reasonOf[cfg]!;
         this.stopHandshake(k);
-        if (hm.hasTag(cfg, this.hIds.tagFailed)) this.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
+        if (this.hsFlags[cfg]! & HC_FAILED) this.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
         return;
       }
       const op = hm.op[cfg]!;
@@ -560,10 +614,10 @@ class Partition {
         this.hsOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
         this.hsOpPhase[k] = o.phase;
         if (!(this.flags[k]! & F_ESTABLISHED)) this.res.addPhaseTime(o.phase, o.durationMs);
-        this.hsOpEvent[k] = o.ok ? this.hIds.opDoneByMode[this.suites[s]!.mode]! : this.hIds.opFailedLink;
+        this.hsOpEvent[k] = o.ok ? this.hsOpDone[s]! : this.hIds.opFailedLink;
         this.agenda.set(k, S_HS_OP, this.now + o.durationMs);
       }
-      if (hm.hasTag(cfg, this.hIds.tagEstablished)) {
+      if (this.hsFlags[cfg]! & HC_ESTABLISHED) {
         if (!(this.flags[k]! & F_ESTABLISHED)) {
           this.flags[k]! |= F_ESTABLISHED;
           this.res.handshakeTime.add(this.now - this.hsT[k]!);
@@ -573,7 +627,7 @@ class Partition {
           this.telemetry(k, 'handshake', true, this.now - this.hsT[k]!, '');
           this.setCurrent(k);
           this.deliverDev(k, this.dIds.established);
-        } else if (prev >= 0 && hm.message[prev]! >= 0 && hm.messages[hm.message[prev]!] === 'UnlockResult') {
+        } else if (prev >= 0 && this.hsFlags[prev]! & HC_UNLOCK_RESULT) {
           // The phone's unlock request was answered: the keychain performs the action.
           this.deliverDev(k, this.dIds.requestUnlock);
         }
@@ -586,30 +640,28 @@ class Partition {
   /** The phone sends its next message when the handshake awaits one (and, for the request, the owner wants to unlock). */
   private maybePhoneSends(k: number): void {
     const hs = this.hsCfg[k]!;
-    if (hs < 0 || !this.hm.hasTag(hs, this.hIds.tagAwait)) return;
-    const nxt = this.hm.step(hs, this.hIds.msgArrived);
-    const mi = this.hm.message[nxt]!;
-    const msg = mi >= 0 ? this.hm.messages[mi] : '';
+    if (hs < 0 || !(this.hsFlags[hs]! & HC_AWAIT)) return;
+    const msg = this.phoneNext[hs]!;
     const f = this.flags[k]!;
-    if (msg === 'UnlockRequest') {
+    if (msg === MSG_UNLOCK_REQUEST) {
       const dev = this.devCfg[k]!;
-      if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !this.dm.hasTag(dev, this.dIds.tagSession) || this.dm.op[dev]! >= 0) return;
+      if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !(this.devFlags[dev]! & DC_SESSION) || this.dm.op[dev]! >= 0) return;
       this.flags[k] = f | F_REQUESTED;
       if (f & F_OTA_SESSION) {
         this.setPhone(k, this.now + this.phoneDelay(k), PHONE_OTA);
         return;
       }
-    } else if (f & F_REQUESTED && msg === '') return;
+    } else if (f & F_REQUESTED && msg === MSG_NONE) return;
     let delay = this.phoneDelay(k);
-    const t = this.timing[this.suiteIdx[k]!]!;
-    const s = this.suites[this.suiteIdx[k]!]!;
+    const s = this.suiteIdx[k]!;
+    const t = this.timing[s]!;
     this.u.k = k;
-    if (msg === 'ClientHello') {
-      if (s.x25519) delay += t.sampleMs('phone.x25519', this.u);
-      if (s.kem) delay += t.sampleMs('phone.mlkem.encaps', this.u);
-    } else if (msg === 'ClientFinished') {
-      if (s.sig.name !== 'p256') delay += t.sampleMs('phone.mldsa.verify', this.u);
-      if (s.x25519) delay += t.sampleMs('phone.x25519', this.u);
+    if (msg === MSG_CLIENT_HELLO) {
+      if (this.phoneX25519Id[s]! >= 0) delay += t.sampleMsById(this.phoneX25519Id[s]!, this.u);
+      if (this.phoneEncapsId[s]! >= 0) delay += t.sampleMsById(this.phoneEncapsId[s]!, this.u);
+    } else if (msg === MSG_CLIENT_FINISHED) {
+      if (this.phoneVerifyId[s]! >= 0) delay += t.sampleMsById(this.phoneVerifyId[s]!, this.u);
+      if (this.phoneX25519Id[s]! >= 0) delay += t.sampleMsById(this.phoneX25519Id[s]!, this.u);
     }
     this.setPhone(k, this.now + delay, PHONE_MSG);
   }
