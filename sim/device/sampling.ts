@@ -14,11 +14,35 @@ export interface Uniform {
 /** 90 % central interval of a standard normal: ±1.6449. */
 export const Z95 = 1.6448536269514722;
 
-/** A standard normal variate (Box-Muller, cosine branch; consumes 2 uniforms). */
+/**
+ * A uniform source that also hands out standard normals itself, e.g. both variates of each
+ * Box–Muller pair (see {@link boxMullerPair}): one pair of uniforms per two normals.
+ */
+export interface NormalSource extends Uniform {
+  nextNormal(): number;
+}
+
+/**
+ * A standard normal variate: from the source's own `nextNormal` when it is a {@link NormalSource},
+ * else by Box–Muller (cosine branch; consumes 2 uniforms).
+ */
 export function standardNormal(u: Uniform): number {
+  if ((u as Partial<NormalSource>).nextNormal !== undefined) return (u as NormalSource).nextNormal();
   const u1 = 1 - u.next(); // (0, 1]: log is finite
   const u2 = u.next();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * Both variates of one Box–Muller pair from 2 uniforms: returns the cosine one (the same number
+ * standardNormal draws from a plain uniform source) and writes the sine one, independent of it,
+ * to `spare[index]` for the caller to hand out next.
+ */
+export function boxMullerPair(u: Uniform, spare: Float64Array, index: number): number {
+  const r = Math.sqrt(-2 * Math.log(1 - u.next()));
+  const a = 2 * Math.PI * u.next();
+  spare[index] = r * Math.sin(a);
+  return r * Math.cos(a);
 }
 
 /**

@@ -36,7 +36,8 @@ import {
   suiteLevels,
   type Cell,
   type CryptoTiming,
-  type Uniform,
+  boxMullerPair,
+  type NormalSource,
 } from '../device/index.ts';
 import {
   OUTPUT_ACTION,
@@ -184,7 +185,8 @@ class Partition {
   private readonly phoneX25519Id: Int32Array;
   private readonly phoneEncapsId: Int32Array;
   private readonly phoneVerifyId: Int32Array;
-  private readonly u: Uniform & { k: number };
+  /** Device k's stream (set `u.k = k` first); it hands out both normals of each Box–Muller pair, the spare kept per device. */
+  private readonly u: NormalSource & { k: number };
 
   constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number) {
     const n = hi - lo;
@@ -266,10 +268,22 @@ class Partition {
     this.cell = { ...proto };
     this.vNominal = proto.vNominal;
     const st = this.rngState;
+    // The spare normal belongs to the device, like its stream: a device's draws never depend on another's.
+    const spare = new Float64Array(n);
+    const hasSpare = new Uint8Array(n);
     this.u = {
       k: 0,
       next(): number {
         return (sfc32NextU32(st, this.k << 2) >>> 0) * 2.3283064365386963e-10;
+      },
+      nextNormal(): number {
+        const k = this.k;
+        if (hasSpare[k]) {
+          hasSpare[k] = 0;
+          return spare[k]!;
+        }
+        hasSpare[k] = 1;
+        return boxMullerPair(this, spare, k);
       },
     };
     this.initDevices(cfg, suiteIds);
