@@ -113,12 +113,24 @@ describe('SlotAgenda', () => {
     expect(order).toEqual([0, 2, 1, 3]);
   });
 
+  it('handles all 32 slots, the sign bit of the mask included', () => {
+    const ag = new SlotAgenda(3, 32);
+    for (let s = 0; s < 32; s++) ag.set(1, s, 100 - s);
+    ag.clear(1, 5);
+    const order: number[] = [];
+    for (let s = ag.popDue(1, Infinity); s >= 0; s = ag.popDue(1, Infinity)) order.push(s);
+    expect(order).toEqual(Array.from({ length: 32 }, (_, i) => 31 - i).filter((s) => s !== 5));
+    expect(ag.nextTime(0)).toBe(Infinity);
+    expect(ag.popDue(2, Infinity)).toBe(-1);
+  });
+
   it('rejects a non-finite time and bad sizes, naming what and where', () => {
     const ag = new SlotAgenda(1, 2);
     expect(() => ag.set(0, 1, NaN)).toThrow(/entity 0, slot 1.*finite time.*NaN/);
     expect(() => ag.set(0, 1, Infinity)).toThrow(/finite time/);
     expect(() => new SlotAgenda(-1, 2)).toThrow(/entities.*-1/);
     expect(() => new SlotAgenda(1, 0)).toThrow(/slots.*0/);
-    expect(ag.byteLength).toBe(32);
+    expect(() => new SlotAgenda(1, 33)).toThrow(/slots must be an integer in 1..32, got 33/);
+    expect(ag.byteLength).toBe(36);
   });
 });
