@@ -18,7 +18,7 @@
  */
 import type { AeadName, KemName, SigName, Suite } from '../../firmware/index.ts';
 import type { Conf, Profile, Quantity } from '../../firmware/profiles/index.ts';
-import { chargeInto, opCurrents, total, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
+import { chargeInto, chargeTotal, opCurrents, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
 import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export const DEVICE_OPS = [
@@ -199,7 +199,6 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
     if (c === null) throw new RangeError(`crypto timing: ${op} runs on the phone and costs the keychain nothing`);
     return c;
   };
-  const scratch = zero();
   const sampleMsById = (id: number, u: Uniform, bytes?: number): number => {
     const e = byId(id);
     if (id === signId) return signMsForIterations(geometricTrials(u, p)) * meanOneJitter(u, e.jitter);
@@ -229,7 +228,7 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
     opId,
     sampleMsById,
     chargeMcById(id: number, durationMs: number): number {
-      return total(chargeInto(scratch, currentsOf(id, names[id] ?? String(id)), durationMs));
+      return chargeTotal(currentsOf(id, names[id] ?? String(id)), durationMs);
     },
   });
 }

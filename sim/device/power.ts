@@ -61,6 +61,15 @@ export function chargeInto(out: PerComponent, currents: Readonly<PerComponent>, 
   return out;
 }
 
+/**
+ * `total(chargeOf(currents, durationMs))` without building the object: the battery charge (mC),
+ * the same products summed in the same order, so the same number.
+ */
+export function chargeTotal(currents: Readonly<PerComponent>, durationMs: number): number {
+  const k = durationMs / 1000;
+  return currents.mcu * k + currents.secureElement * k + currents.accelerometer * k + currents.radio * k + currents.powerPath * k;
+}
+
 /** Adds `b` into `a` (in place) and returns `a`. */
 export function addInto(a: PerComponent, b: Readonly<PerComponent>): PerComponent {
   a.mcu += b.mcu;

@@ -81,12 +81,16 @@ const FLASH_LOG_ENTRY_BYTES = 64;
 /** Routes for one compiled machine: index = the machine's op index. */
 export class OpModel {
   private readonly routes: OpRoute[];
+  /** 1 where the route is KIND_EXTERNAL, by op index. */
+  private readonly external: Uint8Array;
   private readonly timing: CryptoTiming[];
   /** bytes[suite][messageIndex] for the machine's `messages`. */
   private readonly bytes: Float64Array[];
   /** Payload of size-dependent ops whose state names no message, per suite: [aead, flash, ota image]. */
   private readonly payload: [number, number, number][];
   private readonly links = new Map<number, PreparedLink>();
+  private lastRssi = NaN;
+  private lastLink: PreparedLink | null = null;
   private readonly adverts = new Map<number, AdvertisingParams>();
   /** timingId[suite][opIndex]: the crypto-timing id of a timed op, −1 when not timed or not available for the suite. */
   private readonly timingId: Int32Array[];
@@ -105,6 +109,7 @@ export class OpModel {
     this.machine = machine;
     this.radio = radio;
     this.routes = machine.ops.map((name) => route(name, machine.name));
+    this.external = Uint8Array.from(this.routes, (r) => (r.kind === KIND_EXTERNAL ? 1 : 0));
     this.timing = suites.map((s) => createCryptoTiming(profile, suiteLevels(s)));
     // An op the suite cannot do (e.g. ML-DSA on a P-256 suite) keeps −1 and fails when sampled, as a name would.
     this.timingId = this.timing.map((t) =>
@@ -127,7 +132,7 @@ export class OpModel {
 
   /** True when the op's state is left on an external event (e.g. `ble.advertise`), not op.done. */
   isExternal(opIndex: number): boolean {
-    return this.routes[opIndex]!.kind === KIND_EXTERNAL;
+    return this.external[opIndex] === 1;
   }
 
   /**
@@ -199,6 +204,8 @@ export class OpModel {
 
   /** The prepared link at an RSSI rounded to 1 dB (a handful of distinct objects per fleet). */
   private link(rssiDbm: number): PreparedLink {
+    // The fleet samples one device's day at a time: its RSSI repeats, so remember the last one.
+    if (rssiDbm === this.lastRssi) return this.lastLink!;
     const key = Math.round(rssiDbm);
     let l = this.links.get(key);
     if (l === undefined) {
@@ -214,6 +221,8 @@ export class OpModel {
       }));
       this.links.set(key, l);
     }
+    this.lastRssi = rssiDbm;
+    this.lastLink = l;
     return l;
   }
 }

@@ -8,6 +8,7 @@ import {
   boxMullerPair,
   chargeInto,
   chargeOf,
+  chargeTotal,
   createCryptoTiming,
   linkParams,
   meanOneJitter,
@@ -146,5 +147,14 @@ describe('normals from a NormalSource', () => {
     const source = { next: () => 0.5, nextNormal: () => ++handed };
     expect(standardNormal(source)).toBe(1);
     expect(meanOneJitter(source, 0.1)).toBe(Math.exp(0.1 * 2 - 0.005));
+  });
+});
+
+describe('chargeTotal', () => {
+  it('equals total(chargeOf()) bit for bit in every power mode and for awkward durations', () => {
+    for (const mode of ['deepSleep', 'lightSleep', 'idle', 'active', 'radio'] as const) {
+      const c = modeCurrents(profile, mode);
+      for (const ms of [0, 1e-3, 0.1, 7.3, 1234.5678, 86_400_000 / 7]) expect(chargeTotal(c, ms)).toBe(total(chargeOf(c, ms)));
+    }
   });
 });
