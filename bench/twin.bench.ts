@@ -5,6 +5,10 @@
  *
  *   npx tsx bench/twin.bench.ts            # full year (minutes)
  *   npx tsx bench/twin.bench.ts --days 30  # shorter horizon, same fleet
+ *
+ * Events are the events each device handles (timed ops, timers, arrivals, phone messages); since
+ * the per-device slot agenda there are no stale (cancelled) events to pop, so the count is ≈ 17 %
+ * below what the global-heap version counted for the same simulation: compare wall times.
  * @module
  */
 import { pathToFileURL } from 'node:url';
@@ -47,7 +51,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const one = await timed('1 worker', days, 1);
   const two = await timed('2 workers', days, 2);
   console.log(`2-core speed-up: ${(one.s / two.s).toFixed(2)}× (target ≥ 1.8×); summaries identical: ${one.summary === two.summary}`);
-  console.log(`target: ≤ 60 s on one core for 365 days → measured ${one.s.toFixed(1)} s for ${days} days`);
+  console.log(`target: ≤ 60 s on one core for 365 days → measured ${one.s.toFixed(1)} s for ${days} days (≈ ${((one.s * 365) / days).toFixed(0)} s for a year at this rate)`);
   const bytes = await memoryPerKeychain(1_000_000);
   console.log(`memory at 10^6 keychains: ${bytes.toFixed(0)} B per keychain (target ≤ 1024 B)`);
 }
