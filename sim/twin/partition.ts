@@ -337,9 +337,17 @@ class Partition {
   private onDay: ((slice: DaySlice) => void) | undefined;
   private liveUnlock: number[] = [];
   private liveHandshake: number[] = [];
+  /**
+   * Devices run one after the other through a day, so "the first LIVE_SAMPLES latencies" would all
+   * come from the first few devices: take at most one per device, from every liveStride-th device.
+   */
+  private liveStride = 1;
+  private liveUnlockK = -1;
+  private liveHandshakeK = -1;
 
   run(options: PartitionOptions): PartitionResult {
     this.onDay = options.onDay;
+    this.liveStride = Math.max(1, Math.floor(this.n / LIVE_SAMPLES));
     const days = Math.ceil(this.durationMs / DAY_MS);
     for (let d = 1; d <= days; d++) {
       // Conservative window: every device's events up to the boundary (inclusive), then the sample.
@@ -492,7 +500,10 @@ class Partition {
       const latency = this.now - this.wakeT[k]!;
       this.res.unlocks[k]!++;
       this.res.unlockLatency.add(latency);
-      if (this.onDay && this.liveUnlock.length < LIVE_SAMPLES) this.liveUnlock.push(latency);
+      if (this.onDay && k !== this.liveUnlockK && k % this.liveStride === 0 && this.liveUnlock.length < LIVE_SAMPLES) {
+        this.liveUnlock.push(latency);
+        this.liveUnlockK = k;
+      }
       this.res.dayUnlocks[this.day()]!++;
       this.res.binUnlocks[this.bin()]!++;
       this.telemetry(k, 'unlock_attempt', true, latency, '');
@@ -635,7 +646,10 @@ class Partition {
         if (!(this.flags[k]! & F_ESTABLISHED)) {
           this.flags[k]! |= F_ESTABLISHED;
           this.res.handshakeTime.add(this.now - this.hsT[k]!);
-          if (this.onDay && this.liveHandshake.length < LIVE_SAMPLES) this.liveHandshake.push(this.now - this.hsT[k]!);
+          if (this.onDay && k !== this.liveHandshakeK && k % this.liveStride === 0 && this.liveHandshake.length < LIVE_SAMPLES) {
+            this.liveHandshake.push(this.now - this.hsT[k]!);
+            this.liveHandshakeK = k;
+          }
           this.res.handshakesOk++;
           this.res.binHandshakes[this.bin()]!++;
           this.telemetry(k, 'handshake', true, this.now - this.hsT[k]!, '');
@@ -793,6 +807,8 @@ class Partition {
       this.onDay(daySlice(res, day, { unlock: this.liveUnlock, handshake: this.liveHandshake, life }));
       this.liveUnlock = [];
       this.liveHandshake = [];
+      this.liveUnlockK = -1;
+      this.liveHandshakeK = -1;
     }
   }
 
