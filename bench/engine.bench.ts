@@ -15,6 +15,7 @@
  * @module
  */
 
+import { buildSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -114,11 +115,30 @@ function holdModel(queue: 'heap' | 'calendar', pending: number, steps: number): 
  * Runs keytwin in a child process per queue kind, so that each process's event loop stays
  * monomorphic (one queue class, one handler), as in a real run; mixing both kinds and many
  * closures in one process measures V8's polymorphic call sites instead of the engine.
+ * The child runs an esbuild bundle of this file, as the fleet does (sim/twin/bundle.ts): under
+ * tsx every cross-module call goes through an export getter, which would measure tsx.
  */
 function child(args: string[]): string[] {
-  const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, [childScript(), '--child', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return out.trim().split('\n');
+}
+
+let bundledChild: string | null = null;
+function childScript(): string {
+  if (bundledChild) return bundledChild;
+  mkdirSync(BUILD, { recursive: true });
+  const out = path.join(BUILD, 'engine.bench.mjs');
+  buildSync({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  return (bundledChild = out);
 }
 
 function childMain(argv: readonly string[]): void {
