@@ -1,9 +1,9 @@
 /**
  * One typical handshake as a sequence diagram: phone and keychain lifelines, the real protocol
  * messages as arrows labelled with their size and BLE fragment count, time running down.
- * Message times come from the run's mean radio time, split across messages by fragment count;
- * the mean processing time (crypto + secure element + other) is drawn at each turn of the
- * conversation, split evenly, since the summary gives totals per phase, not per message.
+ * When the run recorded per-state means (summary.handshake.steps), each arrow takes its message's
+ * mean transfer time and each side's work before it is drawn as measured; older runs fall back
+ * to the phase totals (radio split by fragments, processing split evenly across turns).
  * @module
  */
 import * as Plot from '@observablehq/plot';
@@ -16,6 +16,42 @@ export interface SequenceInput {
   suite: string;
   messages: readonly HandshakeMessage[];
   timeMsByPhase: PhaseBreakdown;
+  /** Mean time per state of the device-role handshake, in visiting order (runs that record it). */
+  steps?: readonly HandshakeStepTime[];
+}
+
+export interface HandshakeStepTime {
+  state: string;
+  op: string | null;
+  message: string | null;
+  direction: 'tx' | 'rx' | null;
+  meanMs: number;
+}
+
+/**
+ * Per message, from the run's per-state means: its mean transfer time, and the work before it on
+ * the sending side (the keychain's operations since its last transfer; for the phone, the time
+ * the keychain waited for it, which holds the phone's computation and app delay).
+ */
+function fromSteps(steps: readonly HandshakeStepTime[]): Map<string, { radioMs: number; workMs: number; work: string }> {
+  const out = new Map<string, { radioMs: number; workMs: number; work: string }>();
+  let deviceWork = 0;
+  const ops: string[] = [];
+  let wait = 0;
+  for (const st of steps) {
+    if (st.op === null) wait = st.meanMs;
+    else if (st.message === null) {
+      deviceWork += st.meanMs;
+      ops.push(st.op);
+    } else if (!out.has(st.message)) {
+      const rx = st.direction === 'rx';
+      out.set(st.message, rx ? { radioMs: st.meanMs, workMs: wait, work: 'phone works / waits' } : { radioMs: st.meanMs, workMs: deviceWork, work: ops.join(' + ') });
+      deviceWork = 0;
+      ops.length = 0;
+      wait = 0;
+    }
+  }
+  return out;
 }
 
 interface Arrow { name: string; from: string; bytes: number; fragments: number; x1: number; x2: number; y1: number; y2: number; startMs: number; ms: number; label: string }
@@ -30,6 +66,7 @@ export function handshakeSequence(input: SequenceInput | null): ChartSpec {
     return { id, title: 'No handshake sequence', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
   }
   const t = input.timeMsByPhase;
+  const measured = input.steps && input.steps.length > 0 ? fromSteps(input.steps) : null;
   const fragments = input.messages.reduce((a, m) => a + m.fragments, 0);
   const bytes = input.messages.reduce((a, m) => a + m.bytes, 0);
   const turns = input.messages.filter((m, i) => i > 0 && m.from !== input.messages[i - 1]!.from).length;
@@ -44,13 +81,20 @@ export function handshakeSequence(input: SequenceInput | null): ChartSpec {
   let y = 0;
   let ms = 0;
   input.messages.forEach((m, i) => {
-    if (i > 0 && m.from !== input.messages[i - 1]!.from && perTurn > 0) {
+    const known = measured?.get(m.name);
+    if (known && known.workMs > 0 && i > 0) {
+      const h = Math.max(known.workMs, minStep);
+      const what = m.from === 'keychain' ? `keychain ${known.work}: ${sig(known.workMs)} ms` : `phone (its crypto + app): ${sig(known.workMs)} ms`;
+      works.push({ side: LANE[m.from], y1: y, y2: y + h, label: what });
+      y += h;
+      ms += known.workMs;
+    } else if (!measured && i > 0 && m.from !== input.messages[i - 1]!.from && perTurn > 0) {
       const h = Math.max(perTurn, minStep * 0.6);
       works.push({ side: LANE[m.from], y1: y, y2: y + h, label: `${m.from} computes ~${sig(perTurn)} ms` });
       y += h;
       ms += perTurn;
     }
-    const d = fragments > 0 ? (t.radio * m.fragments) / fragments : 0;
+    const d = known ? known.radioMs : fragments > 0 ? (t.radio * m.fragments) / fragments : 0;
     const h = Math.max(d, minStep);
     const x1 = LANE[m.from];
     arrows.push({
@@ -66,7 +110,9 @@ export function handshakeSequence(input: SequenceInput | null): ChartSpec {
   return {
     id,
     title: `${input.suite}: ${input.messages.length} messages, ${num(bytes)} B in ${fragments} BLE fragments; the largest is ${biggest.name} (${num(biggest.bytes)} B)`,
-    subtitle: `A typical handshake, time running down (${sig(totalMs)} ms in all, not to scale for short steps): radio time ${sig(t.radio)} ms split by fragments; processing ${sig(work)} ms split across the turns.`,
+    subtitle: measured
+      ? `A typical handshake and unlock, time running down (${sig(totalMs)} ms in all, not to scale for short steps): the run's mean time of each transfer and of each side's work before it.`
+      : `A typical handshake, time running down (${sig(totalMs)} ms in all, not to scale for short steps): radio time ${sig(t.radio)} ms split by fragments; processing ${sig(work)} ms split across the turns.`,
     plot: {
       ...FRAME,
       height: Math.max(260, 60 + input.messages.length * 46),

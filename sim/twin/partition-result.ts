@@ -7,6 +7,14 @@
 import { Histogram } from './histogram.ts';
 import type { SocSample, TelemetryEvent } from './result.ts';
 
+/** A state of the device-role handshake machine (its canonical state value) and what it does. */
+export interface HandshakeStep {
+  state: string;
+  op: string | null;
+  message: string | null;
+  direction: 'tx' | 'rx' | null;
+}
+
 /** Width of the fleet-activity bins the cloud model reads, ms (one minute). */
 export const ACTIVITY_BIN_MS = 60_000;
 
@@ -54,6 +62,12 @@ export class PartitionResult {
   binHandshakes: Float64Array;
   binUnlocks: Float64Array;
   binFailures: Float64Array;
+  /** Handshake (device role) states with their hardware annotations, and the time spent in / visits to each. */
+  hsStates: readonly HandshakeStep[] = [];
+  hsStateUs = new Float64Array(0);
+  hsStateVisits = new Float64Array(0);
+  /** Earliest entry into each state since its handshake began, µs: orders the states as a handshake visits them. */
+  hsStateFirstUs = new Float64Array(0);
   socSamples: SocSample[] = [];
   telemetry: TelemetryEvent[] = [];
 
@@ -95,6 +109,7 @@ export class PartitionResult {
 
 const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj'] as const;
 const SUMS = [
+  'hsStateUs', 'hsStateVisits',
   'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
   'dayEnergyByMode', 'daySoc', 'dayAlive', 'binWakes', 'binHandshakes', 'binUnlocks', 'binFailures',
 ] as const;
@@ -107,6 +122,10 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   const n = sorted.reduce((a, p) => a + p.n, 0);
   const out = new PartitionResult(first.lo, n, first.days, first.reasons, first.modes);
   out.suiteIds = first.suiteIds;
+  out.hsStates = first.hsStates;
+  out.hsStateUs = new Float64Array(first.hsStateUs.length);
+  out.hsStateVisits = new Float64Array(first.hsStateVisits.length);
+  out.hsStateFirstUs = new Float64Array(first.hsStateFirstUs.length).fill(Infinity);
   let off = 0;
   for (const p of sorted) {
     if (p.reasons.join() !== first.reasons.join()) throw new Error('mergePartitions: partitions compiled different machines');
@@ -116,6 +135,7 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
       const src = p[s];
       for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
     }
+    for (let i = 0; i < out.hsStateFirstUs.length; i++) out.hsStateFirstUs[i] = Math.min(out.hsStateFirstUs[i]!, p.hsStateFirstUs[i]!);
     out.unlockLatency.merge(p.unlockLatency);
     out.handshakeTime.merge(p.handshakeTime);
     out.intents += p.intents;

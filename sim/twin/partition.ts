@@ -46,6 +46,7 @@ import {
   POWER_MODES,
   type CompiledMachine,
 } from '../statechart/index.ts';
+import type { StateValue } from 'xstate';
 import type { FleetConfig } from './config.ts';
 import { hourlyRates, nextArrival } from './diurnal.ts';
 import { ACT_FAILURE, ACT_OTA_APPLIED, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
@@ -105,6 +106,14 @@ export interface PartitionOptions {
   onProgress?: (simMs: number, events: number) => void;
   /** Called at each day boundary with that day's slice (live dashboards). */
   onDay?: (slice: DaySlice) => void;
+}
+
+/** A state value as a dotted path ('session.rxRecord'). */
+function statePath(v: StateValue): string {
+  if (typeof v === 'string') return v;
+  return Object.entries(v)
+    .map(([k, sub]) => (sub === undefined ? k : `${k}.${statePath(sub as StateValue)}`))
+    .join(',');
 }
 
 /** Latencies and projected lives kept per day for live views, per partition. */
@@ -170,6 +179,9 @@ class Partition {
   private readonly otaEveryMs: number;
   private readonly wakeT: Float64Array;
   private readonly hsT: Float64Array;
+  /** When the device entered its current handshake state, and each configuration's state index. */
+  private readonly hsStateT: Float64Array;
+  private readonly hsStateOf: Int32Array;
   private readonly rngState: Int32Array;
   /** What the phone slot holds (PHONE_*). */
   private readonly phoneKind: Uint8Array;
@@ -262,6 +274,19 @@ class Partition {
     this.otaEveryMs = cfg.behaviour.ota ? cfg.behaviour.ota.everyDays * DAY_MS : Infinity;
     this.wakeT = new Float64Array(n);
     this.hsT = new Float64Array(n);
+    this.hsStateT = new Float64Array(n);
+    const names = [...new Set(this.hm.stateKey)];
+    this.hsStateOf = Int32Array.from(this.hm.stateKey, (key) => names.indexOf(key));
+    this.res.hsStates = names.map((key) => {
+      const c = this.hm.stateKey.indexOf(key);
+      const op = this.hm.op[c]!;
+      const msg = this.hm.message[c]!;
+      const dir = this.hm.direction[c]!;
+      return { state: statePath(JSON.parse(key) as StateValue), op: op >= 0 ? this.hm.ops[op]! : null, message: msg >= 0 ? this.hm.messages[msg]! : null, direction: dir === 0 ? 'tx' : dir === 1 ? 'rx' : null };
+    });
+    this.res.hsStateUs = new Float64Array(names.length);
+    this.res.hsStateVisits = new Float64Array(names.length);
+    this.res.hsStateFirstUs = new Float64Array(names.length).fill(Infinity);
     this.rngState = new Int32Array(4 * n);
     this.phoneKind = new Uint8Array(n);
     const proto = createCell(cfg.profile);
@@ -578,6 +603,7 @@ class Partition {
     const hm = this.hm;
     this.hsCfg[k] = hm.initial;
     this.hsT[k] = this.now;
+    this.hsStateT[k] = this.now;
     this.res.handshakes[k]!++;
     this.res.dayHandshakes[this.day()]!++;
     this.runHsOutputs(k, hm.initialOutputs);
@@ -623,6 +649,16 @@ class Partition {
     const hm = this.hm;
     const cfg = this.hsCfg[k]!;
     if (cfg !== prev) {
+      if (prev >= 0) {
+        // Time in each handshake state, for the per-step breakdown (a typical handshake).
+        const st = this.hsStateOf[prev]!;
+        this.res.hsStateUs[st]! += Math.round((this.now - this.hsStateT[k]!) * 1000);
+        this.res.hsStateVisits[st]!++;
+      }
+      this.hsStateT[k] = this.now;
+      const entered = this.hsStateOf[cfg]!;
+      const offsetUs = Math.round((this.now - this.hsT[k]!) * 1000);
+      if (offsetUs < this.res.hsStateFirstUs[entered]!) this.res.hsStateFirstUs[entered] = offsetUs;
       this.agenda.clear(k, S_HS_OP);
       this.hsOpMa[k] = NaN;
       if (hm.done[cfg]) {

@@ -53,6 +53,12 @@ export interface RunSummary {
     timeMs: Percentiles;
     meanTimeMsByPhase: PhaseBreakdown;
     meanEnergyMjByPhase: PhaseBreakdown;
+    /**
+     * The device-role handshake machine's states in machine order, with the mean time spent in
+     * each visit (ms): timed operations, and the waits for the phone (`await` states, which hold
+     * the phone's own computation and delays).
+     */
+    steps?: { state: string; op: string | null; message: string | null; direction: 'tx' | 'rx' | null; meanMs: number; visits: number }[];
   };
   /** Mean energy per device per day by power state, millijoules. */
   energyMjPerDayByState: Record<string, number>;

@@ -100,6 +100,7 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
       timeMs: percentiles(r.handshakeTime),
       meanTimeMsByPhase: phases(r.phaseTimeUs, 1e-3),
       meanEnergyMjByPhase: phases(r.phaseEnergyUj, uj2mj),
+      steps: handshakeSteps(r),
     },
     energyMjPerDayByState: energyByState,
     failures,
@@ -162,4 +163,14 @@ export function dailyRows(r: PartitionResult, days: number): DailyRow[] {
     });
   }
   return daily;
+}
+
+/** The handshake states a run visited, in the order a handshake visits them (earliest entry). */
+function handshakeSteps(r: PartitionResult): NonNullable<RunSummary['handshake']['steps']> {
+  const at = (i: number) => r.hsStateFirstUs[i]!;
+  return r.hsStates
+    .map((st, i) => ({ st, i }))
+    .filter(({ i }) => r.hsStateVisits[i]! > 0)
+    .sort((a, b) => at(a.i) - at(b.i) || a.i - b.i)
+    .map(({ st, i }) => ({ ...st, meanMs: round(r.hsStateUs[i]! / 1000 / r.hsStateVisits[i]!), visits: r.hsStateVisits[i]! }));
 }
