@@ -68,3 +68,15 @@ describe('fleet battery physics', () => {
     expect(out.summary.ota!.applied).toBeLessThanOrEqual(out.summary.ota!.offered);
   });
 });
+
+describe('handshake steps', () => {
+  it('lists the device-role states in protocol order, and their means add up to the handshake time', async () => {
+    const out = await runFleet(smallFleet({ devices: 20, durationDays: 1 }), { machines, workers: 0 });
+    const steps = out.summary.handshake.steps!;
+    const names = steps.map((s) => s.state);
+    expect(names.slice(0, 8)).toEqual(['awaitHello', 'rxHello', 'decapsulating', 'x25519Keygen', 'x25519Shared', 'signingPq', 'deriving', 'txServerHello']);
+    const untilEstablished = steps.slice(0, names.indexOf('txReady') + 1).reduce((a, s) => a + s.meanMs, 0);
+    expect(Math.abs(untilEstablished / out.summary.handshake.timeMs.mean - 1)).toBeLessThan(0.02);
+    expect(steps.find((s) => s.state === 'signingPq')!.op).toBe('mldsa.sign');
+  });
+});
