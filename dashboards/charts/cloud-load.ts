@@ -21,7 +21,7 @@ export function cloudLoad(rows: readonly CloudLoadRow[] | null): ChartSpec {
   const data = rows.map((r) => ({ ...r, day: r.day + 1 }));
   return {
     id,
-    title: `Busiest cloud station: ${busiest.station} at ${percent(busiest.utilisation, 0)} utilisation on day ${num(busiest.day + 1)}`,
+    title: `Busiest cloud station: ${busiest.station} at ${percent(busiest.utilisation, busiest.utilisation < 0.01 ? 2 : 0)} utilisation on day ${num(busiest.day + 1)}`,
     subtitle: 'Requests per simulated day by cloud station.',
     plot: {
       ...FRAME,
