@@ -40,7 +40,7 @@ export interface LiveOptions {
   readonly seed?: string;
   /** An attack kind from firmware ATTACK_KINDS. */
   readonly attack?: string;
-  /** Host clock in ms for per-step timing (the CLI passes performance.now); default: no timing. */
+  /** Host clock in ms for per-step timing (the CLI passes its monotonic clock); default: no timing. */
   readonly now?: () => number;
   /** A pre-provisioned world (else one is created from `seed`). */
   readonly world?: World;

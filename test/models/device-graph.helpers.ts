@@ -8,14 +8,13 @@
  */
 import { getStateNodes } from 'xstate/graph';
 import {
-  createActor,
-  type AnyActorScope,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type AnyStateNode,
   type EventObject,
 } from 'xstate';
 import type { CatalogEvent } from '../../models/index.ts';
+import { inertScope } from '../../sim/statechart/index.ts';
 
 export interface ExecutedAction {
   type: string;
@@ -69,22 +68,6 @@ export function eventsFor(s: AnyMachineSnapshot, all: readonly EventObject[]): E
   return events;
 }
 
-function inertScope(machine: AnyStateMachine, input: unknown, sink: ExecutedAction[]): AnyActorScope {
-  const self = createActor(machine, { input });
-  return {
-    self,
-    id: '',
-    sessionId: '',
-    logger: () => {},
-    defer: () => {},
-    emit: () => {},
-    system: self.system,
-    stopChild: () => {},
-    actionExecutor: (a: ExecutedAction) => {
-      sink.push({ type: a.type, params: a.params });
-    },
-  } as unknown as AnyActorScope;
-}
 
 /** A pure stepper: `(snapshot, event) → [next, executed actions]`. */
 export function createStepper(machine: AnyStateMachine, input: unknown) {
