@@ -13,7 +13,7 @@ export interface Quantity {
   readonly value: number;
   /** The canonical unit of the dimension (ms, mA, mC, mAh, V, B/ms, ...). */
   readonly unit: string;
-  /** calibration.md IDs (e.g. "P3.4", "W9.2/W9.4") or "estimate" (then `note` says why). */
+  /** Source IDs listed in docs/sources.md (e.g. "P3.4", "M1", "W9.2/W9.4") or "estimate" (then `note` says why). */
   readonly ref: string;
   readonly conf: Conf;
   /** [low, high] in the canonical unit, where the source gives a range. */
