@@ -9,6 +9,7 @@ import {
   DERIVED_SOURCES,
   POWER_MODES,
   PROFILE_SPEC,
+  SIG_IMPLEMENTATIONS,
   type ColumnKind,
   type LeafSpec,
   type Profile,
@@ -38,8 +39,10 @@ export class ProfileError extends Error {
   }
 }
 
-// calibration.md IDs look like P3.4, P3.8c, W9.10; several may be joined with "/".
-const REF_RE = /^[A-Z]\d+\.\d+[a-z]?(\/[A-Z]\d+\.\d+[a-z]?)*$/;
+// Source IDs (all listed in docs/sources.md): calibration.md's look like P3.4, P3.8c, W9.10;
+// esp32-measured.md's have no dot (M1, D1, C1, P8). Several may be joined with "/".
+const REF_ID = '[A-Z]\\d+(\\.\\d+[a-z]?)?';
+const REF_RE = new RegExp(`^${REF_ID}(/${REF_ID})*$`);
 const QUANTITY_KEYS = ['v', 'unit', 'ref', 'conf', 'range', 'max', 'note', 'part'];
 const CONFS = ['H', 'M', 'L'];
 // Dimensions whose values may be negative (dBm, °C); everything else is a magnitude.
@@ -84,7 +87,7 @@ class Checker {
   provenance(path: string, obj: Record<string, unknown>): { ref: string; conf: 'H' | 'M' | 'L'; note?: string } {
     const ref = obj.ref;
     if (typeof ref !== 'string' || !(ref === 'estimate' || REF_RE.test(ref)))
-      this.fail(join(path, 'ref'), 'a calibration.md ID such as "P3.4" (or "W9.2/W9.4"), or "estimate"', ref);
+      this.fail(join(path, 'ref'), 'a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), or "estimate"', ref);
     const conf = obj.conf;
     if (typeof conf !== 'string' || !CONFS.includes(conf)) this.fail(join(path, 'conf'), '"H", "M" or "L"', conf);
     const note = obj.note;
@@ -255,6 +258,26 @@ function at(root: unknown, path: string): unknown {
   return cur;
 }
 
+/**
+ * The ML-DSA signing model t = base + N·iter, N ~ Geometric(p), must reproduce its declared mean
+ * (within 2 %) and 99th percentile (base + N99·iter, N99 the geometric 99th percentile, within
+ * 5 %): mean and p99 are the measured (or derived) targets the model was fitted to.
+ */
+function signModelChecks(c: Checker, path: string, sign: unknown): void {
+  const s = sign as Record<string, { value: number } | undefined> | undefined;
+  const [base, iter, prob, mean, p99] = (['base', 'iter', 'p', 'mean', 'p99'] as const).map((k) => s?.[k]?.value);
+  if (prob === undefined || base === undefined || iter === undefined) return;
+  if (!(prob > 0 && prob <= 1)) {
+    c.fail(`${path}.p.v`, 'a probability in (0, 1]', prob);
+    return;
+  }
+  const model = base + iter / prob;
+  if (mean !== undefined && Math.abs(model - mean) > 0.02 * mean) c.fail(`${path}.mean.v`, `base + iter/p = ${model.toFixed(1)} ms (within 2 %)`, mean);
+  const n99 = prob === 1 ? 1 : Math.ceil(Math.log(0.01) / Math.log1p(-prob));
+  const tail = base + n99 * iter;
+  if (p99 !== undefined && Math.abs(tail - p99) > 0.05 * p99) c.fail(`${path}.p99.v`, `base + ${n99}·iter = ${tail.toFixed(0)} ms (within 5 %)`, p99);
+}
+
 /** Checks that relate several fields: table shapes, the ML-DSA model's mean, mode composition paths. */
 function crossChecks(c: Checker, p: Record<string, unknown>): void {
   const ocv = at(p, 'battery.ocvTable20C') as { socPct?: number[]; ocvV?: number[] } | undefined;
@@ -279,19 +302,8 @@ function crossChecks(c: Checker, p: Record<string, unknown>): void {
   const vMin = (at(p, 'battery.vSystemMin') as { value?: number } | undefined)?.value;
   const vMax = (at(p, 'battery.vMax') as { value?: number } | undefined)?.value;
   if (Number.isFinite(vMin) && Number.isFinite(vMax) && !(vMin! < vMax!)) c.fail('battery.vSystemMin.v', `a voltage below vMax (${vMax} V)`, vMin);
-  for (const level of ['mldsa44', 'mldsa65', 'mldsa87']) {
-    const sign = at(p, `pqc.${level}.sign`) as Record<string, { value: number }> | undefined;
-    const base = sign?.base?.value;
-    const iter = sign?.iter?.value;
-    const prob = sign?.p?.value;
-    const mean = sign?.mean?.value;
-    if (prob !== undefined && !(prob > 0 && prob <= 1)) c.fail(`pqc.${level}.sign.p.v`, 'a probability in (0, 1]', prob);
-    else if (base !== undefined && iter !== undefined && prob !== undefined && mean !== undefined) {
-      const model = base + iter / prob;
-      if (Math.abs(model - mean) > 0.02 * mean)
-        c.fail(`pqc.${level}.sign.mean.v`, `base + iter/p = ${model.toFixed(1)} ms (within 2 %)`, mean);
-    }
-  }
+  for (const level of ['mldsa44', 'mldsa65', 'mldsa87'])
+    for (const impl of SIG_IMPLEMENTATIONS) signModelChecks(c, `pqc.${level}.${impl}.sign`, at(p, `pqc.${level}.${impl}.sign`));
   const defaults = at(p, 'pqc.defaults') as { kem?: unknown; sig?: unknown } | undefined;
   if (defaults && typeof defaults.kem === 'string' && !['mlkem512', 'mlkem768', 'mlkem1024'].includes(defaults.kem))
     c.fail('pqc.defaults.kem', '"mlkem512", "mlkem768" or "mlkem1024"', defaults.kem);

@@ -13,7 +13,7 @@ export interface Quantity {
   readonly value: number;
   /** The canonical unit of the dimension (ms, mA, mC, mAh, V, B/ms, ...). */
   readonly unit: string;
-  /** calibration.md IDs (e.g. "P3.4", "W9.2/W9.4") or "estimate" (then `note` says why). */
+  /** Source IDs listed in docs/sources.md (e.g. "P3.4", "M1", "W9.2/W9.4") or "estimate" (then `note` says why). */
   readonly ref: string;
   readonly conf: Conf;
   /** [low, high] in the canonical unit, where the source gives a range. */
@@ -73,13 +73,23 @@ const q = <D extends Dimension>(dim: D) => ({ kind: 'q', dim }) as const;
 const text = { kind: 'text' } as const;
 const time = q('time');
 const current = q('current');
-const kem = { keygen: time, encaps: time, decaps: time, stackBytes: q('bytes') } as const;
-const mldsa = {
+const kemOps = { keygen: time, encaps: time, decaps: time } as const;
+const sigOps = {
   keygen: time,
   verify: time,
   sign: { model: text, base: time, iter: time, p: q('fraction'), mean: time, p99: time },
-  stackBytesSign: q('bytes'),
 } as const;
+/**
+ * Implementation choices. Each level keeps one figure set per implementation (with its own
+ * sources); the section's choice selects the set the simulator uses (resolve it with
+ * pqcFigures / x25519Figures in active.ts, never by walking the profile).
+ */
+export const KEM_IMPLEMENTATIONS = ['mlkem-native', 'reference'] as const;
+export const SIG_IMPLEMENTATIONS = ['mldsa-native', 'reference'] as const;
+export const X25519_IMPLEMENTATIONS = ['mbedtls-esp-idf', 'optimised'] as const;
+const kemLevel = { 'mlkem-native': kemOps, reference: kemOps } as const;
+const sigLevel = { 'mldsa-native': sigOps, reference: sigOps } as const;
+const x25519Ops = { keygen: time, shared: time } as const;
 const phoneKem = { keygen: time, encaps: time, decaps: time } as const;
 const phoneSig = { sign: time, verify: time } as const;
 
@@ -89,22 +99,14 @@ export const PROFILE_SPEC = {
   description: text,
   mcu: {
     part: text,
-    cpuFreq: q('frequency'),
     activeOneCore: current,
-    activeDualCore: current,
     idleWaiti: current,
-    active80MHzOneCore: current,
-    active160MHzOneCore: current,
-    flashAccessExtra: current,
     lightSleep: current,
     lightSleepBle32k: current,
     deepSleepRtcPeriphOn: current,
-    deepSleepUlpFsm: current,
     powerOff: current,
-    lightSleepWakeLatency: time,
     deepSleepWakeToApp: time,
     deepSleepWakeCurrent: current,
-    minSupply: q('voltage'),
   },
   flash: {
     part: text,
@@ -115,23 +117,20 @@ export const PROFILE_SPEC = {
     writeExtraCurrent: current,
   },
   pqc: {
-    cycleScaleVsPqm4Clean: q('factor'),
-    mlkem512: kem,
-    mlkem768: kem,
-    mlkem1024: kem,
-    mldsa44: mldsa,
-    mldsa65: mldsa,
-    mldsa87: mldsa,
+    kemImplementation: { kind: 'choice', options: KEM_IMPLEMENTATIONS },
+    sigImplementation: { kind: 'choice', options: SIG_IMPLEMENTATIONS },
+    mlkem512: kemLevel,
+    mlkem768: kemLevel,
+    mlkem1024: kemLevel,
+    mldsa44: sigLevel,
+    mldsa65: sigLevel,
+    mldsa87: sigLevel,
     defaults: { kind: 'table', fields: { kem: 'text', sig: 'text' } },
   },
   classical: {
-    x25519ScalarMult: time,
-    p256EcdhSoftware: time,
-    p256EcdsaSignSw: time,
-    p256EcdsaVerifySw: time,
+    x25519Implementation: { kind: 'choice', options: X25519_IMPLEMENTATIONS },
+    x25519: { 'mbedtls-esp-idf': x25519Ops, optimised: x25519Ops },
     sha256Hw: q('dataRate'),
-    shake128Sw: q('dataRate'),
-    aesCbcHw: q('dataRate'),
     aesGcm: q('dataRate'),
     chacha20poly1305: q('dataRate'),
     aeadCallOverhead: time,
@@ -159,19 +158,14 @@ export const PROFILE_SPEC = {
     part: text,
     mode: text,
     current10HzLp: current,
-    current1HzLp: current,
-    current25HzLp: current,
     powerDown: current,
-    detectLatency: time,
   },
   battery: {
     chemistry: text,
     capacity: q('capacity'),
     vMax: q('voltage'),
     vNominal: q('voltage'),
-    vCutoffCell: q('voltage'),
     vSystemMin: q('voltage'),
-    protectionOverdischarge: q('voltage'),
     internalResistance: q('resistance'),
     chargeCurrent: current,
     ocvTable20C: { kind: 'table', fields: { socPct: 'numbers', ocvV: 'numbers' } },
@@ -182,15 +176,10 @@ export const PROFILE_SPEC = {
   },
   powerPath: {
     ldoIq: current,
-    ldoDropoutMax: q('voltage'),
     protectionIcIq: current,
     fuelGaugeIq: current,
   },
   ble: {
-    txCurrent0dBm: current,
-    txCurrent9dBm: current,
-    txCurrentMinus15dBm: current,
-    rxCurrent: current,
     sensitivity1M: q('power'),
     sensitivity2M: q('power'),
     perModel: {
@@ -212,28 +201,21 @@ export const PROFILE_SPEC = {
     phy: { kind: 'choice', options: ['1M', '2M'] },
     tIfs: time,
     packetsPerEvent: q('count'),
-    appThroughput: q('dataRate'),
     txChargePerByte2M: q('chargePerByte'),
     rxChargePerByte2M: q('chargePerByte'),
     txChargePerByte1M: q('chargePerByte'),
     rxChargePerByte1M: q('chargePerByte'),
-    discoveryLatencyModel: { kind: 'table', fields: { formula: 'text' } },
     connectToReady: time,
-    gattWriteWithResponseLatency: q('connIntervals'),
   },
   nfc: {
-    bitRate: q('dataRate'),
     byteTime: time,
     effectiveThroughput: q('dataRate'),
     sessionSetup: time,
-    transactionTarget: time,
     tagSramBuffer: q('bytes'),
     mcuCurrentDuringTap: current,
   },
   phone: {
     part: text,
-    cycleScaleVsPqm4Clean: q('factor'),
-    cpuFreq: q('frequency'),
     x25519ScalarMult: time,
     mlkem512: phoneKem,
     mlkem768: phoneKem,

@@ -9,20 +9,24 @@
  *   confidence of the figure (pqm4 MIN/MAX are within 1–5 % of AVG). A figure's wider epistemic
  *   uncertainty (its `range`) is explored by sweeping the profile, not by per-operation noise.
  * - ML-DSA signing: t = (base + N·iter) × jitter with N ~ Geometric(p) on {1, 2, ...}, p = 1/E[N]
- *   from FIPS 204 (4.25 / 5.1 / 3.85 repetitions for ML-DSA-44/65/87, calibration R1.1).
+ *   from FIPS 204 (4.25 / 5.1 / 3.85 repetitions for ML-DSA-44/65/87, calibration R1.1). base and
+ *   iter are fitted to a measured mean AND spread (mldsa-native: D1's CV 0.79), so the sampled
+ *   distribution has the measured tail; the jitter adds < 1 % to the CV.
+ * - Which implementation's figures apply (ML-KEM, ML-DSA, X25519) is the profile's choice,
+ *   resolved by pqcFigures / x25519Figures.
  * - Secure-element commands: typical = max × typicalOverMax (A4.15), jittered, never above max.
- * - Variable by nature (accelerometer detection latency, phone app/OS overhead): lognormal with
+ * - Variable by nature (phone app/OS overhead): lognormal with
  *   median = the profile value and σ from its range read as a 90 % interval.
  * `nominalMs` returns the mean of the sampling distribution.
  * @module
  */
 import type { AeadName, KemName, SigName, Suite } from '../../firmware/index.ts';
-import type { Conf, Profile, Quantity } from '../../firmware/profiles/index.ts';
+import { pqcFigures, x25519Figures, type Conf, type Profile, type Quantity } from '../../firmware/profiles/index.ts';
 import { chargeInto, chargeTotal, opCurrents, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
 import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export const DEVICE_OPS = [
-  'mcu.wake', 'accel.detect', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
+  'mcu.wake', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
   'mldsa.keygen', 'mldsa.sign', 'mldsa.verify', 'se.wake', 'se.sign', 'se.verify', 'se.ecdh', 'se.genkey',
   'se.random', 'se.sha', 'se.aes', 'se.kdf', 'hkdf', 'aead.seal', 'aead.open', 'flash.write', 'ota.verify', 'ota.apply',
 ] as const;
@@ -107,23 +111,24 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
     ...fixed(max, load, se.typicalOverMax.value), jitter: jitterFor(profile, se.typicalOverMax.conf), capMs: max.value,
   });
   const { kem, sig, aead } = levels;
-  const pq = profile.pqc;
   const cls = profile.classical;
+  const x25519 = x25519Figures(profile);
+  const kemFig = kem ? pqcFigures(profile, kem) : null;
+  const sigFig = sig !== 'p256' ? pqcFigures(profile, sig) : null;
 
   table.set('mcu.wake', fixed(profile.mcu.deepSleepWakeToApp, 'mcuWake'));
-  table.set('accel.detect', variable(profile.accelerometer.detectLatency, 'accelDetect'));
-  table.set('x25519.keygen', fixed(cls.x25519ScalarMult, 'mcuCompute'));
-  table.set('x25519.shared', fixed(cls.x25519ScalarMult, 'mcuCompute'));
+  table.set('x25519.keygen', fixed(x25519.keygen, 'mcuCompute'));
+  table.set('x25519.shared', fixed(x25519.shared, 'mcuCompute'));
   for (const op of ['keygen', 'encaps', 'decaps'] as const) {
-    table.set(`mlkem.${op}`, kem ? fixed(pq[kem][op], 'mcuCompute') : missing('a classical suite has no ML-KEM'));
+    table.set(`mlkem.${op}`, kemFig ? fixed(kemFig[op], 'mcuCompute') : missing('a classical suite has no ML-KEM'));
     table.set(`phone.mlkem.${op}`, kem ? fixed(profile.phone[kem][op], null) : missing('a classical suite has no ML-KEM'));
   }
   const noMldsa = `suite signature ${sig} is not ML-DSA (use se.sign / se.verify)`;
-  table.set('mldsa.keygen', sig !== 'p256' ? fixed(pq[sig].keygen, 'mcuCompute') : missing(noMldsa));
-  table.set('mldsa.verify', sig !== 'p256' ? fixed(pq[sig].verify, 'mcuCompute') : missing(noMldsa));
+  table.set('mldsa.keygen', sigFig ? fixed(sigFig.keygen, 'mcuCompute') : missing(noMldsa));
+  table.set('mldsa.verify', sigFig ? fixed(sigFig.verify, 'mcuCompute') : missing(noMldsa));
   table.set('phone.mldsa.sign', sig !== 'p256' ? fixed(profile.phone[sig].sign, null) : missing(noMldsa));
   table.set('phone.mldsa.verify', sig !== 'p256' ? fixed(profile.phone[sig].verify, null) : missing(noMldsa));
-  const signModel = sig !== 'p256' ? pq[sig].sign : undefined;
+  const signModel = sigFig?.sign;
   table.set('mldsa.sign', signModel ? { ...fixed(signModel.mean, 'mcuCompute'), fixedMs: signModel.base.value + signModel.iter.value / signModel.p.value } : missing(noMldsa));
 
   table.set('se.wake', fixed(se.wakeDelay, 'seWake'));
@@ -148,7 +153,7 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   table.set('flash.write', flashEntry);
   const image = profile.ota.imageBytes.value;
   table.set('ota.apply', { ...flashEntry, defaultBytes: image });
-  const verifyMs = sig !== 'p256' ? pq[sig].verify.value : se.verifyMax.value * se.typicalOverMax.value;
+  const verifyMs = sigFig ? sigFig.verify.value : se.verifyMax.value * se.typicalOverMax.value;
   table.set('ota.verify', { ...fixed(cls.sha256Hw, 'mcuCompute'), fixedMs: verifyMs, perByteMs: 1 / cls.sha256Hw.value, defaultBytes: image });
 
   table.set('phone.x25519', fixed(profile.phone.x25519ScalarMult, null));

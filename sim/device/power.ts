@@ -146,7 +146,6 @@ export type OpLoad =
   | 'seIo' // secure-element non-ECC command (SHA, AES, RNG, KDF), MCU waiting
   | 'seWake' // SE woken and idle, MCU waiting
   | 'mcuWake' // deep-sleep wake to app
-  | 'accelDetect' // still asleep, accelerometer deciding
   | 'flashWrite' // MCU active plus flash program/erase
   | 'nfc'; // MCU awake servicing the NFC tag
 
@@ -164,8 +163,6 @@ export function opCurrents(profile: Profile, load: OpLoad): PerComponent {
       return { ...modeCurrents(profile, 'idle'), secureElement: se.idle.value };
     case 'mcuWake':
       return { ...modeCurrents(profile, 'deepSleep'), mcu: profile.mcu.deepSleepWakeCurrent.value };
-    case 'accelDetect':
-      return modeCurrents(profile, 'deepSleep');
     case 'flashWrite': {
       const a = modeCurrents(profile, 'active');
       return { ...a, mcu: a.mcu + profile.flash.writeExtraCurrent.value };

@@ -31,13 +31,14 @@ describe('validateProfile', () => {
   it('defaultProfile() validates and normalises units to ms, mA, mC, B/ms', () => {
     const p = defaultProfile();
     expect(p.mcu.lightSleep).toMatchObject({ value: 0.24, unit: 'mA', ref: 'P3.5', conf: 'H' });
-    expect(p.mcu.lightSleepWakeLatency.value).toBe(0.515);
+    expect(p.mcu.deepSleepWakeToApp).toMatchObject({ value: 320, unit: 'ms', ref: 'P8', conf: 'M', range: [30, 320] });
     expect(p.classical.aesGcm).toMatchObject({ value: 3000, unit: 'B/ms', range: [340, 8000] });
     expect(p.ble.txChargePerByte2M).toMatchObject({ value: 0.0009, unit: 'mC/B' });
     expect(p.ble.advFastDuration.value).toBe(30_000);
     expect(p.battery.selfDischargePerMonth.value).toBe(0.02);
-    expect(p.nfc.bitRate.value).toBeCloseTo(13.25, 12);
-    expect(p.pqc.mldsa65.sign.p.value).toBe(0.1961);
+    expect(p.nfc.effectiveThroughput.value).toBe(6);
+    expect(p.pqc.mldsa65['mldsa-native'].sign.p.value).toBe(0.1961);
+    expect(p.pqc.mlkem768['mlkem-native'].decaps).toMatchObject({ value: 7.987, ref: 'M2', conf: 'H' });
     expect(p.ble.phy.value).toBe('2M');
     expect(p.battery.ocvTable20C.ocvV).toHaveLength(21);
   });
@@ -49,16 +50,16 @@ describe('validateProfile', () => {
 
   it('a unit of the wrong dimension names the path, the accepted units and what was found', () => {
     const j = raw();
-    j.pqc.mlkem768.decaps.unit = 'mA';
+    j.pqc.mlkem768['mlkem-native'].decaps.unit = 'mA';
     expect(() => validateProfile(j, 'profile.json')).toThrow(
-      'profile.json: pqc.mlkem768.decaps.unit: expected a time unit ("us", "ms", "s", "min", "h", "d"), got "mA"',
+      'profile.json: pqc.mlkem768.mlkem-native.decaps.unit: expected a time unit ("us", "ms", "s", "min", "h", "d"), got "mA"',
     );
   });
 
   it('a convertible unit is normalised: decaps in s becomes ms', () => {
     const j = raw();
-    j.pqc.mlkem768.decaps = { v: 0.0162, unit: 's', ref: 'S1.2', conf: 'M' };
-    expect(validateProfile(j, 'p.json').pqc.mlkem768.decaps.value).toBeCloseTo(16.2, 12);
+    j.pqc.mlkem768['mlkem-native'].decaps = { v: 0.007987, unit: 's', ref: 'M2', conf: 'H' };
+    expect(validateProfile(j, 'p.json').pqc.mlkem768['mlkem-native'].decaps.value).toBeCloseTo(7.987, 12);
   });
 
   it('reports every problem at once, not just the first', () => {
@@ -70,7 +71,7 @@ describe('validateProfile', () => {
     j.secureElement.signMax.ref = 'see datasheet';
     expect(issuesOf(j)).toEqual([
       'mcu.activeOneCore.conf: expected "H", "M" or "L", got "X"',
-      'secureElement.signMax.ref: expected a calibration.md ID such as "P3.4" (or "W9.2/W9.4"), or "estimate", got "see datasheet"',
+      'secureElement.signMax.ref: expected a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), or "estimate", got "see datasheet"',
       'battery.capacity: expected { v, unit, ref, conf } with a capacity unit ("mAh", "Ah"), got nothing',
       'ble.phy.v: expected one of "1M", "2M", got "3M"',
       'nfc.byteTime.v: expected a value >= 0, got -1',
@@ -96,25 +97,37 @@ describe('validateProfile', () => {
     ]);
   });
 
-  it('a value outside its own range, a non-monotone OCV table, and an inconsistent ML-DSA mean are caught', () => {
+  it('a value outside its own range, a non-monotone OCV table, and an inconsistent ML-DSA mean or p99 are caught', () => {
     const j = raw();
-    j.classical.x25519ScalarMult.v = 40;
+    j.classical.x25519.optimised.keygen.v = 40;
     j.battery.ocvTable20C.ocvV[3] = 4.2;
-    j.pqc.mldsa44.sign.mean.v = 120;
+    j.pqc.mldsa44['mldsa-native'].sign.mean.v = 80;
+    j.pqc.mldsa87.reference.sign.p99.v = 400;
     expect(issuesOf(j)).toEqual([
-      'classical.x25519ScalarMult.v: expected a value within range [8, 30], got 40',
+      'classical.x25519.optimised.keygen.v: expected a value within range [9.1, 13.7], got 40',
       'battery.ocvTable20C.ocvV: expected voltages rising strictly with SoC, got [4.2,4.15,4.11,4.2,4.02,3.98,3.95,3.91,3.87,3.85,3.84,3.82,3.8,3.79,3.77,3.75,3.73,3.71,3.69,3.61,3]',
-      'pqc.mldsa44.sign.mean.v: expected base + iter/p = 92.3 ms (within 2 %), got 120',
+      'pqc.mldsa44.mldsa-native.sign.mean.v: expected base + iter/p = 104.9 ms (within 2 %), got 80',
+      'pqc.mldsa87.reference.sign.p99.v: expected base + 16·iter = 553 ms (within 5 %), got 400',
     ]);
+  });
+
+  it('refs accept calibration.md IDs (P3.4) and esp32-measured.md IDs (M1, D1/R1.1), not free text', () => {
+    const j = raw();
+    j.mcu.powerOff.ref = 'M1/P3.8c';
+    j.mcu.lightSleep.ref = 'D1';
+    expect(() => validateProfile(j, 'p.json')).not.toThrow();
+    j.mcu.lightSleep.ref = 'M';
+    j.mcu.powerOff.ref = 'M1,P3.8c';
+    expect(issuesOf(j).map((i) => i.split(':')[0])).toEqual(['mcu.lightSleep.ref', 'mcu.powerOff.ref']);
   });
 
   it('a mode composition must point at currents', () => {
     const j = raw();
-    j.power.modes.idle.mcu = ['mcu.idleWaiti', 'mcu.cpuFreq'];
+    j.power.modes.idle.mcu = ['mcu.idleWaiti', 'mcu.deepSleepWakeToApp'];
     delete j.power.modes.off;
     expect(issuesOf(j)).toEqual([
       'power.modes.off: expected an object with the components mcu, secureElement, accelerometer, radio, powerPath, got nothing',
-      'power.modes.idle.mcu[1]: expected the path of a current in this profile (e.g. "mcu.lightSleep") or one of derived:bleConnectionIdle, derived:bleAdvertisingSlow, got "mcu.cpuFreq"',
+      'power.modes.idle.mcu[1]: expected the path of a current in this profile (e.g. "mcu.lightSleep") or one of derived:bleConnectionIdle, derived:bleAdvertisingSlow, got "mcu.deepSleepWakeToApp"',
     ]);
   });
 
@@ -124,23 +137,44 @@ describe('validateProfile', () => {
 
   it('flattenProfile lists every quantity with unit, conf and ref', () => {
     const rows = flattenProfile(defaultProfile());
-    expect(rows.find((r) => r.key === 'mlkem768.decaps')).toEqual({
-      section: 'pqc', key: 'mlkem768.decaps', value: '16.2', unit: 'ms', conf: 'M', ref: 'S1.2',
+    expect(rows.find((r) => r.key === 'mlkem768.mlkem-native.decaps')).toEqual({
+      section: 'pqc', key: 'mlkem768.mlkem-native.decaps', value: '7.987', unit: 'ms', conf: 'H', ref: 'M2',
     });
-    expect(rows.find((r) => r.key === 'deepSleepWakeToApp')?.value).toBe('60 [30-320]');
+    expect(rows.find((r) => r.key === 'kemImplementation')?.value).toBe('mlkem-native');
+    expect(rows.find((r) => r.key === 'deepSleepWakeToApp')?.value).toBe('320 [30-320]');
   });
 });
 
 describe('default profile provenance', () => {
-  const calibration = '/work/shared/research/calibration.md';
-  it.skipIf(!existsSync(calibration))('every ref in the default profile is a row ID of calibration.md', () => {
-    const text = readFileSync(calibration, 'utf8');
-    const ids = new Set([...text.matchAll(/\[([A-Z]\d+\.\d+[a-z]?)\]|\| ([A-Z]\d+\.\d+[a-z]?) \|/g)].map((m) => m[1] ?? m[2]));
-    const refs = flattenProfile(defaultProfile())
-      .map((r) => r.ref)
-      .filter((r) => r && r !== 'estimate')
-      .flatMap((r) => r.split('/'));
-    const missing = [...new Set(refs)].filter((r) => !ids.has(r));
+  // Source IDs are the bold first cell of a docs/sources.md table row: | **M1** | ...
+  const listed = new Set([...readFileSync('docs/sources.md', 'utf8').matchAll(/^\| \*\*([A-Z]\d+(?:\.\d+[a-z]?)?)\*\* \|/gm)].map((m) => m[1]!));
+  const refs = [
+    ...new Set(
+      flattenProfile(defaultProfile())
+        .map((r) => r.ref)
+        .filter((r) => r && r !== 'estimate')
+        .flatMap((r) => r.split('/')),
+    ),
+  ];
+
+  it('every ref in the default profile is listed in docs/sources.md', () => {
+    expect(refs.length).toBeGreaterThan(40);
+    expect(refs.filter((r) => !listed.has(r))).toEqual([]);
+  });
+
+  it('docs/sources.md lists nothing the profile does not cite in a ref or a note (no stale entries)', () => {
+    const prose = JSON.stringify(raw());
+    const mentioned = (id: string) => new RegExp(`(?<![-\\w.])${id.replace('.', '\\.')}(?![\\w.]\\d)`).test(prose);
+    expect([...listed].filter((id) => !refs.includes(id) && !mentioned(id))).toEqual([]);
+  });
+
+  const research = '/work/shared/research';
+  it.skipIf(!existsSync(`${research}/calibration.md`))('each listed ID is a row of the research file it names', () => {
+    const rows = (file: string) => new Set([...readFileSync(`${research}/${file}`, 'utf8').matchAll(/^\| ([A-Z]\d+(?:\.\d+[a-z]?)?) \|/gm)].map((m) => m[1]!));
+    const calibration = rows('calibration.md');
+    const measured = rows('esp32-measured.md');
+    // Dotted IDs come from calibration.md, dot-less ones from esp32-measured.md.
+    const missing = [...listed].filter((id) => !(id.includes('.') ? calibration : measured).has(id));
     expect(missing).toEqual([]);
   });
 });
@@ -160,7 +194,7 @@ describe('keytwin profile', () => {
   it('profile show prints an aligned table', () => {
     const r = cli('show');
     expect(r.status).toBe(0);
-    const line = r.stdout.split('\n').find((l) => l.includes('mlkem768.decaps'));
-    expect(line).toMatch(/^pqc\s+mlkem768\.decaps\s+16\.2\s+ms\s+M\s+S1\.2$/);
+    const line = r.stdout.split('\n').find((l) => l.includes('mlkem768.mlkem-native.decaps'));
+    expect(line).toMatch(/^pqc\s+mlkem768\.mlkem-native\.decaps\s+7\.987\s+ms\s+H\s+M2$/);
   });
 });
