@@ -4,8 +4,8 @@
  * failures by reason, energy by power state, events and wall time.
  * @module
  */
-import type { CloudResult } from '../sim/cloud/index.ts';
-import type { RunManifest, RunSummary } from '../sim/twin/result.ts';
+import type { CloudResult } from '../results/index.ts';
+import type { RunManifest, RunSummary } from '../results/index.ts';
 
 export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));

@@ -14,9 +14,9 @@
  *   - provisioning: a share of the fleet over a window at the start.
  * @module
  */
-import type { FleetActivity } from '../twin/simulate.ts';
+import type { FleetActivity } from '../../results/index.ts';
 import type { CloudConfig, StationName } from './config.ts';
-import type { RolloutPlan } from './rollout.ts';
+import type { RolloutPlan } from '../../results/index.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

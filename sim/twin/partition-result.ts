@@ -5,7 +5,7 @@
  * @module
  */
 import { Histogram } from './histogram.ts';
-import type { SocSample, TelemetryEvent } from './result.ts';
+import type { SocSample, TelemetryEvent } from '../../results/index.ts';
 
 /** A state of the device-role handshake machine (its canonical state value) and what it does. */
 export interface HandshakeStep {

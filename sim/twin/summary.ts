@@ -9,7 +9,7 @@ import type { FleetConfig } from './config.ts';
 import { PHASES } from './op-model.ts';
 import { SOC_BINS, type PartitionResult } from './partition-result.ts';
 import { quantileWithCi } from './quantiles.ts';
-import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from './result.ts';
+import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from '../../results/index.ts';
 import type { Histogram } from './histogram.ts';
 
 /** Significant digits kept in the summary: well inside every model's accuracy, stable in JSON. */

@@ -8,7 +8,7 @@
  * every event survives and counts compare exactly.
  * @module
  */
-import type { RunResult } from '../../sim/twin/result.ts';
+import type { RunResult } from '../../results/index.ts';
 import { formatFields, formatSeries, type FieldValue } from './line-protocol.ts';
 
 /** The timestamp precision of every line keytwin writes. */

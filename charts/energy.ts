@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { DailyRow, RunSummary } from '../../sim/twin/result.ts';
+import type { DailyRow, RunSummary } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { label, num, percent, round, sig } from './format.ts';
 
