@@ -50,6 +50,7 @@ export default tseslint.config(
   ...layer(['sim/**/*.ts'], UPPER_LAYERS, 'sim/ writes results/ and knows nothing of the readers.', ['sim/engine/**']),
   ...layer(['sim/twin/**/*.ts'], [...UPPER_LAYERS, '../cloud', '../cloud/*', '**/sim/cloud/**'], 'sim/twin and sim/cloud share types through results/, not each other.'),
   ...layer(['sim/cloud/**/*.ts'], [...UPPER_LAYERS, '../twin', '../twin/*', '**/sim/twin/**'], 'sim/twin and sim/cloud share types through results/, not each other.'),
+  ...layer(['units/**/*.ts'], ['../*', '../**'], 'units/ is imported by every layer, so it imports nothing.'),
   ...layer(['results/**/*.ts', 'charts/**/*.ts'], ['**/sim/**', ...UPPER_LAYERS], 'results/ and charts/ are contracts: they import no layer that uses them.'),
   ...layer(['store/**/*.ts'], ['**/sim/**', '**/reports/**', '**/dashboards/**', '**/charts/**'], 'store/ reads and writes results/ and never imports the simulator or its readers.'),
   ...layer(['reports/**/*.ts'], ['**/sim/**', '**/dashboards/**'], 'reports/ reads results/ (and store/), draws with charts/, and never imports the simulator or dashboards/.'),

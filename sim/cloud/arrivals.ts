@@ -17,9 +17,7 @@
 import type { FleetActivity } from '../../results/index.ts';
 import type { CloudConfig, StationName } from './config.ts';
 import type { RolloutPlan } from '../../results/index.ts';
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
 /** An arrival stream: the station it feeds and whether its requests are image downloads. */
 export interface ArrivalStream {

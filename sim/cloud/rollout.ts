@@ -13,8 +13,7 @@ import { rolloutCatalog, rolloutMachine, ROLLOUT_WAVES, waveVerdict, type Rollou
 import type { Rng } from '../engine/index.ts';
 import type { OtaRelease } from './config.ts';
 import type { RolloutPlan, WavePlan } from '../../results/index.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../units/index.ts';
 
 /** Compiles the rollout machine with the release's wave deadline. */
 export function compileRollout(release: OtaRelease): CompiledMachine {

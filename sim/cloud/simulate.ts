@@ -15,9 +15,8 @@ import { assertCloudConfig, STATION_ENDPOINTS, STATIONS, type CloudConfig, type 
 import { batchRatio } from './erlang.ts';
 import { planRollout } from './rollout.ts';
 import { Station, emptyPeriod, type PeriodStats } from './station.ts';
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const K_BIN = 0;
 const K_ARRIVE = 1;
 const K_DEPART = 2;

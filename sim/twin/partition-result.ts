@@ -6,6 +6,7 @@
  */
 import { Histogram } from './histogram.ts';
 import type { SocSample, TelemetryEvent } from '../../results/index.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 /** A state of the device-role handshake machine (its canonical state value) and what it does. */
 export interface HandshakeStep {
@@ -94,7 +95,7 @@ export class PartitionResult {
     this.dayEnergyByMode = new Float64Array(this.days * modes.length);
     this.daySoc = new Float64Array(this.days * SOC_BINS);
     this.dayAlive = new Float64Array(this.days);
-    const bins = this.days * (86_400_000 / ACTIVITY_BIN_MS);
+    const bins = this.days * (DAY_MS / ACTIVITY_BIN_MS);
     this.binWakes = new Float64Array(bins);
     this.binHandshakes = new Float64Array(bins);
     this.binUnlocks = new Float64Array(bins);

@@ -10,11 +10,11 @@
  */
 import type { RunResult } from '../../results/index.ts';
 import { formatFields, formatSeries, type FieldValue } from './line-protocol.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 /** The timestamp precision of every line keytwin writes. */
 export const PRECISION = 'us';
 
-const DAY_MS = 86_400_000;
 const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
 
 /** Counts of points per measurement, as runPoints yields them. */
