@@ -22,6 +22,7 @@
  *   advFastDuration, then slow (B7.16, B7.17).
  * @module
  */
+import { llPayloadSizes } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
 import { chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
 import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
@@ -29,8 +30,6 @@ import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from '.
 export type Phy = '1M' | '2M';
 export type Direction = 'tx' | 'rx';
 
-const ATT_HEADER = 3;
-const L2CAP_HEADER = 4;
 const MIC_BYTES = 4;
 /** preamble excluded: access address 4 + header 2 + CRC 3 */
 const PDU_FRAMING = 9;
@@ -76,7 +75,8 @@ export function linkParams(profile: Profile, overrides: Partial<LinkParams> = {}
   return p;
 }
 
-// Messages come in a handful of sizes per suite: fragment each (size, MTU, LL) once.
+// Messages come in a handful of sizes per suite: fragment each (size, MTU, LL) once, as the
+// firmware does (firmware/sizes.ts owns the fragmentation rules).
 const payloadCache = new Map<number, readonly number[]>();
 
 /** LL payload sizes of a message: ATT PDUs of ≤ MTU − 3 bytes, each with ATT and L2CAP headers, cut at llPayloadMax. */
@@ -84,26 +84,10 @@ export function llPayloads(messageBytes: number, attMtu: number, llPayloadMax: n
   const key = (messageBytes * 1024 + attMtu) * 256 + llPayloadMax;
   let hit = payloadCache.get(key);
   if (!hit) {
-    hit = Object.freeze(fragment(messageBytes, attMtu, llPayloadMax));
+    hit = Object.freeze(llPayloadSizes(messageBytes, attMtu, llPayloadMax));
     if (payloadCache.size < 4096) payloadCache.set(key, hit);
   }
   return hit;
-}
-
-function fragment(messageBytes: number, attMtu: number, llPayloadMax: number): number[] {
-  if (!(Number.isInteger(messageBytes) && messageBytes >= 0)) throw new RangeError(`llPayloads: message size must be a non-negative integer, got ${messageBytes}`);
-  const attPayload = attMtu - ATT_HEADER;
-  const attPdus = Math.max(1, Math.ceil(messageBytes / attPayload));
-  const out: number[] = [];
-  for (let i = 0; i < attPdus; i++) {
-    let l2cap = Math.min(attPayload, messageBytes - i * attPayload) + ATT_HEADER + L2CAP_HEADER;
-    while (l2cap > 0) {
-      const part = Math.min(l2cap, llPayloadMax);
-      out.push(part);
-      l2cap -= part;
-    }
-  }
-  return out;
 }
 
 /** On-air time of one LL PDU with `payload` bytes, ms. */
