@@ -4,7 +4,7 @@
  * concatenation in device order, so the summary cannot depend on how the fleet was split.
  * @module
  */
-import { Histogram } from './histogram.ts';
+import { Tally, type TallyJson } from '../engine/index.ts';
 import type { SocSample, TelemetryEvent } from '../../results/index.ts';
 import { DAY_MS } from '../../units/index.ts';
 
@@ -40,8 +40,8 @@ export class PartitionResult {
   handshakes: Uint32Array;
   failures: Uint32Array;
   energyUj: Float64Array;
-  unlockLatency = new Histogram();
-  handshakeTime = new Histogram();
+  unlockLatency = new Tally();
+  handshakeTime = new Tally();
   intents = 0;
   nfcTaps = 0;
   otaOffered = 0;
@@ -152,17 +152,16 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   return out;
 }
 
-/** A PartitionResult as plain data for postMessage (histograms lose their class on the way). */
+/** A PartitionResult as plain data for postMessage (tallies lose their class on the way). */
 export function partitionToMessage(r: PartitionResult): unknown {
   return { ...r, unlockLatency: r.unlockLatency.toJSON(), handshakeTime: r.handshakeTime.toJSON() };
 }
 
 export function partitionFromMessage(m: unknown): PartitionResult {
-  type HistogramJson = ReturnType<Histogram['toJSON']>;
-  const raw = m as Record<string, unknown> & { unlockLatency: HistogramJson; handshakeTime: HistogramJson };
+  const raw = m as Record<string, unknown> & { unlockLatency: TallyJson; handshakeTime: TallyJson };
   const r = Object.assign(Object.create(PartitionResult.prototype) as PartitionResult, raw, {
-    unlockLatency: Histogram.fromJSON(raw.unlockLatency),
-    handshakeTime: Histogram.fromJSON(raw.handshakeTime),
+    unlockLatency: Tally.fromJSON(raw.unlockLatency),
+    handshakeTime: Tally.fromJSON(raw.handshakeTime),
   });
   return r;
 }

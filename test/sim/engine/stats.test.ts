@@ -1,58 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { Level, Tally, createEnvironment, createRng, lognormal, normal } from '../../../sim/engine/index.ts';
 
-function exactQuantile(sorted: number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
+/** The nearest-rank q-quantile of ascending `sorted`: the observation of rank ceil(q·n). */
+function nearestRank(sorted: number[], q: number): number {
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
 }
 
 describe('Tally', () => {
-  it('count, mean, variance are exact; quantiles within relative error alpha', () => {
+  it('count, mean, min and max are exact; quantiles within 0.5 % of the nearest-rank order statistic', () => {
     const rng = createRng('tally');
-    const t = new Tally(0.01);
+    const t = new Tally();
     const xs: number[] = [];
     for (let i = 0; i < 50_000; i++) {
-      const x = i % 10 === 0 ? 0 : i % 7 === 0 ? -lognormal(rng, 0, 1) : lognormal(rng, 1, 1.5);
+      const x = i % 10 === 0 ? 0.5 : lognormal(rng, 1, 1.5);
       xs.push(x);
       t.add(x);
     }
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
     expect(t.count).toBe(50_000);
-    expect(t.mean).toBeCloseTo(mean, 9);
-    expect(t.variance / variance).toBeCloseTo(1, 9);
+    expect(t.mean).toBeCloseTo(mean, 5);
     const sorted = [...xs].sort((a, b) => a - b);
     expect(t.min).toBe(sorted[0]);
     expect(t.max).toBe(sorted[sorted.length - 1]);
-    for (const q of [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
-      const want = exactQuantile(sorted, q);
-      const got = t.quantile(q);
-      expect(Math.abs(got - want)).toBeLessThanOrEqual(0.01 * Math.abs(want) + 1e-12);
+    for (const q of [0.01, 0.05, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
+      const want = nearestRank(sorted, q);
+      expect(Math.abs(t.quantile(q) / want - 1)).toBeLessThan(0.0051);
     }
   });
 
-  it('merge() equals one tally over all observations', () => {
+  it('merge() in any order equals one tally over all observations, bit for bit', () => {
     const rng = createRng(5);
     const all = new Tally();
     const parts = [new Tally(), new Tally(), new Tally()];
     for (let i = 0; i < 9000; i++) {
-      const x = normal(rng, 100, 30);
+      const x = Math.abs(normal(rng, 100, 30));
       all.add(x);
       parts[i % 3]!.add(x);
     }
-    const merged = new Tally();
-    for (const p of parts) merged.merge(p);
-    expect(merged.count).toBe(all.count);
-    expect(merged.mean).toBeCloseTo(all.mean, 10);
-    expect(merged.variance).toBeCloseTo(all.variance, 8);
-    for (const q of [0.05, 0.5, 0.95]) expect(merged.quantile(q)).toBe(all.quantile(q));
-    expect(() => merged.merge(new Tally(0.1))).toThrow(/alpha/);
+    const a = new Tally();
+    for (const p of parts) a.merge(p);
+    const b = new Tally();
+    for (const p of [...parts].reverse()) b.merge(p);
+    expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(all.toJSON()));
+    expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(all.toJSON()));
+    expect([a.mean, a.min, a.max]).toEqual([all.mean, all.min, all.max]);
+    for (const q of [0.05, 0.5, 0.95]) expect(a.quantile(q)).toBe(all.quantile(q));
+    expect(() => a.merge(new Tally(1e3))).toThrow(/bin layouts differ/);
+  });
+
+  it('survives a trip through JSON (worker messages)', () => {
+    const t = new Tally();
+    for (const x of [3, 1, 4, 1, 5, 9, 2, 6]) t.add(x);
+    const back = Tally.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+    expect([back.count, back.mean, back.min, back.max, back.quantile(0.5)]).toEqual([t.count, t.mean, t.min, t.max, t.quantile(0.5)]);
   });
 
   it('empty tally gives NaN and bad input is rejected', () => {
     const t = new Tally();
-    expect(t.mean).toBeNaN();
-    expect(t.quantile(0.5)).toBeNaN();
-    expect(() => t.add(NaN)).toThrow(/finite number, got NaN/);
+    expect([t.mean, t.min, t.max, t.quantile(0.5)]).toEqual([NaN, NaN, NaN, NaN]);
+    expect(() => t.add(NaN)).toThrow(/finite number ≥ 0, got NaN/);
+    expect(() => t.add(-1)).toThrow(/≥ 0, got -1/);
     expect(() => t.quantile(2)).toThrow(/q in \[0, 1\], got 2/);
   });
 });
