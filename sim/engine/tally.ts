@@ -69,17 +69,28 @@ export class Tally {
   }
 
   /**
-   * The q-quantile (q in [0, 1]) by the nearest-rank definition: the observation of rank
-   * ceil(q·n) (at least 1), reported as the centre of the bin that holds it. NaN when empty.
+   * The q-quantile (q in [0, 1]) by d3.quantile's definition (R-7: linear interpolation between
+   * the observations of 0-based ranks floor(h) and floor(h) + 1, h = (n − 1)·q), each observation
+   * taken as the centre of its bin. So on values that sit at bin centres it is d3.quantile
+   * exactly, and the charts (charts/format.ts quantileSorted) and the summary agree. NaN when empty.
    */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`Tally.quantile(q): expected q in [0, 1], got ${q}`);
     if (this.count === 0) return NaN;
-    const rank = Math.max(1, Math.ceil(q * this.count));
+    const h = (this.count - 1) * q;
+    const r0 = Math.floor(h);
+    const v0 = this.atRank(r0);
+    if (r0 === h) return v0;
+    const v1 = this.atRank(r0 + 1);
+    return v0 + (v1 - v0) * (h - r0);
+  }
+
+  /** The bin centre of the observation of 0-based rank `rank`. */
+  private atRank(rank: number): number {
     let seen = 0;
     for (let i = 0; i < this.bins; i++) {
       seen += this.counts[i]!;
-      if (seen >= rank) return i === 0 ? MIN_VALUE : MIN_VALUE * Math.pow(GROWTH, i - 0.5);
+      if (seen > rank) return i === 0 ? MIN_VALUE : MIN_VALUE * Math.pow(GROWTH, i - 0.5);
     }
     return NaN;
   }

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import * as d3 from 'd3';
 import { Level, Tally, createEnvironment, createRng, lognormal, normal } from '../../../sim/engine/index.ts';
 
-/** The nearest-rank q-quantile of ascending `sorted`: the observation of rank ceil(q·n). */
-function nearestRank(sorted: number[], q: number): number {
-  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
-}
 
 describe('Tally', () => {
-  it('count, mean, min and max are exact; quantiles within 0.5 % of the nearest-rank order statistic', () => {
+  it('count, mean, min and max are exact; quantiles within 0.5 % of d3.quantile', () => {
     const rng = createRng('tally');
     const t = new Tally();
     const xs: number[] = [];
@@ -23,7 +20,7 @@ describe('Tally', () => {
     expect(t.min).toBe(sorted[0]);
     expect(t.max).toBe(sorted[sorted.length - 1]);
     for (const q of [0.01, 0.05, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
-      const want = nearestRank(sorted, q);
+      const want = d3.quantileSorted(sorted, q)!;
       expect(Math.abs(t.quantile(q) / want - 1)).toBeLessThan(0.0051);
     }
   });
@@ -46,6 +43,18 @@ describe('Tally', () => {
     expect([a.mean, a.min, a.max]).toEqual([all.mean, all.min, all.max]);
     for (const q of [0.05, 0.5, 0.95]) expect(a.quantile(q)).toBe(all.quantile(q));
     expect(() => a.merge(new Tally(1e3))).toThrow(/bin layouts differ/);
+  });
+
+  it('agrees with d3.quantile exactly on exact data (values at bin centres), ties and small n included', () => {
+    const rng = createRng('centres');
+    // Bin centres as the sketch reports them: 1e-3 · 1.01^(i − 0.5).
+    const centre = (i: number) => 1e-3 * Math.pow(1.01, i - 0.5);
+    for (const n of [1, 2, 3, 7, 100, 1001]) {
+      const t = new Tally();
+      const xs = Array.from({ length: n }, () => centre(1 + Math.floor(rng.next() * 1500)));
+      for (const x of xs) t.add(x);
+      for (const q of [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]) expect(t.quantile(q), `n=${n} q=${q}`).toBe(d3.quantile(xs, q));
+    }
   });
 
   it('survives a trip through JSON (worker messages)', () => {
