@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as d3 from 'd3';
-import { Level, Tally, createEnvironment, createRng, lognormal, normal } from '../../../sim/engine/index.ts';
+import { Tally, createRng, lognormal, normal } from '../../../sim/engine/index.ts';
 
 
 describe('Tally', () => {
@@ -70,21 +70,5 @@ describe('Tally', () => {
     expect(() => t.add(NaN)).toThrow(/finite number ≥ 0, got NaN/);
     expect(() => t.add(-1)).toThrow(/≥ 0, got -1/);
     expect(() => t.quantile(2)).toThrow(/q in \[0, 1\], got 2/);
-  });
-});
-
-describe('Level', () => {
-  it('time-weighted average and variance of a step function', () => {
-    const env = createEnvironment();
-    const level = new Level(env, 2);
-    env.schedule(10, 0, 0, 6);
-    env.schedule(15, 0, 0, 0);
-    env.run(20, (_k, _t, v) => level.set(v));
-    // 2 for 10 ms, 6 for 5 ms, 0 for 5 ms: mean (20 + 30) / 20 = 2.5
-    expect(level.timeAverage).toBe(2.5);
-    expect(level.integral).toBe(50);
-    // E[x²] = (40 + 180) / 20 = 11 → variance 11 − 6.25
-    expect(level.timeVariance).toBeCloseTo(4.75, 12);
-    expect([level.min, level.max, level.current]).toEqual([0, 6, 0]);
   });
 });
