@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { buildReport, writeReport } from '../reports/index.ts';
 import { startDashboard } from '../dashboards/index.ts';
 import { openStore } from '../store/index.ts';
-import { resultFromJson, resultToJson } from '../sim/twin/result-json.ts';
+import { resultFromJson, resultToJson } from '../results/index.ts';
 import { fixtureRun } from '../test/reports/run-fixture.helpers.ts';
 import { fixtureMessages } from '../test/reports/messages.helpers.ts';
 import { openBrowser } from '../test/dashboards/browser.helpers.ts';

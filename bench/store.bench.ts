@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { copyTables, loadMigrations, openInflux, openStore, runPoints, type InfluxConfig } from '../store/index.ts';
-import type { RunResult } from '../sim/twin/result.ts';
+import type { RunResult } from '../results/index.ts';
 import { makeRunResult } from '../test/store/fixture.ts';
 
 interface Row {

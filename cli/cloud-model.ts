@@ -5,7 +5,8 @@
  * @module
  */
 import type { Scenario, ScenarioCloud } from '../scenarios/index.ts';
-import { simulateCloud, type CloudConfig, type CloudResult } from '../sim/cloud/index.ts';
+import { simulateCloud, type CloudConfig } from '../sim/cloud/index.ts';
+import type { CloudResult } from '../results/index.ts';
 import type { FleetOutput } from '../sim/twin/simulate.ts';
 
 /** The capacity model's config for a fleet of `devices` keychains. */

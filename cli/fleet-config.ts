@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { loadProfile, type Scenario } from '../scenarios/index.ts';
 import type { FleetConfig } from '../sim/twin/config.ts';
+import { DAY_MS } from '../units/index.ts';
 
 export interface RunOverrides {
   devices?: number;
@@ -13,8 +14,6 @@ export interface RunOverrides {
   seed?: number | string;
   traceDevices?: number;
 }
-
-const DAY_MS = 86_400_000;
 
 export function fleetConfig(s: Scenario, overrides: RunOverrides = {}): FleetConfig {
   // 'random' is an explicit opt-in: draw a seed now and record it (it is printed and stored).

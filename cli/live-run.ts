@@ -10,6 +10,7 @@ import type { FleetConfig } from '../sim/twin/config.ts';
 import { DeviceIds, type TwinMachines } from '../sim/twin/machines.ts';
 import { addDaySlice, PartitionResult, type DaySlice } from '../sim/twin/partition-result.ts';
 import { dailyRows } from '../sim/twin/summary.ts';
+import { DAY_MS } from '../units/index.ts';
 
 export interface LiveRun {
   onDay(slice: DaySlice): void;
@@ -61,7 +62,7 @@ export function createLiveRun(url: string, cfg: FleetConfig, runId: string, mach
       }
     },
     progress(simMs, events, wallMs) {
-      simDay = simMs / 86_400_000;
+      simDay = simMs / DAY_MS;
       last = snapshot(events, wallMs);
       publisher.publish({ ...last, state: 'running' });
     },

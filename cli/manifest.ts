@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FleetConfig } from '../sim/twin/config.ts';
-import type { RunManifest } from '../sim/twin/result.ts';
+import type { RunManifest } from '../results/index.ts';
 
 const require = createRequire(import.meta.url);
 

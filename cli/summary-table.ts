@@ -4,8 +4,9 @@
  * failures by reason, energy by power state, events and wall time.
  * @module
  */
-import type { CloudResult } from '../sim/cloud/index.ts';
-import type { RunManifest, RunSummary } from '../sim/twin/result.ts';
+import type { CloudResult } from '../results/index.ts';
+import type { RunManifest, RunSummary } from '../results/index.ts';
+import { DAY_MS } from '../units/index.ts';
 
 export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -112,7 +113,7 @@ export function formatCloud(c: CloudResult): string {
   }
   const r = c.summary.rollout;
   const rollout = r
-    ? `\nOTA rollout: ${r.state}${r.haltReason && r.haltReason !== 'none' ? ` (${r.haltReason})` : ''}, ${r.waves.length} waves${r.haltedAtMs !== null ? `, halted at day ${num(r.haltedAtMs / 86_400_000)}` : ''}`
+    ? `\nOTA rollout: ${r.state}${r.haltReason && r.haltReason !== 'none' ? ` (${r.haltReason})` : ''}, ${r.waves.length} waves${r.haltedAtMs !== null ? `, halted at day ${num(r.haltedAtMs / DAY_MS)}` : ''}`
     : '';
   return table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']) + rollout;
 }

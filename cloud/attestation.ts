@@ -6,20 +6,15 @@
  * cloud statechart decides what that means for the device.
  * @module
  */
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { fipsName, mldsaByPublicKeyLength, MLDSA } from '../firmware/index.ts';
 
 export const ATTEST_LABEL = new TextEncoder().encode('keytwin/v1 attestation\0');
 export const NONCE_BYTES = 32;
 
-const BY_LENGTH: Readonly<Record<number, { name: string; verify: (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => boolean }>> = {
-  1312: { name: 'ML-DSA-44', verify: (s, m, k) => ml_dsa44.verify(s, m, k) },
-  1952: { name: 'ML-DSA-65', verify: (s, m, k) => ml_dsa65.verify(s, m, k) },
-  2592: { name: 'ML-DSA-87', verify: (s, m, k) => ml_dsa87.verify(s, m, k) },
-};
-
 /** The ML-DSA parameter set of a public key, by its length; null when it is not an ML-DSA key. */
 export function mldsaName(publicKey: Uint8Array): string | null {
-  return BY_LENGTH[publicKey.length]?.name ?? null;
+  const sig = mldsaByPublicKeyLength(publicKey.length);
+  return sig ? fipsName(sig.name) : null;
 }
 
 /** The bytes the device signs for a challenge. */
@@ -35,10 +30,10 @@ export function attestationMessage(deviceId: string, nonce: Uint8Array): Uint8Ar
 
 /** Whether `signature` is the registered key's ML-DSA signature over the challenge. */
 export function verifyAttestation(publicKey: Uint8Array, deviceId: string, nonce: Uint8Array, signature: Uint8Array): boolean {
-  const alg = BY_LENGTH[publicKey.length];
-  if (!alg) return false;
+  const sig = mldsaByPublicKeyLength(publicKey.length);
+  if (!sig) return false;
   try {
-    return alg.verify(signature, attestationMessage(deviceId, nonce), publicKey);
+    return MLDSA[sig.name].verify(signature, attestationMessage(deviceId, nonce), publicKey);
   } catch {
     return false;
   }

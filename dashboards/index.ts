@@ -1,11 +1,8 @@
 /**
- * dashboards/: chart functions (rows → Plot options), the run view they read, the local web
- * dashboard server and its live-progress contract, and Grafana dashboards (grafana/*.json).
+ * dashboards/: the local web dashboard server (drawing with charts/ in the browser), its
+ * live-progress board, and Grafana dashboards (grafana/*.json).
  * @module
  */
-export type { ChartSpec, ChartTable, Cell } from './charts/chart-spec.ts';
-export * from './charts/index.ts';
-export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
 export { parseLiveSnapshot, LiveBoard, LiveSnapshotError, MAX_LIVE_VALUES, type LiveSnapshot } from './live.ts';
 export { createLivePublisher, type LivePublisher } from './live-publisher.ts';
 export { startDashboard, type DashboardOptions, type Dashboard, type RunStore } from './server.ts';

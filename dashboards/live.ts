@@ -5,33 +5,9 @@
  * Validation names the field and what was expected, so a publisher bug shows up as a clear 400.
  * @module
  */
-import type { DailyRow } from '../sim/twin/result.ts';
+import { MAX_LIVE_VALUES, type DailyRow, type LiveSnapshot } from '../results/index.ts';
 
-export interface LiveSnapshot {
-  runId: string;
-  scenario: string;
-  devices: number;
-  durationDays: number;
-  /** Simulated days completed, 0..durationDays. */
-  simDay: number;
-  /** Simulation events processed so far, and the current rate (events per wall-clock second). */
-  events: number;
-  eventsPerSecond: number;
-  /** Wall-clock milliseconds since the run started. */
-  wallMs: number;
-  state: 'running' | 'done' | 'failed';
-  /** Why a run failed, or a note. */
-  message?: string;
-  /** Fleet rows of the days completed so far. */
-  daily?: DailyRow[];
-  /** Projected battery life (days) of the fleet or a sample of it, at most MAX_LIVE_VALUES. */
-  lifeDays?: number[];
-  /** Recent unlock / handshake latencies (ms), at most MAX_LIVE_VALUES each. */
-  unlockLatencyMs?: number[];
-  handshakeLatencyMs?: number[];
-}
-
-export const MAX_LIVE_VALUES = 20_000;
+export { MAX_LIVE_VALUES, type LiveSnapshot };
 const STATES = ['running', 'done', 'failed'] as const;
 
 export class LiveSnapshotError extends Error {

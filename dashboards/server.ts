@@ -12,11 +12,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunResult } from '../sim/twin/result.ts';
+import type { RunResult } from '../results/index.ts';
 import type { RunListing } from '../store/index.ts';
 import { appBundle } from './bundle.ts';
 import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
-import { runView, type RunView, type RunViewOptions } from './run-view.ts';
+import { runView, type RunView, type RunViewOptions } from '../charts/index.ts';
 import { pageHtml } from './web/page.ts';
 
 /** What the dashboard needs from a store (store/'s Store satisfies it). */

@@ -19,3 +19,4 @@ export { PhoneHandshake, phoneSteps, type PhoneOptions, type PhonePairing, type 
 export * from './handshake.ts';
 export * from './sizes.ts';
 export * from './attacks.ts';
+export * from './public-keys.ts';

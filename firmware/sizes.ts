@@ -107,18 +107,32 @@ export interface BleFragments {
 /** How a message of `bytes` (or that many bytes) travels at ATT MTU `attMtu` (23..517). */
 export function bleFragments(bytes: Uint8Array | number, attMtu: number, llMaxPayload = LL_MAX_PAYLOAD): BleFragments {
   const n = typeof bytes === 'number' ? bytes : bytes.length;
+  const payloads = llPayloadSizes(n, attMtu, llMaxPayload);
+  const attPayload = attMtu - ATT_HEADER_BYTES;
+  let llBytes = 0;
+  for (const p of payloads) llBytes += p;
+  return { bytes: n, attMtu, attPayload, attPdus: Math.max(1, Math.ceil(n / attPayload)), llPdus: payloads.length, llBytes };
+}
+
+/**
+ * The Link Layer payloads that carry a message of `bytes`, in the order they go on air: ATT PDUs
+ * of at most ATT_MTU − 3 message bytes, each with its ATT and L2CAP headers, cut into LL payloads
+ * of at most `llMaxPayload`. The simulator times each of them (sim/device/ble.ts).
+ */
+export function llPayloadSizes(bytes: number, attMtu: number, llMaxPayload = LL_MAX_PAYLOAD): number[] {
   if (!Number.isInteger(attMtu) || attMtu < ATT_MTU_MIN || attMtu > ATT_MTU_MAX) throw new RangeError(`ATT MTU must be an integer in ${ATT_MTU_MIN}..${ATT_MTU_MAX}, got ${attMtu}`);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`message length must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`message length must be a non-negative integer, got ${bytes}`);
   if (!Number.isInteger(llMaxPayload) || llMaxPayload < 27 || llMaxPayload > LL_MAX_PAYLOAD) throw new RangeError(`LL payload must be 27..251, got ${llMaxPayload}`);
   const attPayload = attMtu - ATT_HEADER_BYTES;
-  const attPdus = Math.max(1, Math.ceil(n / attPayload));
-  let llPdus = 0;
-  let llBytes = 0;
+  const attPdus = Math.max(1, Math.ceil(bytes / attPayload));
+  const out: number[] = [];
   for (let i = 0; i < attPdus; i++) {
-    const chunk = Math.min(attPayload, n - i * attPayload);
-    const l2cap = Math.max(chunk, 0) + ATT_HEADER_BYTES + L2CAP_HEADER_BYTES;
-    llPdus += Math.ceil(l2cap / llMaxPayload);
-    llBytes += l2cap;
+    let l2cap = Math.min(attPayload, bytes - i * attPayload) + ATT_HEADER_BYTES + L2CAP_HEADER_BYTES;
+    while (l2cap > 0) {
+      const part = Math.min(l2cap, llMaxPayload);
+      out.push(part);
+      l2cap -= part;
+    }
   }
-  return { bytes: n, attMtu, attPayload, attPdus, llPdus, llBytes };
+  return out;
 }

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../sim/twin/result.ts';
-import { compareCharts, runCharts, runLabels, runView, type RunViewOptions } from '../dashboards/index.ts';
+import type { RunResult } from '../results/index.ts';
+import { compareCharts, runCharts, runLabels, runView, type RunViewOptions } from '../charts/index.ts';
 import { compareReportHtml, runReportHtml, type RenderedChart, type RenderedRun } from './html.ts';
 import { compareReportMarkdown, runReportMarkdown } from './markdown.ts';
 import { renderSvg, svgToPng } from './render-svg.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { bleFragments, messageSizes } from '../firmware/index.ts';
-import type { HandshakeMessage } from '../dashboards/index.ts';
+import type { HandshakeMessage } from '../charts/index.ts';
 
 /** ATT MTU the charts assume (the common negotiated value with DLE; DESIGN.md: 247 or 517). */
 export const CHART_ATT_MTU = 247;

@@ -3,8 +3,8 @@
  * can be mailed or archived and opens the same anywhere. One run, or two side by side (--vs).
  * @module
  */
-import type { ChartSpec, ChartTable, RunView } from '../dashboards/index.ts';
-import { num } from '../dashboards/index.ts';
+import type { ChartSpec, ChartTable, RunView } from '../charts/index.ts';
+import { num } from '../charts/index.ts';
 
 export interface RenderedChart {
   spec: ChartSpec;

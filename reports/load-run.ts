@@ -7,8 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resultFromJson } from '../sim/twin/result-json.ts';
-import type { RunResult } from '../sim/twin/result.ts';
+import { resultFromJson } from '../results/index.ts';
+import type { RunResult } from '../results/index.ts';
 import { DEFAULT_STORE, openStore, type Store } from '../store/index.ts';
 
 /** A run that cannot be found or read: the message is meant for the user as it is. */

@@ -3,7 +3,7 @@
  * (charts/<id>.svg, or charts/<run>-<id>.svg for a comparison), for wikis and pull requests.
  * @module
  */
-import type { ChartTable } from '../dashboards/index.ts';
+import type { ChartTable } from '../charts/index.ts';
 import type { RenderedChart, RenderedRun } from './html.ts';
 import { cell } from './html.ts';
 

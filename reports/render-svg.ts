@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { Resvg } from '@resvg/resvg-js';
-import type { ChartSpec } from '../dashboards/index.ts';
+import type { ChartSpec } from '../charts/index.ts';
 
 const FONT = 'DejaVu Sans, sans-serif';
 

@@ -12,6 +12,7 @@ import { validateDistributionSpec, type DistributionSpec } from '../sim/engine/i
 import { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
+import { DAY_MS } from '../units/index.ts';
 
 export type PathSegment = string | number;
 export interface ScenarioIssue {
@@ -92,7 +93,7 @@ export interface SweepVariant {
 
 export const DEFAULT_START = '2026-01-01T00:00:00Z';
 const MAX_DEVICES = 10_000_000;
-const MAX_DURATION_MS = 20 * 365 * 86_400_000;
+const MAX_DURATION_MS = 20 * 365 * DAY_MS;
 
 function show(x: unknown): string {
   if (x === undefined) return 'nothing';

@@ -8,7 +8,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import type { RunResult } from '../sim/twin/result.ts';
+import type { RunResult } from '../results/index.ts';
 import { parsePgUrl } from './engine-pg.ts';
 import { influxConfig, describeTarget, type InfluxConfig, type InfluxEnv } from './influx/config.ts';
 import { openInflux, runPoints, type InfluxWriteReport, type PointCounts } from './influx/index.ts';

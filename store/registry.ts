@@ -7,13 +7,11 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { PQ_PUBLIC_KEY_LENGTHS } from '../firmware/index.ts';
 import type { Engine, Tx } from './engine.ts';
 
 /** Byte lengths of the public keys a keychain may register (FIPS 203 / FIPS 204 encodings). */
-export const PUBLIC_KEY_LENGTHS: Readonly<Record<number, string>> = {
-  800: 'ML-KEM-512', 1184: 'ML-KEM-768', 1568: 'ML-KEM-1024',
-  1312: 'ML-DSA-44', 1952: 'ML-DSA-65', 2592: 'ML-DSA-87',
-};
+export const PUBLIC_KEY_LENGTHS = PQ_PUBLIC_KEY_LENGTHS;
 
 export interface NewUser {
   name: string;

@@ -5,7 +5,7 @@
  * RunResult (typed arrays, NaN where the simulator had NaN).
  * @module
  */
-import type { DailyRow, DeviceColumns, RunResult, SocSample, TelemetryEvent } from '../sim/twin/result.ts';
+import type { DailyRow, DeviceColumns, RunResult, SocSample, TelemetryEvent } from '../results/index.ts';
 import { bool, float, int, json, rowsToCopyText, text } from './copy-text.ts';
 import type { Engine, Queryable, Tx } from './engine.ts';
 

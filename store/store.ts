@@ -4,7 +4,7 @@
  * same migrations and the same queries.
  * @module
  */
-import type { RunResult } from '../sim/twin/result.ts';
+import type { RunResult } from '../results/index.ts';
 import type { Engine } from './engine.ts';
 import { openPgEngine } from './engine-pg.ts';
 import { openPgliteEngine } from './engine-pglite.ts';

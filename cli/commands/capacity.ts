@@ -13,6 +13,7 @@ import { oneOf, parseCommand, positiveNumber, UsageError, UserError } from '../a
 import { cloudConfig } from '../cloud-model.ts';
 import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
 import { createProgress } from '../progress.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 const HELP = `Usage: keytwin capacity <scenario.yaml> --p99 <ms> [options]
 
@@ -51,7 +52,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
   const cfg = fleetConfig(scenario, overrides);
   const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (ms) => progress.update(ms / 86_400_000) });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (ms) => progress.update(ms / DAY_MS) });
   progress.finish();
   const rows = capacitySweep(out.activity, cloudConfig(scenario.cloud, cfg.devices), cfg.seed, {
     p99Ms, stations, ...(v['max-servers'] ? { maxServers: Math.floor(positiveNumber('max-servers', v['max-servers'])) } : {}),

@@ -16,6 +16,7 @@ import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
 import { createProgress } from '../progress.ts';
 import { checkThresholds, runLoadSession, type LoadReport } from '../load/session.ts';
 import { saveLoadRun } from '../load/store-load.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 const HELP = `Usage: keytwin load <scenario.yaml> --target <URL> [options]
 
@@ -92,7 +93,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   const cfg = fleetConfig(scenario, { ...overrides, traceDevices: 0 });
   const fleetProgress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (simMs) => fleetProgress.update(simMs / 86_400_000) });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (simMs) => fleetProgress.update(simMs / DAY_MS) });
   fleetProgress.finish();
 
   let keys = createProgress({ unit: 'keychains', total: 1, label: 'keys (real ML-DSA/ML-KEM keygen)' });

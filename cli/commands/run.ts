@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { expandSweep, loadScenario, parseDuration, ScenarioError, type Scenario } from '../../scenarios/index.ts';
 import { checkSinks, DEFAULT_STORE, persistRun, type SinkOptions } from '../../store/index.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
-import { resultToJson } from '../../sim/twin/result-json.ts';
-import type { RunResult } from '../../sim/twin/result.ts';
+import { resultToJson } from '../../results/index.ts';
+import type { RunResult } from '../../results/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import type { DaySlice } from '../../sim/twin/partition-result.ts';
 import type { FleetOutput } from '../../sim/twin/simulate.ts';
@@ -23,6 +23,7 @@ import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
 import { createManifest } from '../manifest.ts';
 import { createProgress } from '../progress.ts';
 import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -82,7 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (values.duration !== undefined) {
     const ms = parseDuration(values.duration);
     if (ms === undefined || ms <= 0) throw new UsageError(`--duration '${values.duration}' is not a duration (e.g. 7d, 12w, 1y, 36h)`);
-    overrides.durationDays = ms / 86_400_000;
+    overrides.durationDays = ms / DAY_MS;
   }
   if (values.seed !== undefined) overrides.seed = /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   if (values.trace !== undefined) overrides.traceDevices = Math.floor(positiveNumber('trace', values.trace));
@@ -115,7 +116,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         workers,
         onProgress: (simMs, events) => {
           const ms = performance.now() - t0;
-          progress.update(simMs / 86_400_000, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
+          progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
           live?.progress(simMs, events, ms);
         },
         ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}),

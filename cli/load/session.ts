@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mintToken } from '../../cloud/index.ts';
 import { REQUEST_KINDS, requestSchedule, type RequestKind, type RequestSchedule } from '../../sim/cloud/index.ts';
-import type { FleetActivity } from '../../sim/twin/simulate.ts';
+import type { FleetActivity } from '../../results/index.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { cloudConfig } from '../cloud-model.ts';
 import { runLoad, serializeRequest, type LoadPlan, type LoadStats } from './http-load.ts';

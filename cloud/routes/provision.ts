@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { provisionDevice } from '../../store/index.ts';
+import { KEMS, mlkemByPublicKeyLength, SIGS } from '../../firmware/index.ts';
 import { audit } from '../audit.ts';
 import { mldsaName } from '../attestation.ts';
 import { ApiError, badField, bytesOf, type Ctx, type Reply, type Route } from '../http.ts';
@@ -16,8 +17,10 @@ import type { Schema, ValidationProblem } from '../schema.ts';
 import { engineOf } from '../tx-engine.ts';
 import { assertOwner, conflictFrom, errorSchema, principal, uuid } from './common.ts';
 
-const KEM_LENGTHS = new Set([800, 1184, 1568]);
 const MAX_CERT_BYTES = 4096;
+
+/** [1312, 1952, 2592] → '1312, 1952 or 2592'. */
+const orList = (xs: readonly number[]) => `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
 
 const body: Schema = {
   type: 'object',
@@ -40,8 +43,8 @@ const body: Schema = {
     public_keys: {
       type: 'object', additionalProperties: false, required: ['mldsa'],
       properties: {
-        mldsa: { type: 'string', format: 'byte', description: 'ML-DSA-44/65/87 public key (1312/1952/2592 bytes), base64' },
-        mlkem: { type: 'string', format: 'byte', description: 'ML-KEM-512/768/1024 public key (800/1184/1568 bytes), base64' },
+        mldsa: { type: 'string', format: 'byte', description: `ML-DSA-44/65/87 public key (${[SIGS.mldsa44, SIGS.mldsa65, SIGS.mldsa87].map((x) => x.publicKey).join('/')} bytes), base64` },
+        mlkem: { type: 'string', format: 'byte', description: `ML-KEM-512/768/1024 public key (${Object.values(KEMS).map((x) => x.publicKey).join('/')} bytes), base64` },
       },
     },
     se_certificate: { type: 'string', format: 'byte', minLength: 4, description: `secure element certificate (DER), base64, at most ${MAX_CERT_BYTES} bytes` },
@@ -62,8 +65,8 @@ interface ProvisionBody {
 
 /** Whether the registration's keys and certificate are what a keychain registers. */
 function registrationProblem(mldsa: Uint8Array, mlkem: Uint8Array | null, cert: Uint8Array): ValidationProblem | null {
-  if (mldsaName(mldsa) === null) return { field: 'public_keys.mldsa', expected: 'an ML-DSA public key of 1312, 1952 or 2592 bytes', got: `${mldsa.length} bytes` };
-  if (mlkem && !KEM_LENGTHS.has(mlkem.length)) return { field: 'public_keys.mlkem', expected: 'an ML-KEM public key of 800, 1184 or 1568 bytes', got: `${mlkem.length} bytes` };
+  if (mldsaName(mldsa) === null) return { field: 'public_keys.mldsa', expected: `an ML-DSA public key of ${orList([SIGS.mldsa44, SIGS.mldsa65, SIGS.mldsa87].map((x) => x.publicKey))} bytes`, got: `${mldsa.length} bytes` };
+  if (mlkem && !mlkemByPublicKeyLength(mlkem.length)) return { field: 'public_keys.mlkem', expected: `an ML-KEM public key of ${orList(Object.values(KEMS).map((x) => x.publicKey))} bytes`, got: `${mlkem.length} bytes` };
   if (cert.length > MAX_CERT_BYTES) return { field: 'se_certificate', expected: `at most ${MAX_CERT_BYTES} bytes`, got: `${cert.length} bytes` };
   if (cert[0] !== 0x30) return { field: 'se_certificate', expected: 'a DER certificate (a SEQUENCE, first byte 0x30)', got: `first byte 0x${cert[0]!.toString(16).padStart(2, '0')}` };
   return null;

@@ -11,12 +11,13 @@ import { formatLine, type FieldValue } from '../../store/index.ts';
 import { ApiError, badField, type Ctx, type Reply, type Route } from '../http.ts';
 import type { Schema } from '../schema.ts';
 import { errorSchema, principal, uuid } from './common.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 export const MAX_RECORDS = 1000;
 export const TELEMETRY_MEASUREMENT = 'device_telemetry';
 /** Oldest timestamp accepted (buffered uploads may be late, not from before the product). */
 const MIN_TIME_MS = Date.UTC(2020, 0, 1);
-const MAX_FUTURE_MS = 86_400_000;
+const MAX_FUTURE_MS = DAY_MS;
 
 const record: Schema = {
   type: 'object',

@@ -6,9 +6,9 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import { compareCharts, liveCharts, num, runCharts } from '../charts/index.ts';
-import type { ChartSpec } from '../charts/chart-spec.ts';
-import type { RunView } from '../run-view.ts';
+import { compareCharts, liveCharts, num, runCharts } from '../../charts/index.ts';
+import type { ChartSpec } from '../../charts/index.ts';
+import type { RunView } from '../../charts/index.ts';
 import type { LiveSnapshot } from '../live.ts';
 import type { RunListing } from '../../store/index.ts';
 

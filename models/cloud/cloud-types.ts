@@ -7,6 +7,7 @@
  * @module
  */
 import type { CatalogEvent } from '../index.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 /** Replayed attestation responses tolerated before the device is suspended automatically. */
 export const MAX_ATTEST_FAILURES = 3;
@@ -73,7 +74,7 @@ export interface RolloutTiming {
   waveDeadlineMs: number;
 }
 
-export const DEFAULT_ROLLOUT_TIMING: Readonly<RolloutTiming> = Object.freeze({ waveDeadlineMs: 86_400_000 });
+export const DEFAULT_ROLLOUT_TIMING: Readonly<RolloutTiming> = Object.freeze({ waveDeadlineMs: DAY_MS });
 
 export type RolloutInput = Partial<RolloutTiming>;
 

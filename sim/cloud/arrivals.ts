@@ -14,12 +14,10 @@
  *   - provisioning: a share of the fleet over a window at the start.
  * @module
  */
-import type { FleetActivity } from '../twin/simulate.ts';
+import type { FleetActivity } from '../../results/index.ts';
 import type { CloudConfig, StationName } from './config.ts';
-import type { RolloutPlan } from './rollout.ts';
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
+import type { RolloutPlan } from '../../results/index.ts';
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
 /** An arrival stream: the station it feeds and whether its requests are image downloads. */
 export interface ArrivalStream {

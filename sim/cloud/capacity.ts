@@ -7,9 +7,10 @@
  * answer is reproducible and monotone in practice.
  * @module
  */
-import type { FleetActivity } from '../twin/simulate.ts';
+import type { FleetActivity } from '../../results/index.ts';
 import { STATIONS, type CloudConfig, type StationName } from './config.ts';
-import { simulateCloud, type StationSummary } from './simulate.ts';
+import type { StationSummary } from '../../results/index.ts';
+import { simulateCloud } from './simulate.ts';
 
 export interface CapacityRow {
   station: StationName;

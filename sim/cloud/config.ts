@@ -7,11 +7,10 @@
  * every bad field, since a NaN here would silently turn into an empty queue.
  * @module
  */
+import { STATIONS, type StationName } from '../../results/index.ts';
 import { validateDistributionSpec, type DistributionSpec } from '../engine/index.ts';
 
-/** The stations, in the order used for streams, rows and summaries. */
-export const STATIONS = ['provisioning', 'attestation', 'telemetry', 'ota', 'policy'] as const;
-export type StationName = (typeof STATIONS)[number];
+export { STATIONS, type StationName };
 
 /** The API endpoint each station stands for (DESIGN.md's API). */
 export const STATION_ENDPOINTS: Readonly<Record<StationName, string>> = Object.freeze({

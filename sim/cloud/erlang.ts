@@ -4,6 +4,7 @@
  * and exponential service must reproduce P(wait) and the mean wait within its own interval.
  * @module
  */
+import type { Estimate } from '../../results/index.ts';
 
 export interface ErlangC {
   /** Offered load per server, ρ = λ / (c μ). */
@@ -34,12 +35,6 @@ export function erlangC(servers: number, lambdaPerMs: number, serviceMs: number)
   return { rho, pWait, meanWaitMs, meanQueue: lambdaPerMs * meanWaitMs };
 }
 
-/** A point estimate with a 95 % confidence interval. */
-export interface Estimate {
-  value: number;
-  lo: number;
-  hi: number;
-}
 
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
 

@@ -9,30 +9,11 @@
  * @module
  */
 import { compileMachine, OUTPUT_ACTION, OUTPUT_CANCEL_TIMER, OUTPUT_SET_TIMER, type CompiledMachine } from '../statechart/index.ts';
-import { rolloutCatalog, rolloutMachine, ROLLOUT_WAVES, waveVerdict, type RolloutContext, type WaveVerdict } from '../../models/cloud/index.ts';
+import { rolloutCatalog, rolloutMachine, ROLLOUT_WAVES, waveVerdict, type RolloutContext } from '../../models/cloud/index.ts';
 import type { Rng } from '../engine/index.ts';
 import type { OtaRelease } from './config.ts';
-
-const HOUR_MS = 3_600_000;
-
-export interface WavePlan {
-  /** 0 is the canary. */
-  wave: number;
-  startMs: number;
-  devices: number;
-  /** Devices whose update failed (drawn per device with the release's failure rate). */
-  failed: number;
-  /** The verdict sent to the machine, or null when the run ended before it. */
-  verdict: WaveVerdict | null;
-}
-
-export interface RolloutPlan {
-  waves: WavePlan[];
-  /** The machine's state at the end of the run. */
-  state: 'idle' | 'canary' | 'waves' | 'halted' | 'complete' | 'cancelled';
-  haltReason: RolloutContext['haltReason'];
-  haltedAtMs: number | null;
-}
+import type { RolloutPlan, WavePlan } from '../../results/index.ts';
+import { HOUR_MS } from '../../units/index.ts';
 
 /** Compiles the rollout machine with the release's wave deadline. */
 export function compileRollout(release: OtaRelease): CompiledMachine {

@@ -8,7 +8,7 @@
  * @module
  */
 import { poisson, type Rng } from '../engine/index.ts';
-import type { FleetActivity } from '../twin/simulate.ts';
+import type { FleetActivity } from '../../results/index.ts';
 import { arrivalStreams } from './arrivals.ts';
 import { assertCloudConfig, STATIONS, type CloudConfig } from './config.ts';
 import { planRollout } from './rollout.ts';

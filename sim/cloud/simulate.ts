@@ -9,86 +9,17 @@
  * @module
  */
 import { createEnvironment, createRng, poisson, sampler, specMean, type Rng, type Sampler } from '../engine/index.ts';
-import type { FleetActivity } from '../twin/simulate.ts';
+import type { CloudHourRow, CloudLoadRow, CloudResult, FleetActivity, StationSummary } from '../../results/index.ts';
 import { arrivalStreams, type ArrivalStream } from './arrivals.ts';
 import { assertCloudConfig, STATION_ENDPOINTS, STATIONS, type CloudConfig, type StationName } from './config.ts';
-import { batchRatio, type Estimate } from './erlang.ts';
-import { planRollout, type RolloutPlan } from './rollout.ts';
+import { batchRatio } from './erlang.ts';
+import { planRollout } from './rollout.ts';
 import { Station, emptyPeriod, type PeriodStats } from './station.ts';
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const K_BIN = 0;
 const K_ARRIVE = 1;
 const K_DEPART = 2;
-
-/** Cloud load per simulated day and station (dashboards/run-view.ts renders these rows). */
-export interface CloudLoadRow {
-  /** Day of the run, from 0. */
-  day: number;
-  station: string;
-  /** Requests that arrived (served, queued or rejected). */
-  requests: number;
-  /** Latency percentiles (wait + service) of requests that started service that day; 0 when none did. */
-  p50Ms: number;
-  p99Ms: number;
-  /** Mean busy servers / servers. */
-  utilisation: number;
-  /** Rate-limited (429) plus waiting room full (503). */
-  rejected: number;
-}
-
-export interface CloudHourRow extends Omit<CloudLoadRow, 'day'> {
-  hour: number;
-  served: number;
-  meanWaitMs: number;
-  /** Share of served requests that had to wait. */
-  waitedShare: number;
-  /** Time-weighted mean queue length and the longest queue. */
-  meanQueue: number;
-  maxQueue: number;
-}
-
-export interface StationSummary {
-  station: StationName;
-  endpoint: string;
-  servers: number;
-  requests: number;
-  served: number;
-  rateLimited: number;
-  queueFull: number;
-  /** Requests still waiting when the run ended (requests = served + rejected + queuedAtEnd). */
-  queuedAtEnd: number;
-  /** Expected busy share from the arrival rates and the mean service time (can exceed 1). */
-  offeredUtilisation: number;
-  utilisation: number;
-  peakHourUtilisation: number;
-  peakHour: number;
-  meanQueue: number;
-  maxQueue: number;
-  /** Mean wait and share of requests that waited, with 95 % batch-means intervals (one batch per hour). */
-  waitMs: Estimate;
-  pWait: Estimate;
-  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
-  /** Worst daily p99, ms, and its day. */
-  worstDayP99Ms: number;
-  worstDay: number;
-}
-
-export interface CloudSummary {
-  seed: number | string;
-  horizonMs: number;
-  requests: number;
-  rejected: number;
-  stations: StationSummary[];
-  rollout: RolloutPlan | null;
-}
-
-export interface CloudResult {
-  summary: CloudSummary;
-  daily: CloudLoadRow[];
-  hourly: CloudHourRow[];
-}
 
 export interface SimulateCloudOptions {
   /** Simulate only these stations (others are left out of every output). */

@@ -19,11 +19,12 @@
  * @module
  */
 import type { Profile } from '../../firmware/profiles/index.ts';
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
 /** Milliseconds per hour: I [mA] × t [ms] / MS_PER_H = charge [mAh]. */
-export const MS_PER_H = 3_600_000;
+export const MS_PER_H = HOUR_MS;
 /** A mean Gregorian month in ms: self-discharge rates are quoted per month. */
-export const MONTH_MS = ((365.25 / 12) * 86_400_000);
+export const MONTH_MS = ((365.25 / 12) * DAY_MS);
 
 export interface Cell {
   /** Design capacity from the profile, mAh. */

@@ -22,6 +22,7 @@
  *   advFastDuration, then slow (B7.16, B7.17).
  * @module
  */
+import { llPayloadSizes } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
 import { chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
 import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
@@ -29,8 +30,6 @@ import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from '.
 export type Phy = '1M' | '2M';
 export type Direction = 'tx' | 'rx';
 
-const ATT_HEADER = 3;
-const L2CAP_HEADER = 4;
 const MIC_BYTES = 4;
 /** preamble excluded: access address 4 + header 2 + CRC 3 */
 const PDU_FRAMING = 9;
@@ -76,7 +75,8 @@ export function linkParams(profile: Profile, overrides: Partial<LinkParams> = {}
   return p;
 }
 
-// Messages come in a handful of sizes per suite: fragment each (size, MTU, LL) once.
+// Messages come in a handful of sizes per suite: fragment each (size, MTU, LL) once, as the
+// firmware does (firmware/sizes.ts owns the fragmentation rules).
 const payloadCache = new Map<number, readonly number[]>();
 
 /** LL payload sizes of a message: ATT PDUs of ≤ MTU − 3 bytes, each with ATT and L2CAP headers, cut at llPayloadMax. */
@@ -84,26 +84,10 @@ export function llPayloads(messageBytes: number, attMtu: number, llPayloadMax: n
   const key = (messageBytes * 1024 + attMtu) * 256 + llPayloadMax;
   let hit = payloadCache.get(key);
   if (!hit) {
-    hit = Object.freeze(fragment(messageBytes, attMtu, llPayloadMax));
+    hit = Object.freeze(llPayloadSizes(messageBytes, attMtu, llPayloadMax));
     if (payloadCache.size < 4096) payloadCache.set(key, hit);
   }
   return hit;
-}
-
-function fragment(messageBytes: number, attMtu: number, llPayloadMax: number): number[] {
-  if (!(Number.isInteger(messageBytes) && messageBytes >= 0)) throw new RangeError(`llPayloads: message size must be a non-negative integer, got ${messageBytes}`);
-  const attPayload = attMtu - ATT_HEADER;
-  const attPdus = Math.max(1, Math.ceil(messageBytes / attPayload));
-  const out: number[] = [];
-  for (let i = 0; i < attPdus; i++) {
-    let l2cap = Math.min(attPayload, messageBytes - i * attPayload) + ATT_HEADER + L2CAP_HEADER;
-    while (l2cap > 0) {
-      const part = Math.min(l2cap, llPayloadMax);
-      out.push(part);
-      l2cap -= part;
-    }
-  }
-  return out;
 }
 
 /** On-air time of one LL PDU with `payload` bytes, ms. */
@@ -143,23 +127,21 @@ const MAX_LL_PAYLOAD = 251;
  * A link ready for sampling many transfers: the loss probability of a data exchange (the PDU and
  * the peer's empty acknowledgement) memoised per payload size, and the connection set-up spread.
  * Prepare one per (profile, link) and reuse it (e.g. one per RSSI); the link must not be changed
- * afterwards. `sampleTransfer`/`sampleConnect` prepare a throw-away one (`memo` false: only the
- * last size is remembered, as before).
+ * afterwards.
  */
 export class PreparedLink {
   readonly profile: Profile;
   readonly link: LinkParams;
   private readonly ackOk: number;
   private sigma = NaN;
-  private readonly table: Float64Array | null;
+  private readonly table = new Float64Array(MAX_LL_PAYLOAD + 1).fill(NaN);
   private lastSize = -1;
   private lastFail = 0;
 
-  constructor(profile: Profile, link: LinkParams, memo = true) {
+  constructor(profile: Profile, link: LinkParams) {
     this.profile = profile;
     this.link = link;
     this.ackOk = 1 - linkPer(profile, link, 0);
-    this.table = memo ? new Float64Array(MAX_LL_PAYLOAD + 1).fill(NaN) : null;
   }
 
   /** Log-sd of the connection set-up time (profile ble.connectToReady range as a 90 % interval). */
@@ -175,7 +157,7 @@ export class PreparedLink {
   failProb(payload: number): number {
     if (payload === this.lastSize) return this.lastFail;
     const t = this.table;
-    const memo = t !== null && payload <= MAX_LL_PAYLOAD;
+    const memo = payload <= MAX_LL_PAYLOAD;
     let f = memo ? t[payload]! : NaN;
     if (f !== f) {
       f = 1 - (1 - linkPer(this.profile, this.link, payload)) * this.ackOk;
@@ -201,11 +183,6 @@ export interface TransferSample extends OpCost {
   events: number;
 }
 
-export interface TransferResult extends TransferSample {
-  /** Why the transfer failed, when it did. */
-  reason?: 'supervisionTimeout';
-}
-
 /** An empty sample to pass to the *Into samplers. */
 export function transferSample(): TransferSample {
   return { ok: true, durationMs: 0, charge: zero(), llPackets: 0, transmissions: 0, events: 0 };
@@ -220,27 +197,11 @@ export function idealTransferMs(messageBytes: number, link: LinkParams): number 
 }
 
 /**
- * Samples the transfer of a `messageBytes` message in `direction` (seen from the keychain).
- * Unless `startAtAnchor`, the message waits U(0, interval) for the next connection event.
- * Consumes one uniform per transmission (plus one for the anchor wait).
- */
-export function sampleTransfer(
-  profile: Profile,
-  messageBytes: number,
-  direction: Direction,
-  link: LinkParams,
-  u: Uniform,
-  options: { startAtAnchor?: boolean } = {},
-): TransferResult {
-  const out: TransferResult = transferSample();
-  sampleTransferInto(out, new PreparedLink(profile, link, false), messageBytes, direction, u, options.startAtAnchor ?? false);
-  if (!out.ok) out.reason = 'supervisionTimeout';
-  return out;
-}
-
-/**
- * {@link sampleTransfer} on a prepared link, written into `out` (no allocation); returns `out`.
- * Same draws, same numbers.
+ * Samples the transfer of a `messageBytes` message in `direction` (seen from the keychain) on a
+ * prepared link, written into `out` (no allocation: the fleet calls it per message); returns
+ * `out`, whose `ok` is false when the link was lost (supervision timeout). Unless
+ * `startAtAnchor`, the message waits U(0, interval) for the next connection event. Consumes one
+ * uniform per transmission (plus one for the anchor wait).
  */
 export function sampleTransferInto(
   out: TransferSample,
@@ -387,14 +348,6 @@ function sumUniforms(u: Uniform, n: number, w: number): number {
   return Math.max(0, Math.min(n, n / 2 + Math.sqrt(n / 12) * standardNormal(u))) * w;
 }
 
-/**
- * Samples the time from the start of advertising until the phone hears an advertising event
- * (and the charge spent), or a failure after `timeoutMs`.
- */
-export function sampleDiscovery(profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
-  return sampleDiscoveryInto({ ok: true, advEvents: 0, durationMs: 0, charge: zero() }, profile, adv, u);
-}
-
 const advBaseCache = new WeakMap<Profile, Readonly<PerComponent>>();
 /** While advertising the parts draw their `lightSleep` currents, the radio its advertising events. */
 function advertisingBase(profile: Profile): Readonly<PerComponent> {
@@ -403,7 +356,10 @@ function advertisingBase(profile: Profile): Readonly<PerComponent> {
   return c;
 }
 
-/** {@link sampleDiscovery} written into `out` (no allocation); returns `out`. Same draws, same numbers. */
+/**
+ * Samples the time from the start of advertising until the phone hears an advertising event
+ * (and the charge spent), or a failure after `timeoutMs`, written into `out` (no allocation).
+ */
 export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
   const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
   const q = adv.scanDuty * (1 - per);
@@ -447,22 +403,12 @@ export interface ConnectSample extends OpCost {
   events: number;
 }
 
-export interface ConnectResult extends ConnectSample {
-  reason?: 'supervisionTimeout';
-}
-
 /**
  * Samples connection set-up (CONNECT_IND to ready: MTU, DLE, PHY, encryption, discovery): a
  * lognormal around connectToReady (its range as a 90 % interval), during which each connection
  * event's exchange may fail and cost one more interval; failing for the supervision timeout in a
- * row loses the connection.
+ * row loses the connection (`ok` false). Written into `out` (no allocation); returns `out`.
  */
-export function sampleConnect(profile: Profile, link: LinkParams, u: Uniform): ConnectResult {
-  const r = sampleConnectInto({ ok: true, events: 0, durationMs: 0, charge: zero() }, new PreparedLink(profile, link, false), u);
-  return { ok: r.ok, ...(r.ok ? {} : { reason: 'supervisionTimeout' as const }), events: r.events, durationMs: r.durationMs, charge: r.charge };
-}
-
-/** {@link sampleConnect} on a prepared link, written into `out` (no allocation); returns `out`. Same draws, same numbers. */
 export function sampleConnectInto(out: ConnectSample, prepared: PreparedLink, u: Uniform): ConnectSample {
   const { profile, link } = prepared;
   const base = profile.ble.connectToReady.value * Math.exp(prepared.connectSigma * standardNormal(u));

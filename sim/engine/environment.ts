@@ -6,8 +6,7 @@
  * order and calls `handler(kind, target, data)` with `env.now` set to the event's time. The
  * consumer gives `kind` its meaning (e.g. an index into a compiled statechart's event table),
  * `target` is usually an entity index (a device) and `data` a small payload or a cancellation
- * token (see tokens.ts for the idiom). Kind 0xFFFF is reserved for the generator processes of
- * process.ts, which run on this same calendar.
+ * token (see tokens.ts for the idiom).
  *
  * Equal-time events run by ascending priority, then in the order they were scheduled (FIFO), so
  * a run is reproducible.
@@ -16,10 +15,9 @@
 
 import { CalendarQueue } from './calendar-queue.ts';
 import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
-import { PROCESS_KIND, ProcessScheduler, type Process, type ProcessBody } from './process.ts';
 
-/** Largest kind a consumer may schedule; PROCESS_KIND (0xFFFF) is reserved. */
-export const MAX_KIND = 0xfffe;
+/** Largest event kind (kinds are stored as 16-bit integers). */
+export const MAX_KIND = 0xffff;
 
 /** Called for each event, with `env.now` already set to its time. */
 export type EventHandler = (kind: number, target: number, data: number) => void;
@@ -45,7 +43,6 @@ export class Environment {
   private readonly calendar: EventCalendar | CalendarQueue;
   private stopRequested = false;
   private running = false;
-  private procs: ProcessScheduler | null = null;
 
   constructor(options: EnvironmentOptions = {}) {
     const start = options.startMs ?? 0;
@@ -76,7 +73,7 @@ export class Environment {
   /**
    * Schedules an event at absolute time `atMs`.
    * @param atMs Absolute time in ms, finite and ≥ `now` (scheduling in the past throws).
-   * @param kind Integer in [0, 0xFFFE] (0xFFFF is reserved for processes).
+   * @param kind Integer in [0, 0xFFFF]; its meaning is the consumer's.
    * @param target uint32, e.g. a device index.
    * @param data int32 payload, e.g. a cancellation token. Defaults to 0.
    * @param priority Integer in [-1024, 1023]; lower runs first at equal time. Defaults to 0.
@@ -84,7 +81,7 @@ export class Environment {
    */
   schedule(atMs: number, kind: number, target: number, data = 0, priority = 0): number {
     if (!(atMs >= this.now && atMs < Infinity)) this.badTime(atMs);
-    if ((kind & 0xffff) !== kind || kind === PROCESS_KIND) this.badArg('kind', kind, `an integer in [0, ${MAX_KIND}]`);
+    if ((kind & 0xffff) !== kind) this.badArg('kind', kind, `an integer in [0, ${MAX_KIND}]`);
     if (target >>> 0 !== target) this.badArg('target', target, 'a uint32');
     if ((data | 0) !== data) this.badArg('data', data, 'an int32');
     if ((priority | 0) !== priority || priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -104,7 +101,7 @@ export class Environment {
    * `untilMs` (unless stopped, or `untilMs` is Infinity, in which case `now` stays at the last
    * event's time). Handlers may schedule more events and call `stop()`.
    * @param untilMs Horizon in ms (inclusive), ≥ now. Defaults to Infinity (until no events are left).
-   * @param handler Receives every event whose kind is not PROCESS_KIND. Required if any is due.
+   * @param handler Receives every event. Required if any is due.
    * @returns the number of events dispatched by this call.
    */
   run(untilMs = Infinity, handler?: EventHandler): number {
@@ -118,9 +115,8 @@ export class Environment {
       while (cal.popUntil(untilMs)) {
         this.now = cal.poppedTime;
         this.processed++;
-        const kind = cal.poppedKind;
-        if (kind !== PROCESS_KIND && handler !== undefined) handler(kind, cal.poppedTarget, cal.poppedData);
-        else this.dispatch(kind, cal.poppedTarget, cal.poppedData, handler);
+        if (handler !== undefined) handler(cal.poppedKind, cal.poppedTarget, cal.poppedData);
+        else this.dispatch(cal.poppedKind, cal.poppedTarget, cal.poppedData, handler);
         if (this.stopRequested) break;
       }
     } finally {
@@ -159,24 +155,8 @@ export class Environment {
     return this.stopRequested;
   }
 
-  /**
-   * Starts a generator process (process.ts) on this environment's calendar. It first runs at the
-   * current time, after events already scheduled for now.
-   */
-  process<T>(body: ProcessBody<T>): Process<T> {
-    if (this.procs === null) this.procs = new ProcessScheduler(this);
-    return this.procs.start(body);
-  }
-
-  /** @internal Schedules a process wake-up (kind PROCESS_KIND) for the process layer. */
-  scheduleWake(atMs: number, pid: number, token: number): void {
-    if (!(atMs >= this.now && atMs < Infinity)) this.badTime(atMs);
-    this.calendar.push(atMs, 0, PROCESS_KIND, pid, token);
-  }
-
   private dispatch(kind: number, target: number, data: number, handler: EventHandler | undefined): void {
-    if (kind === PROCESS_KIND) this.procs!.wake(target, data);
-    else if (handler !== undefined) handler(kind, target, data);
+    if (handler !== undefined) handler(kind, target, data);
     else throw new Error(`env: event of kind ${kind} at ${this.now} ms but no handler was given to run()/step()`);
   }
 

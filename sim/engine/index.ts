@@ -4,7 +4,7 @@
  * - environment: clock + typed-array event calendar keyed by (time, priority, sequence)
  * - tokens: per-target generation counters, the cancellation idiom for bulk events
  * - slot-agenda: per-entity fixed event slots (set = replace, no stale events) for independent entities
- * - process: SimPy-style generator processes, signals; resource: FIFO Resource; stats: Tally, Level
+ * - tally: Tally, the mergeable quantile sketch of observations
  * - rng: seeded sfc32 with hashed named substreams; distributions and declarative samplers
  * @module
  */
@@ -14,9 +14,7 @@ export { CalendarQueue } from './calendar-queue.ts';
 export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type EventHandler } from './environment.ts';
 export { Tokens } from './tokens.ts';
 export { SlotAgenda } from './slot-agenda.ts';
-export { PROCESS_KIND, Process, Signal, Timeout, timeout, type ProcessBody, type Yieldable } from './process.ts';
-export { Resource } from './resource.ts';
-export { Level, Tally } from './stats.ts';
+export { Tally, type TallyJson } from './tally.ts';
 export { Rng, createRng, sfc32NextU32 } from './rng.ts';
 export {
   AliasTable,

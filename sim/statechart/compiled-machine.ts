@@ -12,6 +12,7 @@
  * @module
  */
 import type { AnyMachineSnapshot, EventObject, StateValue } from 'xstate';
+import { POWER_MODES, type PowerMode } from '../../firmware/profiles/index.ts';
 
 /** A user-defined action fired (name + resolved params: `actions[arg]`). */
 export const OUTPUT_ACTION = 0;
@@ -22,9 +23,8 @@ export const OUTPUT_CANCEL_TIMER = 2;
 /** `emit()`ed event `emitted[arg]` (to the actor's listeners). */
 export const OUTPUT_EMIT = 3;
 
-/** The power modes of ARCHITECTURE.md, in the order of their ids in `CompiledMachine.power`. */
-export const POWER_MODES = ['deepSleep', 'lightSleep', 'idle', 'active', 'radio', 'charging', 'off'] as const;
-export type PowerMode = (typeof POWER_MODES)[number];
+/** The profile's power modes (firmware/profiles), in the order of their ids in `CompiledMachine.power`. */
+export { POWER_MODES, type PowerMode };
 
 /** Payload variant of an event (without `type`). */
 export type EventVariant = Readonly<Record<string, string | number | boolean>>;

@@ -5,9 +5,7 @@
  * and no rejected draws: one uniform per arrival.
  * @module
  */
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS } from '../../units/index.ts';
 
 export interface Uniform {
   next(): number;

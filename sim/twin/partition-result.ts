@@ -4,8 +4,9 @@
  * concatenation in device order, so the summary cannot depend on how the fleet was split.
  * @module
  */
-import { Histogram } from './histogram.ts';
-import type { SocSample, TelemetryEvent } from './result.ts';
+import { Tally, type TallyJson } from '../engine/index.ts';
+import type { SocSample, TelemetryEvent } from '../../results/index.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 /** A state of the device-role handshake machine (its canonical state value) and what it does. */
 export interface HandshakeStep {
@@ -39,8 +40,8 @@ export class PartitionResult {
   handshakes: Uint32Array;
   failures: Uint32Array;
   energyUj: Float64Array;
-  unlockLatency = new Histogram();
-  handshakeTime = new Histogram();
+  unlockLatency = new Tally();
+  handshakeTime = new Tally();
   intents = 0;
   nfcTaps = 0;
   otaOffered = 0;
@@ -94,7 +95,7 @@ export class PartitionResult {
     this.dayEnergyByMode = new Float64Array(this.days * modes.length);
     this.daySoc = new Float64Array(this.days * SOC_BINS);
     this.dayAlive = new Float64Array(this.days);
-    const bins = this.days * (86_400_000 / ACTIVITY_BIN_MS);
+    const bins = this.days * (DAY_MS / ACTIVITY_BIN_MS);
     this.binWakes = new Float64Array(bins);
     this.binHandshakes = new Float64Array(bins);
     this.binUnlocks = new Float64Array(bins);
@@ -151,17 +152,16 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   return out;
 }
 
-/** A PartitionResult as plain data for postMessage (histograms lose their class on the way). */
+/** A PartitionResult as plain data for postMessage (tallies lose their class on the way). */
 export function partitionToMessage(r: PartitionResult): unknown {
   return { ...r, unlockLatency: r.unlockLatency.toJSON(), handshakeTime: r.handshakeTime.toJSON() };
 }
 
 export function partitionFromMessage(m: unknown): PartitionResult {
-  type HistogramJson = ReturnType<Histogram['toJSON']>;
-  const raw = m as Record<string, unknown> & { unlockLatency: HistogramJson; handshakeTime: HistogramJson };
+  const raw = m as Record<string, unknown> & { unlockLatency: TallyJson; handshakeTime: TallyJson };
   const r = Object.assign(Object.create(PartitionResult.prototype) as PartitionResult, raw, {
-    unlockLatency: Histogram.fromJSON(raw.unlockLatency),
-    handshakeTime: Histogram.fromJSON(raw.handshakeTime),
+    unlockLatency: Tally.fromJSON(raw.unlockLatency),
+    handshakeTime: Tally.fromJSON(raw.handshakeTime),
   });
   return r;
 }

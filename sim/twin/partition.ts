@@ -52,8 +52,8 @@ import { hourlyRates, nextArrival } from './diurnal.ts';
 import { ACT_FAILURE, ACT_OTA_APPLIED, ACT_SESSION_END, ACT_UNLOCK, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES, PHASE_OTHER } from './op-model.ts';
 import { ACTIVITY_BIN_MS, daySlice, PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
+import { DAY_MS } from '../../units/index.ts';
 
-const DAY_MS = 86_400_000;
 /** Agenda slots of a device: the owner's next arrival, each machine's pending op, the phone's next action, then one per timer. */
 const S_ARRIVAL = 0;
 const S_DEV_OP = 1;

@@ -4,7 +4,7 @@
  * binomial; Conover, Practical Nonparametric Statistics, §3.2).
  * @module
  */
-import type { Estimate } from './result.ts';
+import type { Estimate } from '../../results/index.ts';
 
 const Z95 = 1.959964;
 

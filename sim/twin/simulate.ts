@@ -8,20 +8,8 @@ import type { FleetConfig } from './config.ts';
 import { compileTwinMachines, type TwinMachines } from './machines.ts';
 import { simulatePartition } from './partition.ts';
 import { ACTIVITY_BIN_MS, mergePartitions, type DaySlice, type PartitionResult } from './partition-result.ts';
-import type { RunResult } from './result.ts';
+import type { FleetActivity, RunResult } from '../../results/index.ts';
 import { buildSummary } from './summary.ts';
-
-/**
- * Fleet activity per one-minute bin (counts over the whole fleet): what the cloud capacity model
- * turns into request arrivals. Kept out of result.json (a year is 525,600 bins per series).
- */
-export interface FleetActivity {
-  binMs: number;
-  wakes: Float64Array;
-  handshakes: Float64Array;
-  unlocks: Float64Array;
-  failures: Float64Array;
-}
 
 export type FleetOutput = Omit<RunResult, 'manifest'> & { activity: FleetActivity };
 

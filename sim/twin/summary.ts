@@ -9,8 +9,8 @@ import type { FleetConfig } from './config.ts';
 import { PHASES } from './op-model.ts';
 import { SOC_BINS, type PartitionResult } from './partition-result.ts';
 import { quantileWithCi } from './quantiles.ts';
-import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from './result.ts';
-import type { Histogram } from './histogram.ts';
+import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from '../../results/index.ts';
+import type { Tally } from '../engine/index.ts';
 
 /** Significant digits kept in the summary: well inside every model's accuracy, stable in JSON. */
 const DIGITS = 6;
@@ -24,7 +24,7 @@ function est(e: Estimate): Estimate {
   return { value: round(e.value), lo: round(e.lo), hi: round(e.hi) };
 }
 
-function percentiles(h: Histogram): Percentiles {
+function percentiles(h: Tally): Percentiles {
   return {
     count: h.count,
     mean: round(h.mean),

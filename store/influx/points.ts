@@ -8,13 +8,13 @@
  * every event survives and counts compare exactly.
  * @module
  */
-import type { RunResult } from '../../sim/twin/result.ts';
+import type { RunResult } from '../../results/index.ts';
 import { formatFields, formatSeries, type FieldValue } from './line-protocol.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 /** The timestamp precision of every line keytwin writes. */
 export const PRECISION = 'us';
 
-const DAY_MS = 86_400_000;
 const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
 
 /** Counts of points per measurement, as runPoints yields them. */

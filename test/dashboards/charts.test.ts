@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import {
   batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareCharts, failuresOverTime, handshakePhases, handshakeSequence,
   latencyDistributions, NO_CLOUD_MESSAGE, runCharts, runView, socOverTime,
-} from '../../dashboards/index.ts';
+} from '../../charts/index.ts';
 import { renderSvg } from '../../reports/render-svg.ts';
 import { fixtureRun } from '../reports/run-fixture.helpers.ts';
 import { fixtureMessages } from '../reports/messages.helpers.ts';

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store/index.ts';
-import { NO_CLOUD_MESSAGE, startDashboard, type Dashboard, type LiveSnapshot } from '../../dashboards/index.ts';
+import { NO_CLOUD_MESSAGE } from '../../charts/index.ts';
+import { startDashboard, type Dashboard, type LiveSnapshot } from '../../dashboards/index.ts';
 import { fixtureRun } from '../reports/run-fixture.helpers.ts';
 import { fixtureMessages } from '../reports/messages.helpers.ts';
 import { openBrowser, type Browser } from './browser.helpers.ts';

@@ -24,10 +24,13 @@ import {
   modeTable,
   nfcTransfer,
   POWER_MODES,
-  sampleConnect,
-  sampleDiscovery,
+  sampleConnectInto,
+  sampleDiscoveryInto,
   sampleNfcTransfer,
-  sampleTransfer,
+  sampleTransferInto,
+  prepareLink,
+  transferSample,
+  zero,
   suiteLevels,
   type DeviceOp,
 } from '../../sim/device/index.ts';
@@ -131,11 +134,12 @@ function exerciseConsumers(profile: Profile): void {
   modeTable(profile);
   for (const m of POWER_MODES) batteryCurrentMa(profile, m);
   const link = linkParams(profile);
-  sampleTransfer(profile, 3000, 'tx', link, rng);
-  sampleTransfer(profile, 3000, 'rx', { ...link, phy: '1M' }, rng);
-  sampleTransfer(profile, 3000, 'tx', { ...link, phy: '1M' }, rng);
-  sampleConnect(profile, link, rng);
-  sampleDiscovery(profile, advertisingParams(profile), rng);
+  const out = transferSample();
+  sampleTransferInto(out, prepareLink(profile, link), 3000, 'tx', rng);
+  sampleTransferInto(out, prepareLink(profile, { ...link, phy: '1M' }), 3000, 'rx', rng);
+  sampleTransferInto(out, prepareLink(profile, { ...link, phy: '1M' }), 3000, 'tx', rng);
+  sampleConnectInto({ ok: true, events: 0, durationMs: 0, charge: zero() }, prepareLink(profile, link), rng);
+  sampleDiscoveryInto({ ok: true, advEvents: 0, durationMs: 0, charge: zero() }, profile, advertisingParams(profile), rng);
   nfcTransfer(profile, 2000);
   sampleNfcTransfer(profile, 2000, rng);
   const machines = compileTwinMachines();

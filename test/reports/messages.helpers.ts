@@ -3,7 +3,7 @@
  * sizes of ML-KEM-768 / ML-DSA-44 hybrid messages, BLE fragments at ATT MTU 247 (244 B per write).
  * @module
  */
-import type { HandshakeMessage } from '../../dashboards/index.ts';
+import type { HandshakeMessage } from '../../charts/index.ts';
 
 const frag = (bytes: number) => Math.ceil(bytes / 244);
 

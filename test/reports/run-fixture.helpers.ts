@@ -4,7 +4,7 @@
  * phases and failures. Same options ⇒ byte-identical result (own seeded PRNG, no clock).
  * @module
  */
-import type { DailyRow, RunResult, SocSample, TelemetryEvent } from '../../sim/twin/result.ts';
+import type { DailyRow, RunResult, SocSample, TelemetryEvent } from '../../results/index.ts';
 
 export interface FixtureOptions {
   devices?: number;

@@ -4,7 +4,7 @@
  * Seeded, so every test builds the same result for the same options.
  * @module
  */
-import type { RunResult, TelemetryEvent } from '../../sim/twin/result.ts';
+import type { RunResult, TelemetryEvent } from '../../results/index.ts';
 
 export interface FixtureOptions {
   runId?: string;

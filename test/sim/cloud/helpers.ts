@@ -1,6 +1,6 @@
 /** Test fixtures for the cloud model: synthetic fleet activity and a config with every station idle. */
 import type { CloudConfig, StationConfig } from '../../../sim/cloud/index.ts';
-import type { FleetActivity } from '../../../sim/twin/simulate.ts';
+import type { FleetActivity } from '../../../results/index.ts';
 
 export function constantActivity(bins: number, perBin: Partial<Record<'wakes' | 'handshakes' | 'unlocks' | 'failures', number>>): FleetActivity {
   const col = (v = 0) => new Float64Array(bins).fill(v);

@@ -11,13 +11,26 @@ import {
   modeCurrents,
   packetErrorRate,
   pduAirtimeMs,
-  sampleConnect,
-  sampleDiscovery,
-  sampleTransfer,
+  prepareLink,
+  sampleConnectInto,
+  sampleDiscoveryInto,
+  sampleTransferInto,
+  transferSample,
+  zero,
+  type AdvertisingParams,
+  type Direction,
+  type LinkParams,
   total,
 } from '../../../sim/device/index.ts';
+import type { Uniform } from '../../../sim/device/index.ts';
 
 const profile = defaultProfile();
+
+// The fleet's allocation-free samplers, each call on a fresh link and result object.
+const sampleTransfer = (bytes: number, direction: Direction, link: LinkParams, u: Uniform, startAtAnchor = false) =>
+  ({ ...sampleTransferInto(transferSample(), prepareLink(profile, link), bytes, direction, u, startAtAnchor) });
+const sampleDiscovery = (adv: AdvertisingParams, u: Uniform) => sampleDiscoveryInto({ ok: true, advEvents: 0, durationMs: 0, charge: zero() }, profile, adv, u);
+const sampleConnect = (link: LinkParams, u: Uniform) => sampleConnectInto({ ok: true, events: 0, durationMs: 0, charge: zero() }, prepareLink(profile, link), u);
 
 describe('llPayloads', () => {
   it('agrees with firmware bleFragments on PDU counts and LL bytes', () => {
@@ -83,19 +96,19 @@ describe('sampleTransfer', () => {
   const link = linkParams(profile, { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, rssiDbm: -40 });
 
   it('at strong signal equals the ideal transfer and charges bytes + events on the radio', () => {
-    const r = sampleTransfer(profile, 1088, 'tx', link, createRng(1).stream('ble'), { startAtAnchor: true });
+    const r = sampleTransfer(1088, 'tx', link, createRng(1).stream('ble'), true);
     expect(r).toMatchObject({ ok: true, llPackets: 5, transmissions: 5, events: 1 });
     expect(r.durationMs).toBeCloseTo(idealTransferMs(1088, link), 12);
     const others = total({ ...modeCurrents(profile, 'radio'), radio: 0 });
     expect(r.charge.radio).toBeCloseTo(1123 * 0.0009 + 0.075, 12);
     expect(total(r.charge) - r.charge.radio).toBeCloseTo((others * r.durationMs) / 1000, 12);
-    const rx = sampleTransfer(profile, 1088, 'rx', link, createRng(1).stream('ble'), { startAtAnchor: true });
+    const rx = sampleTransfer(1088, 'rx', link, createRng(1).stream('ble'), true);
     expect(rx.charge.radio).toBeCloseTo(1123 * 0.00055 + 0.075, 12);
   });
 
   it('waits U(0, interval) for the next anchor unless told it starts at one', () => {
     const rng = createRng(2).stream('wait');
-    const waits = Array.from({ length: 4000 }, () => sampleTransfer(profile, 20, 'tx', link, rng).durationMs - idealTransferMs(20, link));
+    const waits = Array.from({ length: 4000 }, () => sampleTransfer(20, 'tx', link, rng).durationMs - idealTransferMs(20, link));
     const mean = waits.reduce((s, x) => s + x, 0) / waits.length;
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...waits)).toBeLessThan(15);
@@ -112,7 +125,7 @@ describe('sampleTransfer', () => {
     let tx = 0;
     let slower = 0;
     for (let i = 0; i < n; i++) {
-      const r = sampleTransfer(profile, 4 * 244, 'tx', lossy, rng, { startAtAnchor: true });
+      const r = sampleTransfer(4 * 244, 'tx', lossy, rng, true);
       expect(r.ok).toBe(true);
       tx += r.transmissions;
       if (r.durationMs >= 15) slower++;
@@ -126,16 +139,16 @@ describe('sampleTransfer', () => {
 
   it('loses the link after the supervision timeout when nothing gets through', () => {
     const dead = { ...link, rssiDbm: -120 };
-    const r = sampleTransfer(profile, 1088, 'rx', dead, createRng(4).stream('dead'), { startAtAnchor: true });
-    expect(r).toMatchObject({ ok: false, reason: 'supervisionTimeout' });
+    const r = sampleTransfer(1088, 'rx', dead, createRng(4).stream('dead'), true);
+    expect(r).toMatchObject({ ok: false, events: expect.any(Number) });
     expect(r.durationMs).toBe(6000);
     expect(r.events).toBe(Math.ceil(6000 / 15));
   });
 
   it('same seed ⇒ the same result', () => {
     const lossy = { ...link, rssiDbm: -89 };
-    const a = sampleTransfer(profile, 3309, 'tx', lossy, createRng(9).stream('x'));
-    const b = sampleTransfer(profile, 3309, 'tx', lossy, createRng(9).stream('x'));
+    const a = sampleTransfer(3309, 'tx', lossy, createRng(9).stream('x'));
+    const b = sampleTransfer(3309, 'tx', lossy, createRng(9).stream('x'));
     expect(a).toEqual(b);
   });
 });
@@ -143,7 +156,7 @@ describe('sampleTransfer', () => {
 describe('sampleDiscovery', () => {
   it('with a 100 % duty scanner and a strong signal the first advertising event is heard', () => {
     const adv = advertisingParams(profile, { scanDuty: 1, rssiDbm: -40 });
-    const r = sampleDiscovery(profile, adv, createRng(1).stream('adv'));
+    const r = sampleDiscovery(adv, createRng(1).stream('adv'));
     expect(r.ok && r.advEvents).toBe(1);
     expect(r.durationMs).toBe(0);
     expect(r.charge.radio).toBeCloseTo(0.3, 12);
@@ -153,7 +166,7 @@ describe('sampleDiscovery', () => {
     const adv = advertisingParams(profile, { scanDuty: 0.25, rssiDbm: -40 });
     const q = 0.25 * (1 - packetErrorRate(profile, '1M', -40, 37));
     const rng = createRng(2).stream('adv');
-    const xs = Array.from({ length: 10_000 }, () => sampleDiscovery(profile, adv, rng).durationMs);
+    const xs = Array.from({ length: 10_000 }, () => sampleDiscovery(adv, rng).durationMs);
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean / ((1 / q - 1) * 25)).toBeCloseTo(1, 1);
   });
@@ -161,7 +174,7 @@ describe('sampleDiscovery', () => {
   it('falls back to the slow interval after the fast phase and fails at the timeout', () => {
     const adv = advertisingParams(profile, { scanDuty: 0.001, rssiDbm: -40, timeoutMs: 60_000 });
     const rng = createRng(3).stream('slow');
-    const rs = Array.from({ length: 2000 }, () => sampleDiscovery(profile, adv, rng));
+    const rs = Array.from({ length: 2000 }, () => sampleDiscovery(adv, rng));
     // 1200 fast events in 30 s (20 + 5 ms apart), then 31 slow ones (961 + 5 ms) by 60 s.
     const late = rs.filter((r) => r.ok && r.durationMs > 30_000);
     expect(late.length).toBeGreaterThan(0);
@@ -170,7 +183,7 @@ describe('sampleDiscovery', () => {
     const failed = rs.filter((r) => !r.ok);
     expect(failed.length / rs.length).toBeCloseTo(0.999 ** 1231, 1);
     for (const r of failed) expect(r.durationMs).toBe(60_000);
-    const none = sampleDiscovery(profile, { ...adv, rssiDbm: -130 }, rng);
+    const none = sampleDiscovery({ ...adv, rssiDbm: -130 }, rng);
     expect(none.ok).toBe(false);
   });
 });
@@ -179,12 +192,12 @@ describe('sampleConnect', () => {
   it('median set-up time is connectToReady (300 ms) at a strong signal', () => {
     const link = linkParams(profile, { rssiDbm: -40 });
     const rng = createRng(5).stream('conn');
-    const xs = Array.from({ length: 4001 }, () => sampleConnect(profile, link, rng).durationMs).sort((a, b) => a - b);
+    const xs = Array.from({ length: 4001 }, () => sampleConnect(link, rng).durationMs).sort((a, b) => a - b);
     expect(xs[2000]! / 300).toBeCloseTo(1, 1);
   });
   it('fails by supervision timeout on a dead link', () => {
     const link = linkParams(profile, { rssiDbm: -125 });
-    const r = sampleConnect(profile, link, createRng(6).stream('conn'));
-    expect(r).toMatchObject({ ok: false, reason: 'supervisionTimeout' });
+    const r = sampleConnect(link, createRng(6).stream('conn'));
+    expect(r).toMatchObject({ ok: false, events: expect.any(Number) });
   });
 });

@@ -95,7 +95,7 @@ describe('Environment', () => {
     expect(() => env.schedule(9, 0, 0)).toThrow(/9 ms is in the past \(now = 10 ms\)/);
     expect(() => env.schedule(NaN, 0, 0)).toThrow(/expected a finite time in ms, got NaN/);
     expect(() => env.schedule(Infinity, 0, 0)).toThrow(/finite time/);
-    expect(() => env.schedule(11, 0xffff, 0)).toThrow(/kind must be an integer in \[0, 65534\], got 65535/);
+    expect(() => env.schedule(11, 0x10000, 0)).toThrow(/kind must be an integer in \[0, 65535\], got 65536/);
     expect(() => env.schedule(11, 1.5, 0)).toThrow(/kind/);
     expect(() => env.schedule(11, 0, -1)).toThrow(/target must be a uint32, got -1/);
     expect(() => env.schedule(11, 0, 0, 2 ** 31)).toThrow(/data must be an int32/);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Histogram } from '../../../sim/twin/histogram.ts';
 import { quantileWithCi } from '../../../sim/twin/quantiles.ts';
 import { hourlyRates, nextArrival } from '../../../sim/twin/diurnal.ts';
 import { DIURNAL_PRESETS } from '../../../scenarios/index.ts';
@@ -9,36 +8,6 @@ function lcg(seed: number) {
   let s = seed >>> 0;
   return { next: () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) };
 }
-
-describe('Histogram', () => {
-  it('quantile() is within 0.5 % of the exact order statistic', () => {
-    const h = new Histogram();
-    const rng = lcg(7);
-    const xs: number[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const x = -Math.log(1 - rng.next()) * 100;
-      xs.push(x);
-      h.add(x);
-    }
-    xs.sort((a, b) => a - b);
-    for (const q of [0.05, 0.5, 0.95, 0.99]) {
-      const exact = xs[Math.ceil(q * xs.length) - 1]!;
-      expect(Math.abs(h.quantile(q) / exact - 1)).toBeLessThan(0.006);
-    }
-  });
-
-  it('merge() in any order gives identical counts and mean', () => {
-    const parts = [new Histogram(), new Histogram(), new Histogram()];
-    const rng = lcg(3);
-    for (let i = 0; i < 3000; i++) parts[i % 3]!.add(rng.next() * 1000);
-    const a = new Histogram();
-    for (const p of parts) a.merge(p);
-    const b = new Histogram();
-    for (const p of [...parts].reverse()) b.merge(p);
-    expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
-    expect(a.mean).toBe(b.mean);
-  });
-});
 
 describe('quantileWithCi', () => {
   it('brackets the median of a uniform sample and narrows with n', () => {

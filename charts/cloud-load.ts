@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { CloudLoadRow } from '../run-view.ts';
+import type { CloudLoadRow } from './run-view.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, percent, round } from './format.ts';
 

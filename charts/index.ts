@@ -1,8 +1,10 @@
 /**
- * The chart catalogue: every chart of one run, and of a comparison of two, in report order.
+ * charts/: pure chart functions (rows in, Plot options out) shared by reports/ (SVG in Node),
+ * dashboards/ (in the browser) and notebooks/; the RunView they read; and the chart catalogue:
+ * every chart of one run, and of a comparison of two, in report order.
  * @module
  */
-import type { RunView } from '../run-view.ts';
+import type { RunView } from './run-view.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { batteryLifeEcdf, batteryLifeHistogram } from './battery-life.ts';
 import { cloudLoad } from './cloud-load.ts';
@@ -16,7 +18,8 @@ import { socOverTime } from './soc-over-time.ts';
 export { batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareBatteryLife, compareMetrics, energyByState, failuresOverTime, handshakePhases, handshakeSequence, latencyDistributions, socOverTime };
 export { NO_CLOUD_MESSAGE } from './cloud-load.ts';
 export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
-export { FRAME } from './chart-spec.ts';
+export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.ts';
+export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
 export { num, percent, round, sig } from './format.ts';
 

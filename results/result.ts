@@ -4,7 +4,7 @@
  * counts. Wall-clock facts live only in `manifest`.
  * @module
  */
-import type { CloudResult } from '../cloud/index.ts';
+import type { CloudResult } from './cloud.ts';
 
 /** A point estimate with a confidence interval (95 % unless said otherwise). */
 export interface Estimate {
@@ -154,6 +154,6 @@ export interface RunResult {
   daily: DailyRow[];
   socSamples: SocSample[];
   telemetry: TelemetryEvent[];
-  /** The cloud capacity model's result, when the scenario has a `cloud:` section (sim/cloud). */
+  /** The cloud capacity model's result, when the scenario has a `cloud:` section (results/cloud.ts). */
   cloud?: CloudResult;
 }

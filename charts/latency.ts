@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { Percentiles } from '../../sim/twin/result.ts';
+import type { Percentiles } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, round } from './format.ts';
 

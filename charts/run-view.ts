@@ -5,7 +5,7 @@
  * (quantiles, histogram shape) while bounding the page size for 10^6-device fleets.
  * @module
  */
-import type { DailyRow, RunManifest, RunResult, RunSummary, SocSample } from '../sim/twin/result.ts';
+import type { DailyRow, RunManifest, RunResult, RunSummary, SocSample } from '../results/index.ts';
 
 /** One handshake message as it goes over the air. */
 export interface HandshakeMessage {

@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { DailyRow } from '../../sim/twin/result.ts';
+import type { DailyRow } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, percent } from './format.ts';
 

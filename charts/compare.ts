@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { RunView } from '../run-view.ts';
+import type { RunView } from './run-view.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, round, sig } from './format.ts';
 

@@ -7,8 +7,8 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { PhaseBreakdown } from '../../sim/twin/result.ts';
-import type { HandshakeMessage } from '../run-view.ts';
+import type { PhaseBreakdown } from '../results/index.ts';
+import type { HandshakeMessage } from './run-view.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, round, sig } from './format.ts';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { RunSummary } from '../../sim/twin/result.ts';
+import type { RunSummary } from '../results/index.ts';
 import { FRAME, type Cell, type ChartSpec } from './chart-spec.ts';
 import { num, percent, quantileSorted, round } from './format.ts';
 

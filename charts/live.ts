@@ -3,8 +3,8 @@
  * finished run, fed with percentiles computed from the snapshot's samples (no CI yet: lo = hi).
  * @module
  */
-import type { Estimate, Percentiles } from '../../sim/twin/result.ts';
-import type { LiveSnapshot } from '../live.ts';
+import type { Estimate, Percentiles } from '../results/index.ts';
+import type { LiveSnapshot } from '../results/index.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { batteryLifeHistogram } from './battery-life.ts';
 import { quantileSorted } from './format.ts';

@@ -1,16 +1,24 @@
 /**
  * RunResult as a JSON file (out/<run>/result.json): typed arrays become plain arrays, NaN
- * becomes null. The reverse validates the shape so a hand-edited or truncated file gets a clear
- * error instead of a chart of garbage.
+ * becomes null, and `schemaVersion` says which shape of RunResult the file holds. The reverse
+ * validates the shape so a hand-edited, truncated or newer file gets a clear error instead of a
+ * chart of garbage.
  * @module
  */
 import type { DeviceColumns, RunResult } from './result.ts';
+
+/**
+ * The shape of result.json. Bump it when a field is renamed, removed or changes meaning (adding
+ * an optional field does not need it), so readers refuse a file they would misread. Files written
+ * before the field existed have shape 1.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
 
 const FLOAT_COLUMNS = ['capacityMah', 'depletedDay', 'lifeDays', 'finalSoc', 'energyMj'] as const;
 const UINT_COLUMNS = ['unlocks', 'handshakes', 'failures'] as const;
 
 export function resultToJson(result: RunResult): string {
-  return JSON.stringify(result, (_key, value: unknown) => {
+  return JSON.stringify({ schemaVersion: RESULT_SCHEMA_VERSION, ...result }, (_key, value: unknown) => {
     if (value instanceof Float64Array || value instanceof Uint32Array) {
       return Array.from(value, (v) => (Number.isNaN(v) ? null : v));
     }
@@ -25,7 +33,11 @@ export function resultFromJson(text: string, source = 'result.json'): RunResult 
   } catch (err) {
     throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
   }
-  const r = raw as Record<string, unknown>;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${source}: expected a JSON object (is this a keytwin result.json?)`);
+  const { schemaVersion = 1, ...r } = raw as Record<string, unknown>;
+  if (schemaVersion !== RESULT_SCHEMA_VERSION) {
+    throw new Error(`${source}: result schema version ${JSON.stringify(schemaVersion)}, this keytwin reads version ${RESULT_SCHEMA_VERSION} (re-run the scenario, or use the keytwin that wrote it)`);
+  }
   for (const key of ['manifest', 'summary', 'devices', 'daily', 'socSamples', 'telemetry']) {
     if (r[key] === undefined) throw new Error(`${source}: missing field '${key}' (is this a keytwin result.json?)`);
   }

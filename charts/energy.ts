@@ -4,19 +4,19 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { DailyRow, RunSummary } from '../../sim/twin/result.ts';
+import { POWER_MODES } from '../firmware/profiles/index.ts';
+import type { DailyRow, RunSummary } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { label, num, percent, round, sig } from './format.ts';
 
-const STATE_ORDER = ['deepSleep', 'lightSleep', 'idle', 'active', 'radio', 'charging', 'off'];
 const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
 
 function order(keys: Iterable<string>): string[] {
   return [...new Set(keys)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 function rank(k: string): number {
-  const i = STATE_ORDER.indexOf(k);
-  return i < 0 ? STATE_ORDER.length : i;
+  const i = (POWER_MODES as readonly string[]).indexOf(k);
+  return i < 0 ? POWER_MODES.length : i;
 }
 
 export interface EnergyByStateInput {

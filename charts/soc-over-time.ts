@@ -4,7 +4,7 @@
  * @module
  */
 import * as Plot from '@observablehq/plot';
-import type { DailyRow, SocSample } from '../../sim/twin/result.ts';
+import type { DailyRow, SocSample } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, percent, round } from './format.ts';
 
