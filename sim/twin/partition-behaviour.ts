@@ -12,7 +12,7 @@ import type { FleetConfig } from './config.ts';
 import { hourlyRates, nextArrival } from './diurnal.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
 import { DAY_MS, type Clock } from './partition-clock.ts';
-import { DC_MOTION, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST, type ConfigFlags } from './partition-configs.ts';
+import { DC_MOTION, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST } from './partition-configs.ts';
 import type { Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
@@ -53,7 +53,10 @@ export class Behaviour {
   private readonly clock: Clock;
   private readonly u: DeviceStreams;
   private readonly res: PartitionResult;
-  private readonly flags: ConfigFlags;
+  /** DC_* of each device-machine configuration; HC_* and the phone's next message of each handshake configuration. */
+  private readonly devFlags: Uint8Array;
+  private readonly hsFlags: Uint8Array;
+  private readonly phoneNext: Uint8Array;
   private readonly dm: CompiledMachine;
   private readonly dIds: DeviceIds;
   private readonly hIds: HandshakeIds;
@@ -64,7 +67,9 @@ export class Behaviour {
     this.clock = x.clock;
     this.u = x.u;
     this.res = x.res;
-    this.flags = x.flags;
+    this.devFlags = x.flags.dev;
+    this.hsFlags = x.flags.hs;
+    this.phoneNext = x.flags.phoneNext;
     this.dm = x.dm;
     this.dIds = x.dIds;
     this.hIds = x.hIds;
@@ -98,7 +103,7 @@ export class Behaviour {
     const now = this.clock.now;
     this.scheduleArrival(k, now);
     if (t.flags[k]! & F_DEAD) return;
-    if (!(this.flags.dev[t.devCfg[k]!]! & DC_MOTION)) return;
+    if (!(this.devFlags[t.devCfg[k]!]! & DC_MOTION)) return;
     this.u.k = k;
     const x = this.u.next();
     const nfc = x < t.nfcShare[k]!;
@@ -152,12 +157,12 @@ export class Behaviour {
   maybeSends(k: number): void {
     const t = this.t;
     const hs = t.hsCfg[k]!;
-    if (hs < 0 || !(this.flags.hs[hs]! & HC_AWAIT)) return;
-    const msg = this.flags.phoneNext[hs]!;
+    if (hs < 0 || !(this.hsFlags[hs]! & HC_AWAIT)) return;
+    const msg = this.phoneNext[hs]!;
     const f = t.flags[k]!;
     if (msg === MSG_UNLOCK_REQUEST) {
       const dev = t.devCfg[k]!;
-      if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !(this.flags.dev[dev]! & DC_SESSION) || this.dm.op[dev]! >= 0) return;
+      if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !(this.devFlags[dev]! & DC_SESSION) || this.dm.op[dev]! >= 0) return;
       t.flags[k] = f | F_REQUESTED;
       if (f & F_OTA_SESSION) {
         this.set(k, this.clock.now + this.delay(k), PHONE_OTA);

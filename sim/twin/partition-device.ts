@@ -8,7 +8,7 @@
 import type { CompiledMachine } from '../statechart/index.ts';
 import type { Behaviour } from './partition-behaviour.ts';
 import type { Clock } from './partition-clock.ts';
-import { DC_BOOT_WAIT, DC_HANDSHAKE, DC_SESSION, type ConfigFlags } from './partition-configs.ts';
+import { DC_BOOT_WAIT, DC_HANDSHAKE, DC_SESSION } from './partition-configs.ts';
 import type { Energy } from './partition-energy.ts';
 import type { HandshakeSide } from './partition-handshake.ts';
 import type { LiveSampler } from './partition-live.ts';
@@ -41,7 +41,8 @@ export class DeviceSide implements ActionSink {
   private readonly clock: Clock;
   private readonly u: DeviceStreams;
   private readonly res: PartitionResult;
-  private readonly flags: ConfigFlags;
+  /** DC_* of each device-machine configuration. */
+  private readonly devFlags: Uint8Array;
   private readonly dm: CompiledMachine;
   private readonly dIds: DeviceIds;
   private readonly hIds: HandshakeIds;
@@ -59,7 +60,7 @@ export class DeviceSide implements ActionSink {
     this.clock = x.clock;
     this.u = x.u;
     this.res = x.res;
-    this.flags = x.flags;
+    this.devFlags = x.flags.dev;
     this.dm = x.dm;
     this.dIds = x.dIds;
     this.hIds = x.hIds;
@@ -90,14 +91,14 @@ export class DeviceSide implements ActionSink {
           t.devOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
           t.devOpPhase[k] = o.phase;
           // A state that waits for the boot result (OTA) is left on boot.ok / boot.failed, not op.done.
-          const boot = this.flags.dev[cfg]! & DC_BOOT_WAIT;
+          const boot = this.devFlags[cfg]! & DC_BOOT_WAIT;
           t.devOpEvent[k] = boot ? (o.ok ? this.dIds.bootOk : this.dIds.bootFailed) : o.ok ? this.dIds.opDone : this.dIds.opFailed;
           t.agenda.set(k, S_DEV_OP, this.clock.now + o.durationMs);
         }
       }
-      const inHandshake = this.flags.dev[cfg]! & DC_HANDSHAKE;
+      const inHandshake = this.devFlags[cfg]! & DC_HANDSHAKE;
       if (inHandshake && t.hsCfg[k]! < 0 && !(t.flags[k]! & F_ESTABLISHED)) this.handshake.start(k);
-      else if (!inHandshake && !(this.flags.dev[cfg]! & DC_SESSION) && t.hsCfg[k]! >= 0) this.handshake.stop(k);
+      else if (!inHandshake && !(this.devFlags[cfg]! & DC_SESSION) && t.hsCfg[k]! >= 0) this.handshake.stop(k);
     }
     this.behaviour.maybeSends(k);
     this.energy.setCurrent(k);

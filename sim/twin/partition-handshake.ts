@@ -9,7 +9,7 @@ import type { StateValue } from 'xstate';
 import type { CompiledMachine } from '../statechart/index.ts';
 import type { Behaviour } from './partition-behaviour.ts';
 import type { Clock } from './partition-clock.ts';
-import { HC_ESTABLISHED, HC_FAILED, HC_UNLOCK_RESULT, type ConfigFlags } from './partition-configs.ts';
+import { HC_ESTABLISHED, HC_FAILED, HC_UNLOCK_RESULT } from './partition-configs.ts';
 import type { Energy } from './partition-energy.ts';
 import type { LiveSampler } from './partition-live.ts';
 import type { Deliver, MachineRun } from './partition-machine.ts';
@@ -44,7 +44,8 @@ export class HandshakeSide {
   private readonly clock: Clock;
   private readonly u: DeviceStreams;
   private readonly res: PartitionResult;
-  private readonly flags: ConfigFlags;
+  /** HC_* of each handshake-machine configuration. */
+  private readonly hsFlags: Uint8Array;
   private readonly hm: CompiledMachine;
   private readonly dIds: DeviceIds;
   private readonly hIds: HandshakeIds;
@@ -65,7 +66,7 @@ export class HandshakeSide {
     this.clock = x.clock;
     this.u = x.u;
     this.res = x.res;
-    this.flags = x.flags;
+    this.hsFlags = x.flags.hs;
     this.hm = x.hm;
     this.dIds = x.dIds;
     this.hIds = x.hIds;
@@ -135,7 +136,7 @@ export class HandshakeSide {
       if (hm.done[cfg]) {
         const reason = this.hIds.reasonOf[cfg]!;
         this.stop(k);
-        if (this.flags.hs[cfg]! & HC_FAILED) this.p.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
+        if (this.hsFlags[cfg]! & HC_FAILED) this.p.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
         return;
       }
       const op = hm.op[cfg]!;
@@ -149,7 +150,7 @@ export class HandshakeSide {
         t.hsOpEvent[k] = o.ok ? this.opDone[s]! : this.hIds.opFailedLink;
         t.agenda.set(k, S_HS_OP, now + o.durationMs);
       }
-      if (this.flags.hs[cfg]! & HC_ESTABLISHED) {
+      if (this.hsFlags[cfg]! & HC_ESTABLISHED) {
         if (!(t.flags[k]! & F_ESTABLISHED)) {
           t.flags[k]! |= F_ESTABLISHED;
           const ms = now - t.hsT[k]!;
@@ -160,7 +161,7 @@ export class HandshakeSide {
           this.telemetry.record(k, 'handshake', true, ms, '');
           this.energy.setCurrent(k);
           this.p.deliverDev(k, this.dIds.established);
-        } else if (prev >= 0 && this.flags.hs[prev]! & HC_UNLOCK_RESULT) {
+        } else if (prev >= 0 && this.hsFlags[prev]! & HC_UNLOCK_RESULT) {
           // The phone's unlock request was answered: the keychain performs the action.
           this.p.deliverDev(k, this.dIds.requestUnlock);
         }
