@@ -24,7 +24,7 @@
  */
 import { llPayloadSizes } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
-import { chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
+import { batteryCurrentMa, chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
 import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export type Phy = '1M' | '2M';
@@ -396,6 +396,16 @@ export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv:
 /** Mean discovery latency of the B7.17 formula, ms: (interval/2 + mean advDelay/2) / duty. */
 export function meanDiscoveryMs(advIntervalMs: number, advDelayMaxMs: number, scanDuty: number): number {
   return (advIntervalMs / 2 + advDelayMaxMs / 4) / scanDuty;
+}
+
+/**
+ * Average battery current while advertising with nobody listening, mA: the parts at their
+ * `lightSleep` currents plus one advertising event per fast interval + mean advDelay.
+ */
+export function advertisingCurrentMa(profile: Profile): number {
+  const b = profile.ble;
+  const gap = b.advIntervalFast.value + b.advDelayMax.value / 2;
+  return batteryCurrentMa(profile, 'lightSleep') + (b.advEventCharge.value / gap) * 1000;
 }
 
 export interface ConnectSample extends OpCost {

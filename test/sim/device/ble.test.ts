@@ -3,6 +3,7 @@ import { defaultProfile } from '../../../firmware/profiles/index.ts';
 import { bleFragments } from '../../../firmware/index.ts';
 import { createRng } from '../../../sim/engine/index.ts';
 import {
+  advertisingCurrentMa,
   advertisingParams,
   exchangeMs,
   idealTransferMs,
@@ -21,6 +22,7 @@ import {
   type Direction,
   type LinkParams,
   total,
+  batteryCurrentMa,
 } from '../../../sim/device/index.ts';
 import type { Uniform } from '../../../sim/device/index.ts';
 
@@ -185,6 +187,19 @@ describe('sampleDiscovery', () => {
     for (const r of failed) expect(r.durationMs).toBe(60_000);
     const none = sampleDiscovery({ ...adv, rssiDbm: -130 }, rng);
     expect(none.ok).toBe(false);
+  });
+});
+
+describe('advertisingCurrentMa', () => {
+  it('is the lightSleep current plus one 0.3 mC advertising event per 20 + 5 ms (+12 mA)', () => {
+    expect(advertisingCurrentMa(profile)).toBeCloseTo(batteryCurrentMa(profile, 'lightSleep') + 12, 9);
+  });
+
+  it('matches the charge rate of an unheard fast-phase discovery', () => {
+    const adv = advertisingParams(profile, { scanDuty: 1e-9, rssiDbm: -40, timeoutMs: 20_000 });
+    const r = sampleDiscovery(adv, createRng(4).stream('unheard'));
+    expect(r.ok).toBe(false);
+    expect((total(r.charge) / r.durationMs) * 1000).toBeCloseTo(advertisingCurrentMa(profile), 1);
   });
 });
 

@@ -1,0 +1,49 @@
+/**
+ * Drawing each device of a partition: its suite by share, its owner's habits (unlocks, jostles
+ * and NFC taps a day, as one arrival process split by share), its link (RSSI less shadowing), its
+ * cell (temperature, capacity spread) and when the first firmware release reaches its phone. Each
+ * device draws from its own ('device-params', g) stream, and its event stream is seeded from
+ * ('device', g): nothing depends on the partition a device is in.
+ * @module
+ */
+import { sampler, type Rng } from '../engine/index.ts';
+import { createCell } from '../device/index.ts';
+import type { FleetConfig } from './config.ts';
+import type { Energy } from './partition-energy.ts';
+import type { DeviceStreams } from './partition-streams.ts';
+import type { DeviceTable } from './partition-table.ts';
+
+export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly string[], t: DeviceTable, u: DeviceStreams, energy: Energy, otaEveryMs: number): void {
+  const b = cfg.behaviour;
+  const unlocks = sampler(b.unlocksPerDay, 'behaviour.unlocksPerDay');
+  const jostles = sampler(b.jostlesPerDay, 'behaviour.jostlesPerDay');
+  const rssi = sampler(b.rssiDbm, 'behaviour.rssiDbm');
+  const temp = sampler(b.temperatureC, 'behaviour.temperatureC');
+  const capf = sampler(b.capacityFactor, 'behaviour.capacityFactor');
+  const shares = suiteIds.map((id) => cfg.suites[id]!);
+  const totalShare = shares.reduce((a, x) => a + x, 0);
+  const maxMa = Math.max(...energy.modeMa, 250);
+  for (let k = 0; k < t.n; k++) {
+    const g = t.lo + k;
+    const p = root.stream('device-params', g);
+    // Suite by share (cumulative), then the owner's habits and the cell.
+    let x = p.next() * totalShare;
+    let s = 0;
+    while (s < shares.length - 1 && x >= shares[s]!) x -= shares[s++]!;
+    t.suiteIdx[k] = s;
+    const perDayUnlock = Math.max(0, unlocks(p));
+    const perDayJostle = Math.max(0, jostles(p));
+    const perDayNfc = b.nfcTapsPerYear / 365.25;
+    const perDay = perDayUnlock + perDayJostle + perDayNfc;
+    // One arrival process per device; each arrival is an NFC tap, an unlock intent or a jostle by share.
+    t.arrivalScale[k] = perDay;
+    t.nfcShare[k] = perDay > 0 ? perDayNfc / perDay : 0;
+    t.intentShare[k] = perDay > 0 ? perDayUnlock / perDay : 0;
+    // Releases reach phones spread over the first release period, then every period.
+    if (b.ota) t.otaDue[k] = p.next() * otaEveryMs;
+    t.rssi[k] = rssi(p) - cfg.radio.shadowingDb;
+    const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
+    energy.initCell(k, c, maxMa);
+    root.streamStateInto(u.state, k << 2, 'device', g);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Battery and energy accounting of a partition's devices. The current is piecewise constant
+ * between events (`setCurrent` picks it when a machine moves); `settle` integrates the cell
+ * exactly up to now (closed form with self-discharge, sim/device battery), books the energy by
+ * device, power mode, day and handshake phase (integer µJ, so merging partitions is exact), and
+ * flags the brownout when the cell reaches its cutoff under load. Never ticked.
+ * @module
+ */
+import type { Profile } from '../../firmware/profiles/index.ts';
+import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToCutoffMs, type Cell } from '../device/index.ts';
+import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
+import type { Clock } from './partition-clock.ts';
+import { DAY_MS } from '../../units/index.ts';
+import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, type DeviceTable } from './partition-table.ts';
+import { PHASE_OTHER } from './op-model.ts';
+import type { PartitionResult } from './partition-result.ts';
+
+/** State of charge below which the device is told `battery.low`. */
+const LOW_SOC = 0.1;
+
+export class Energy {
+  /** Battery current of each power mode (mA), by POWER_MODES index. */
+  readonly modeMa: Float64Array;
+  readonly vNominal: number;
+  private readonly t: DeviceTable;
+  private readonly clock: Clock;
+  private readonly res: PartitionResult;
+  private readonly dm: CompiledMachine;
+  private readonly hm: CompiledMachine;
+  /** The cell of the device at hand (see useCell): one object, its two per-device fields rewritten. */
+  private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
+
+  constructor(profile: Profile, t: DeviceTable, clock: Clock, res: PartitionResult, dm: CompiledMachine, hm: CompiledMachine) {
+    this.t = t;
+    this.clock = clock;
+    this.res = res;
+    this.dm = dm;
+    this.hm = hm;
+    this.modeMa = Float64Array.from(POWER_MODES, (m) => (m === 'charging' ? 0 : batteryCurrentMa(profile, m)));
+    const proto = createCell(profile);
+    this.cell = { ...proto };
+    this.vNominal = proto.vNominal;
+  }
+
+  /** Device k gets cell c, full; settles check for the cutoff below the cutoff charge at `maxMa`. */
+  initCell(k: number, c: Cell, maxMa: number): void {
+    const t = this.t;
+    t.capMah[k] = c.capacityMah;
+    t.lambda[k] = c.selfDischargePerMs;
+    t.remMah[k] = c.capacityMah;
+    this.useCell(k);
+    t.guardMah[k] = cutoffMah(this.cell, maxMa);
+  }
+
+  /** Which current flows now: an operation in progress wins, then the handshake, then the device mode. */
+  setCurrent(k: number): void {
+    const t = this.t;
+    const dev = t.devCfg[k]!;
+    const hs = t.hsCfg[k]!;
+    const pre = hs >= 0 && !(t.flags[k]! & F_ESTABLISHED);
+    let ma: number;
+    let mode: number;
+    let phase = -1;
+    if (t.devOpMa[k] === t.devOpMa[k]) {
+      ma = t.devOpMa[k]!;
+      mode = this.dm.power[dev]!;
+      if (pre) phase = t.devOpPhase[k]!;
+    } else if (hs >= 0 && t.hsOpMa[k] === t.hsOpMa[k]) {
+      ma = t.hsOpMa[k]!;
+      mode = this.hm.power[hs]!;
+      if (pre) phase = t.hsOpPhase[k]!;
+    } else if (hs >= 0) {
+      mode = this.hm.power[hs]!;
+      ma = this.modeMa[mode]!;
+      if (pre) phase = PHASE_OTHER;
+    } else {
+      mode = this.dm.power[dev]!;
+      ma = this.modeMa[mode]!;
+    }
+    t.curMa[k] = ma;
+    t.curMode[k] = mode;
+    t.curPhase[k] = phase;
+  }
+
+  /** Integrates the battery and the energy accounts of device k up to now. */
+  settle(k: number): void {
+    const t = this.t;
+    const res = this.res;
+    const now = this.clock.now;
+    const dt = now - t.lastT[k]!;
+    if (dt <= 0) return;
+    const ma = t.curMa[k]!;
+    const q0 = t.remMah[k]!;
+    this.useCell(k);
+    let q = advanceCharge(this.cell, q0, ma, dt);
+    let span = dt;
+    if (q <= t.guardMah[k]! && !(t.flags[k]! & F_DEAD)) {
+      const qc = cutoffMah(this.cell, ma);
+      if (q <= qc) {
+        span = Math.min(dt, timeToCutoffMs(this.cell, q0, ma));
+        q = advanceCharge(this.cell, q0, ma, span);
+        t.flags[k]! |= F_BROWNOUT_PENDING;
+        res.depletedDay[k] = (t.lastT[k]! + span) / DAY_MS;
+      }
+    }
+    const uj = Math.round(ma * span * this.vNominal); // mA·ms·V = µJ
+    res.energyUj[k]! += uj;
+    res.energyByMode[t.curMode[k]!]! += uj;
+    res.dayEnergyByMode[this.clock.day() * POWER_MODES.length + t.curMode[k]!]! += uj;
+    const ph = t.curPhase[k]!;
+    if (ph >= 0) res.phaseEnergyUj[ph]! += uj;
+    t.remMah[k] = q;
+    t.lastT[k] = now;
+    if (q < LOW_SOC * t.capMah[k]!) t.flags[k]! |= F_LOW;
+  }
+
+  /** State of charge of device k as last settled (0 once dead). */
+  soc(k: number): number {
+    if (this.t.flags[k]! & F_DEAD) return 0;
+    return this.gaugeSoc(k);
+  }
+
+  /** State of charge of device k's remaining charge, dead or not. */
+  gaugeSoc(k: number): number {
+    this.useCell(k);
+    return socOf(this.cell, this.t.remMah[k]!);
+  }
+
+  /** Charge of device k's cell below its cutoff at deep-sleep current, mAh. */
+  sleepCutoffMah(k: number): number {
+    this.useCell(k);
+    return cutoffMah(this.cell, this.modeMa[0]!);
+  }
+
+  /** Fraction of device k's capacity below the cutoff at deep-sleep current (what a projection cannot use). */
+  sleepCutoffFraction(k: number): number {
+    return this.sleepCutoffMah(k) / this.t.capMah[k]!;
+  }
+
+  private useCell(k: number): void {
+    this.cell.capacityMah = this.t.capMah[k]!;
+    this.cell.selfDischargePerMs = this.t.lambda[k]!;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The handshake machine's side of the twin: starting and stopping a device's handshake, and what
+ * happens when the handshake enters a configuration: its timed op is sampled and scheduled, the
+ * time in each state is booked for the per-step breakdown, an established session is counted and
+ * told to the device machine, a failure is told with its reason.
+ * @module
+ */
+import type { StateValue } from 'xstate';
+import type { CompiledMachine } from '../statechart/index.ts';
+import type { Behaviour } from './partition-behaviour.ts';
+import type { Clock } from './partition-clock.ts';
+import { HC_ESTABLISHED, HC_FAILED, HC_UNLOCK_RESULT } from './partition-configs.ts';
+import type { Energy } from './partition-energy.ts';
+import type { LiveSampler } from './partition-live.ts';
+import type { Deliver, MachineRun } from './partition-machine.ts';
+import type { Parts } from './partition-parts.ts';
+import type { PartitionResult } from './partition-result.ts';
+import type { DeviceStreams } from './partition-streams.ts';
+import { F_ESTABLISHED, S_HS_OP, type DeviceTable } from './partition-table.ts';
+import type { Telemetry } from './partition-telemetry.ts';
+import type { DeviceIds, HandshakeIds } from './machines.ts';
+import type { OpModel } from './op-model.ts';
+
+/** The twin's parts the handshake side drives. */
+export interface HandshakeSideParts {
+  readonly run: MachineRun;
+  readonly ops: OpModel;
+  readonly behaviour: Behaviour;
+  readonly energy: Energy;
+  readonly live: LiveSampler;
+  readonly telemetry: Telemetry;
+}
+
+/** A state value as a dotted path ('session.rxRecord'). */
+function statePath(v: StateValue): string {
+  if (typeof v === 'string') return v;
+  return Object.entries(v)
+    .map(([k, sub]) => (sub === undefined ? k : `${k}.${statePath(sub as StateValue)}`))
+    .join(',');
+}
+
+export class HandshakeSide {
+  private readonly t: DeviceTable;
+  private readonly clock: Clock;
+  private readonly u: DeviceStreams;
+  private readonly res: PartitionResult;
+  /** HC_* of each handshake-machine configuration. */
+  private readonly hsFlags: Uint8Array;
+  private readonly hm: CompiledMachine;
+  private readonly dIds: DeviceIds;
+  private readonly hIds: HandshakeIds;
+  private readonly p: Deliver;
+  private readonly run: MachineRun;
+  private readonly ops: OpModel;
+  private readonly behaviour: Behaviour;
+  private readonly energy: Energy;
+  private readonly live: LiveSampler;
+  private readonly telemetry: Telemetry;
+  /** Per suite: the handshake's op.done event. */
+  private readonly opDone: Int32Array;
+  /** Each configuration's state (index into res.hsStates). */
+  private readonly stateOf: Int32Array;
+
+  constructor(x: Parts, h: HandshakeSideParts) {
+    this.t = x.t;
+    this.clock = x.clock;
+    this.u = x.u;
+    this.res = x.res;
+    this.hsFlags = x.flags.hs;
+    this.hm = x.hm;
+    this.dIds = x.dIds;
+    this.hIds = x.hIds;
+    this.p = x.p;
+    this.run = h.run;
+    this.ops = h.ops;
+    this.behaviour = h.behaviour;
+    this.energy = h.energy;
+    this.live = h.live;
+    this.telemetry = h.telemetry;
+    const hIds = this.hIds;
+    this.opDone = Int32Array.from(x.suites, (s) => hIds.opDoneByMode[s.mode]!);
+    // The per-step breakdown: one row per state of the handshake, in first-configuration order.
+    const hm = this.hm;
+    const names = [...new Set(hm.stateKey)];
+    this.stateOf = Int32Array.from(hm.stateKey, (key) => names.indexOf(key));
+    const res = this.res;
+    res.hsStates = names.map((key) => {
+      const c = hm.stateKey.indexOf(key);
+      const op = hm.op[c]!;
+      const msg = hm.message[c]!;
+      const dir = hm.direction[c]!;
+      return { state: statePath(JSON.parse(key) as StateValue), op: op >= 0 ? hm.ops[op]! : null, message: msg >= 0 ? hm.messages[msg]! : null, direction: dir === 0 ? 'tx' : dir === 1 ? 'rx' : null };
+    });
+    res.hsStateUs = new Float64Array(names.length);
+    res.hsStateVisits = new Float64Array(names.length);
+    res.hsStateFirstUs = new Float64Array(names.length).fill(Infinity);
+  }
+
+  start(k: number): void {
+    const t = this.t;
+    const now = this.clock.now;
+    t.hsT[k] = now;
+    t.hsStateT[k] = now;
+    this.res.handshakes[k]!++;
+    this.res.dayHandshakes[this.clock.day()]!++;
+    this.run.start(k, now);
+    this.enter(k, -1);
+  }
+
+  stop(k: number): void {
+    this.run.stop(k);
+    this.t.agenda.clear(k, S_HS_OP);
+    this.t.hsOpMa[k] = NaN;
+  }
+
+  /** After the handshake machine moved from `prev` (−1 at start) to its current configuration. */
+  enter(k: number, prev: number): void {
+    const t = this.t;
+    const res = this.res;
+    const hm = this.hm;
+    const now = this.clock.now;
+    const cfg = t.hsCfg[k]!;
+    if (cfg !== prev) {
+      if (prev >= 0) {
+        // Time in each handshake state, for the per-step breakdown (a typical handshake).
+        const st = this.stateOf[prev]!;
+        res.hsStateUs[st]! += Math.round((now - t.hsStateT[k]!) * 1000);
+        res.hsStateVisits[st]!++;
+      }
+      t.hsStateT[k] = now;
+      const entered = this.stateOf[cfg]!;
+      const offsetUs = Math.round((now - t.hsT[k]!) * 1000);
+      if (offsetUs < res.hsStateFirstUs[entered]!) res.hsStateFirstUs[entered] = offsetUs;
+      t.agenda.clear(k, S_HS_OP);
+      t.hsOpMa[k] = NaN;
+      if (hm.done[cfg]) {
+        const reason = this.hIds.reasonOf[cfg]!;
+        this.stop(k);
+        if (this.hsFlags[cfg]! & HC_FAILED) this.p.deliverDev(k, this.dIds.handshakeFailed(reason || 'state.unexpected'));
+        return;
+      }
+      const op = hm.op[cfg]!;
+      if (op >= 0) {
+        this.u.k = k;
+        const s = t.suiteIdx[k]!;
+        const o = this.ops.sample(op, hm.message[cfg]!, hm.direction[cfg]!, s, t.rssi[k]!, this.u);
+        t.hsOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
+        t.hsOpPhase[k] = o.phase;
+        if (!(t.flags[k]! & F_ESTABLISHED)) res.addPhaseTime(o.phase, o.durationMs);
+        t.hsOpEvent[k] = o.ok ? this.opDone[s]! : this.hIds.opFailedLink;
+        t.agenda.set(k, S_HS_OP, now + o.durationMs);
+      }
+      if (this.hsFlags[cfg]! & HC_ESTABLISHED) {
+        if (!(t.flags[k]! & F_ESTABLISHED)) {
+          t.flags[k]! |= F_ESTABLISHED;
+          const ms = now - t.hsT[k]!;
+          res.handshakeTime.add(ms);
+          this.live.handshakeLatency(k, ms);
+          res.handshakesOk++;
+          res.binHandshakes[this.clock.bin()]!++;
+          this.telemetry.record(k, 'handshake', true, ms, '');
+          this.energy.setCurrent(k);
+          this.p.deliverDev(k, this.dIds.established);
+        } else if (prev >= 0 && this.hsFlags[prev]! & HC_UNLOCK_RESULT) {
+          // The phone's unlock request was answered: the keychain performs the action.
+          this.p.deliverDev(k, this.dIds.requestUnlock);
+        }
+      }
+    }
+    this.behaviour.maybeSends(k);
+    this.energy.setCurrent(k);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The device table of a partition: every keychain's state as structure-of-arrays (index k =
+ * device lo + k), its flags, and its slot agenda (sim/engine SlotAgenda: one slot per pending op,
+ * for the phone, for the owner's next arrival and per timer of each machine; setting a slot
+ * replaces its event, so a cancelled event never pops). No object per device, none per event.
+ * @module
+ */
+import { SlotAgenda } from '../engine/index.ts';
+
+/** Agenda slots of a device: the owner's next arrival, each machine's pending op, the phone's next action, then one per timer. */
+export const S_ARRIVAL = 0;
+export const S_DEV_OP = 1;
+export const S_HS_OP = 2;
+export const S_PHONE = 3;
+/** The device machine's timers start here; the handshake machine's follow them. */
+export const S_DEV_TIMER = 4;
+
+/** Per-device flags. */
+export const F_INTENT = 1;
+export const F_PRESENT = 2;
+export const F_ESTABLISHED = 4;
+export const F_LOW = 8;
+export const F_DEAD = 16;
+export const F_REQUESTED = 32;
+export const F_BROWNOUT_PENDING = 64;
+export const F_LOW_SENT = 128;
+/** A firmware image is waiting for this device (phone-side). */
+export const F_OTA_PENDING = 256;
+/** This wake's session is the phone's background OTA session. */
+export const F_OTA_SESSION = 512;
+
+export class DeviceTable {
+  /** Devices lo..lo+n−1. */
+  readonly lo: number;
+  readonly n: number;
+  readonly agenda: SlotAgenda;
+  readonly flags: Uint16Array;
+
+  // Machines: each one's configuration (−1: the handshake is not running).
+  readonly devCfg: Int32Array;
+  readonly hsCfg: Int32Array;
+
+  // Operations in progress: current (NaN: none), energy phase and the event that ends it.
+  readonly devOpMa: Float64Array;
+  readonly hsOpMa: Float64Array;
+  readonly devOpPhase: Int8Array;
+  readonly hsOpPhase: Int8Array;
+  readonly devOpEvent: Int32Array;
+  readonly hsOpEvent: Int32Array;
+
+  // Battery: charge left, when it was last settled, the current flowing since, the cell.
+  readonly remMah: Float64Array;
+  readonly lastT: Float64Array;
+  readonly curMa: Float64Array;
+  readonly curMode: Int8Array;
+  /** Energy phase being charged (−1: none). */
+  readonly curPhase: Int8Array;
+  readonly capMah: Float64Array;
+  /** Self-discharge per ms. */
+  readonly lambda: Float64Array;
+  /** Below this charge a settle checks for the cutoff. */
+  readonly guardMah: Float64Array;
+
+  // Owner, phone and link.
+  readonly suiteIdx: Uint8Array;
+  readonly rssi: Float32Array;
+  readonly arrivalScale: Float32Array;
+  readonly intentShare: Float32Array;
+  readonly nfcShare: Float32Array;
+  /** Simulated ms when the next firmware release reaches this device's phone (Infinity: none). */
+  readonly otaDue: Float64Array;
+  /** What the phone slot holds (PHONE_*). */
+  readonly phoneKind: Uint8Array;
+
+  // When this wake began, the handshake began and the device entered its current handshake state.
+  readonly wakeT: Float64Array;
+  readonly hsT: Float64Array;
+  readonly hsStateT: Float64Array;
+
+  constructor(lo: number, n: number, slots: number) {
+    this.lo = lo;
+    this.n = n;
+    this.agenda = new SlotAgenda(n, slots);
+    this.flags = new Uint16Array(n);
+    this.devCfg = new Int32Array(n);
+    this.hsCfg = new Int32Array(n).fill(-1);
+    this.devOpMa = new Float64Array(n).fill(NaN);
+    this.hsOpMa = new Float64Array(n).fill(NaN);
+    this.devOpPhase = new Int8Array(n);
+    this.hsOpPhase = new Int8Array(n);
+    this.devOpEvent = new Int32Array(n);
+    this.hsOpEvent = new Int32Array(n);
+    this.remMah = new Float64Array(n);
+    this.lastT = new Float64Array(n);
+    this.curMa = new Float64Array(n);
+    this.curMode = new Int8Array(n);
+    this.curPhase = new Int8Array(n).fill(-1);
+    this.capMah = new Float64Array(n);
+    this.lambda = new Float64Array(n);
+    this.guardMah = new Float64Array(n);
+    this.suiteIdx = new Uint8Array(n);
+    this.rssi = new Float32Array(n);
+    this.arrivalScale = new Float32Array(n);
+    this.intentShare = new Float32Array(n);
+    this.nfcShare = new Float32Array(n);
+    this.otaDue = new Float64Array(n).fill(Infinity);
+    this.phoneKind = new Uint8Array(n);
+    this.wakeT = new Float64Array(n);
+    this.hsT = new Float64Array(n);
+    this.hsStateT = new Float64Array(n);
+  }
+}
