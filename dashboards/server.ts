@@ -12,19 +12,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunResult } from '../sim/twin/result.ts';
-import type { RunListing } from '../store/index.ts';
 import { appBundle } from './bundle.ts';
 import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
 import { runView, type RunView, type RunViewOptions } from './run-view.ts';
+import type { RunStore } from './store-access.ts';
 import { pageHtml } from './web/page.ts';
 
-/** What the dashboard needs from a store (store/'s Store satisfies it). */
-export interface RunStore {
-  readonly location: string;
-  listRuns(): Promise<RunListing[]>;
-  getRun(runId: string): Promise<RunResult | null>;
-}
+export type { RunStore } from './store-access.ts';
 
 export interface DashboardOptions extends RunViewOptions {
   store: RunStore;
@@ -66,7 +60,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     return v;
   };
+  // A store that another process writes says when it changed: cached views may be stale then.
+  let version: string | undefined;
+  const checkVersion = async () => {
+    const v = await options.store.version?.();
+    if (v !== version) views.clear();
+    version = v;
+  };
   const mustView = async (id: string) => {
+    await checkVersion();
     const v = await view(id);
     if (!v) {
       views.delete(id);
@@ -82,6 +84,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await appBundle());
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     if (req.method === 'GET' && path === '/api/runs') {
+      await checkVersion();
       const runs = await options.store.listRuns();
       // The next click is most likely one of the newest runs: start loading their views now, in
       // the background, so the run page does not wait for the store (errors surface on the click).
