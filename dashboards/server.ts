@@ -7,7 +7,8 @@
  *   GET  /api/runs/<id>         RunView (404 { error } when the id is not in the store)
  *   GET  /api/compare?a=<id>&b=<id>   { a: RunView, b: RunView }
  *   POST /api/live              LiveSnapshot → 204 (400 { error } naming the bad field)
- *   GET  /api/live              { runs: LiveSnapshot[] }      GET /api/live/<id>  LiveSnapshot
+ *   GET  /api/live              { runs: LiveSnapshot[] }
+ *   GET  /api/live/<id>         LiveSnapshot & { history: LiveProgressPoint[] }
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -111,7 +112,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const id = decodeURIComponent(path.slice('/api/live/'.length));
       const s = live.get(id);
       if (!s) throw new HttpError(404, `no live run '${id}' (a running simulation must POST its progress to /api/live)`);
-      return json(res, 200, s);
+      return json(res, 200, { ...s, history: live.history(id) });
     }
     throw new HttpError(404, `no such ${path.startsWith('/api/') ? 'endpoint' : 'page'}: ${req.method} ${path}`);
   };
