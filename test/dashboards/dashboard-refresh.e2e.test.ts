@@ -29,7 +29,7 @@ beforeAll(async () => {
   await saveFromAnotherProcess(dir, 'first-run');
   [opened, browser] = await Promise.all([openDashboardStore(dir), openBrowser()]);
   dash = await startDashboard({ store: opened.store });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -45,7 +45,7 @@ describe('keytwin dashboard on an embedded store written by another process', ()
     expect(await browser.page.$$eval('table.runs tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-row')))).toEqual(['first-run']);
     await saveFromAnotherProcess(dir, 'second-run');
     // The page polls every 3 s; opening the changed store takes a few seconds on a busy machine.
-    await browser.page.waitForSelector('tr[data-row="second-run"]', { timeout: 60_000 });
+    await browser.page.waitForSelector('tr[data-row="second-run"]', { timeout: 120_000 });
     expect(await browser.page.locator('h2.page').textContent()).toBe('Runs in the store (2)');
     await browser.shot('dashboard-refreshed');
     await browser.page.click('a[data-run-id="second-run"]');
@@ -53,14 +53,14 @@ describe('keytwin dashboard on an embedded store written by another process', ()
     expect(await browser.page.locator('.message.error').count()).toBe(0);
     expect(await browser.page.locator('p.runid code').textContent()).toBe('second-run');
     expect(await browser.page.locator('section.chart').count()).toBe(9);
-  }, 240_000);
+  }, 400_000);
 
   it('holds the store only while answering: another process can open it between requests', async () => {
     // With the dashboard idle, a third writer succeeds, and the dashboard then lists its run.
     await saveFromAnotherProcess(dir, 'third-run');
     const runs = await opened.store.listRuns();
     expect(runs.map((r) => r.runId).sort()).toEqual(['first-run', 'second-run', 'third-run']);
-  }, 240_000);
+  }, 400_000);
 
   it('loads without console errors or failed requests', () => {
     expect(browser.problems).toEqual([]);

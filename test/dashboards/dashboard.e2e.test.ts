@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openStore, type Store } from '../../store/index.ts';
 import type { RunResult } from '../../sim/twin/result.ts';
 import { NO_CLOUD_MESSAGE, startDashboard, type Dashboard, type LiveSnapshot } from '../../dashboards/index.ts';
 import { fixtureRun } from '../reports/run-fixture.helpers.ts';
 import { fixtureMessages } from '../reports/messages.helpers.ts';
-import { openBrowser, type Browser } from './browser.helpers.ts';
+import { openBrowser, SCREENS, type Browser } from './browser.helpers.ts';
 
 /** Different scenario names, start times and seeds, so the runs table has something to sort and filter. */
 function named(run: RunResult, scenario: string, startedAt: string): RunResult {
@@ -128,6 +129,7 @@ describe('keytwin dashboard in Chromium', () => {
     await tip.first().waitFor({ timeout: 5000 });
     expect(await tip.first().textContent()).toMatch(/\d/);
     await browser.shot('dashboard-tooltip');
+    await hist.screenshot({ path: join(SCREENS, 'dashboard-tooltip-chart.png') });
 
     const [csv] = await Promise.all([browser.page.waitForEvent('download'), hist.locator('button[data-download="csv"]').click()]);
     expect(csv.suggestedFilename()).toBe('office-pq768-2026-03-02-09-15-seed-7-battery-life-histogram.csv');
@@ -202,8 +204,11 @@ describe('keytwin dashboard in Chromium', () => {
     expect(await browser.page.locator('section[data-chart="live-event-rate"] h3').textContent()).toBe('100,000 events/s now');
     expect(await browser.page.locator('section[data-chart="live-unlocks-failures"] svg g[aria-label="line"] path').count()).toBe(2);
     expect(await browser.page.locator('section[data-chart="battery-life-histogram"] > svg').count()).toBe(1);
+    // The latency table counts the fleet's unlocks, not the traced sample's latencies.
+    expect(await browser.page.locator('section[data-chart="latency"] table tr').nth(1).locator('td').nth(1).textContent()).toBe(String(unlocks));
+    await browser.shot('dashboard-live-running');
     // The page polls: the next snapshot shows up without a reload.
-    expect((await post({ ...snap, simDay: 14, state: 'done', daily: A.daily })).status).toBe(204);
+    expect((await post({ ...snap, simDay: 14, wallMs: 9500, events: 823_456, state: 'done', daily: A.daily })).status).toBe(204);
     await browser.page.waitForSelector('.progress[data-progress="1.0000"]', { timeout: 5000 });
     await browser.shot('dashboard-live');
   });
