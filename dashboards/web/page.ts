@@ -44,6 +44,7 @@ button:disabled { opacity: 0.45; cursor: default; }
 svg { max-width: 100%; height: auto; }
 section.chart { position: relative; }
 .tools { position: absolute; top: 10px; right: 12px; display: flex; gap: 6px; }
+section.chart h3 { padding-right: 100px; }
 button.tool { font-size: 12px; padding: 2px 8px; background: white; color: var(--accent); }
 table.runs th.sortable { cursor: pointer; user-select: none; white-space: nowrap; }
 table.runs th.sortable:hover { background: #e3e8f0; }
