@@ -9,7 +9,9 @@
  * requests it keeps nothing open. A change marker (the stat of global/pg_control and the WAL
  * files, which every writer's commit and close touch) says when the store changed, so an
  * unchanged store is answered from the last listing instead of reopening it (opening costs
- * seconds). The marker is taken after our own close, because closing writes a checkpoint.
+ * seconds). The marker is re-read after our own close, because closing writes a checkpoint.
+ * A write by another process while we hold the store is not seen until its next change; the
+ * store lock (issue 15) makes such overlap impossible: a writer then waits for our close.
  *
  * A server store (postgres://) and memory:// are used as they are: a server shows every
  * committed write to every connection, and memory:// belongs to this process alone.
@@ -34,36 +36,59 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
   let queue: Promise<unknown> = Promise.resolve();
   let store: Store | null = null;
   let users = 0;
-  let listing: { marker: string; runs: RunListing[] } | null = null;
+  // `known` is the marker of the files as we last saw them, `generation` counts the changes made
+  // by OTHER processes. Our own close rewrites pg_control, so after it `known` is simply re-read:
+  // counting it as a change would reopen the store on every poll, forever.
+  let known: string | null = null;
+  let generation = 0;
+  let listing: { generation: number; runs: RunListing[] } | null = null;
+  const observe = async () => {
+    const m = await changeMarker(dir);
+    if (m !== known) {
+      if (known !== null) generation++;
+      known = m;
+    }
+  };
 
   // Requests are serialised and share one open while they queue up; the last one closes it.
   const using = <T>(fn: (s: Store) => Promise<T>): Promise<T> => {
     users++;
     const task = queue.then(async () => {
       try {
-        store ??= await open(dir);
+        if (!store) {
+          await observe();
+          store = await open(dir);
+        }
         return await fn(store);
       } finally {
         if (--users === 0 && store) {
           const s = store;
           store = null;
-          await s.close();
+          try {
+            await s.close();
+          } finally {
+            known = await changeMarker(dir);
+          }
         }
       }
     });
     queue = task.catch(() => {});
     return task;
   };
+  const version = async () => {
+    // While we hold the store its files change under our own hands: not news.
+    if (users === 0) await observe();
+    return String(generation);
+  };
 
   return {
     location: dir,
-    version: () => changeMarker(dir),
+    version,
     async listRuns() {
-      const before = await changeMarker(dir);
-      if (listing && listing.marker === before) return listing.runs;
+      await version();
+      if (listing && listing.generation === generation) return listing.runs;
       const runs = await using((s) => s.listRuns());
-      // After our close, which itself touches the files: the marker of the state we just read.
-      listing = { marker: await changeMarker(dir), runs };
+      listing = { generation, runs };
       return runs;
     },
     getRun: (runId) => using((s) => s.getRun(runId)),

@@ -57,6 +57,33 @@ describe('shortLivedStore()', () => {
     }
   });
 
+  it("its own close (which writes a checkpoint) is not a change: polling does not reopen the store", async () => {
+    const dir = fakeDir();
+    try {
+      const log: string[] = [];
+      let n = 0;
+      const store = shortLivedStore(dir, async () => {
+        log.push('open');
+        return {
+          listRuns: async () => [listing('a')], getRun: async () => null,
+          close: async () => void writeFileSync(join(dir, 'global', 'pg_control'), `checkpoint ${++n}`),
+        } as unknown as Store;
+      });
+      const v0 = await store.version!();
+      await store.listRuns();
+      await store.getRun('a');
+      expect(await store.version!()).toBe(v0);
+      await store.listRuns();
+      expect(log).toEqual(['open', 'open']);
+      writeFileSync(join(dir, 'pg_wal', '000000010000000000000001'), 'another process committed');
+      expect(await store.version!()).not.toBe(v0);
+      await store.listRuns();
+      expect(log).toEqual(['open', 'open', 'open']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('requests that queue up share one open, and the store is closed when they are done', async () => {
     const dir = fakeDir();
     try {
