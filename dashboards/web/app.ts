@@ -158,11 +158,15 @@ async function livePage(id: string) {
     ]),
   ];
   if (s.message) nodes.push(message(s.message, s.state === 'failed' ? 'error' : 'info'));
-  if (s.state === 'done') nodes.push(h('p', {}, 'Finished. ', h('a', { href: `#/run/${encodeURIComponent(s.runId)}` }, 'Open the stored run')));
+  // `keytwin run` saves the run after its last snapshot: offer the link once the store has it.
+  const stored = s.state === 'done' && (await api<RunsResponse>('/api/runs')).runs.some((r) => r.runId === s.runId);
+  if (stored) nodes.push(h('p', { 'data-stored': 'true' }, 'Finished. ', h('a', { href: `#/run/${encodeURIComponent(s.runId)}` }, 'Open the stored run')));
+  else if (s.state === 'done') nodes.push(h('p', { 'data-stored': 'false' }, 'Finished; the run is being saved to the store. A link to it appears here once it is stored.'));
   const name = `live-${s.scenario}`;
   show(...nodes, chartEl(eventRateChart(s.history), name), chartEl(unlocksFailuresChart(s), name), ...liveCharts(s).map((c) => chartEl(c, name)));
   ready();
   if (s.state === 'running') poll = window.setTimeout(() => void route(), LIVE_REFRESH_MS);
+  else if (s.state === 'done' && !stored) poll = window.setTimeout(() => void route(), LIST_REFRESH_MS);
 }
 
 async function route() {

@@ -210,6 +210,14 @@ describe('keytwin dashboard in Chromium', () => {
     // The page polls: the next snapshot shows up without a reload.
     expect((await post({ ...snap, simDay: 14, wallMs: 9500, events: 823_456, state: 'done', daily: A.daily })).status).toBe(204);
     await browser.page.waitForSelector('.progress[data-progress="1.0000"]', { timeout: 5000 });
+    // Not in the store (yet): the page says so instead of linking to a run that is missing.
+    expect(await browser.page.locator('p[data-stored="false"]').textContent()).toMatch(/being saved to the store/);
+    // A finished live run that is stored links to it.
+    expect((await post({ ...snap, runId: 'office-768', simDay: 14, wallMs: 9500, state: 'done', daily: A.daily })).status).toBe(204);
+    await visit(`${dash.url}#/live/office-768`);
+    await browser.page.click('p[data-stored="true"] a');
+    await browser.page.waitForSelector('main[data-ready="true"] section.chart');
+    expect(await browser.page.locator('p.runid code').textContent()).toBe('office-768');
     await browser.shot('dashboard-live');
   });
 
