@@ -16,8 +16,15 @@ import { openBrowser, type Browser } from './browser.helpers.ts';
 const run = promisify(execFile);
 const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 const SAVE = join(import.meta.dirname, 'save-run.process.ts');
-/** Another process saving a fixture run into the store directory. */
-const saveFromAnotherProcess = (dir: string, runId: string) => run(TSX, [SAVE, dir, runId], { timeout: 120_000 });
+/** Another process saving a fixture run into the store directory (minutes on a loaded machine: opening PGlite is CPU-bound). */
+async function saveFromAnotherProcess(dir: string, runId: string): Promise<void> {
+  try {
+    await run(TSX, [SAVE, dir, runId], { timeout: 280_000 });
+  } catch (err) {
+    const e = err as Error & { stderr?: string; killed?: boolean; signal?: string };
+    throw new Error(`saving '${runId}' from another process failed${e.killed ? ` (killed by the timeout, ${e.signal})` : ''}: ${e.stderr || e.message}`);
+  }
+}
 
 let dir: string;
 let opened: { store: RunStore; close(): Promise<void> };
@@ -29,7 +36,7 @@ beforeAll(async () => {
   await saveFromAnotherProcess(dir, 'first-run');
   [opened, browser] = await Promise.all([openDashboardStore(dir), openBrowser()]);
   dash = await startDashboard({ store: opened.store });
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -53,14 +60,14 @@ describe('keytwin dashboard on an embedded store written by another process', ()
     expect(await browser.page.locator('.message.error').count()).toBe(0);
     expect(await browser.page.locator('p.runid code').textContent()).toBe('second-run');
     expect(await browser.page.locator('section.chart').count()).toBe(9);
-  }, 400_000);
+  }, 600_000);
 
   it('holds the store only while answering: another process can open it between requests', async () => {
     // With the dashboard idle, a third writer succeeds, and the dashboard then lists its run.
     await saveFromAnotherProcess(dir, 'third-run');
     const runs = await opened.store.listRuns();
     expect(runs.map((r) => r.runId).sort()).toEqual(['first-run', 'second-run', 'third-run']);
-  }, 400_000);
+  }, 600_000);
 
   it('loads without console errors or failed requests', () => {
     expect(browser.problems).toEqual([]);

@@ -31,7 +31,8 @@ beforeAll(async () => {
   await store.saveRun(B);
   dash = await startDashboard({ store, handshakeMessages: () => fixtureMessages() });
   emptyDash = await startDashboard({ store: emptyStore });
-});
+  // Two in-memory PGlites and Chromium: seconds alone, minutes on a machine shared by many jobs.
+}, 400_000);
 
 afterAll(async () => {
   await browser?.close();
