@@ -70,7 +70,8 @@ export function eventRateChart(history: readonly LiveProgressPoint[]): ChartSpec
     subtitle: 'Simulation events per wall-clock second, between consecutive progress reports.',
     plot: rows.length ? {
       ...FRAME, height: 220,
-      x: { label: 'Wall time (s) →' }, y: { label: '↑ Events/s', grid: true, zero: true },
+      // From 0: with one or two reports a degenerate domain would print ticks like 3.500000.
+      x: { label: 'Wall time (s) →', zero: true }, y: { label: '↑ Events/s', grid: true, zero: true },
       marks: [Plot.lineY(rows, { x: 't', y: 'rate', stroke: '#4e79a7' }), Plot.dot(rows, { x: 't', y: 'rate', r: 2, fill: '#4e79a7' })],
     } : null,
     empty: 'Two progress reports are needed for a rate; the next one arrives within a second.',
