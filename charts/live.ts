@@ -28,6 +28,7 @@ export function liveCharts(s: LiveSnapshot): ChartSpec[] {
   const unlock = [...(s.unlockLatencyMs ?? [])].sort((a, b) => a - b);
   const hs = [...(s.handshakeLatencyMs ?? [])].sort((a, b) => a - b);
   const lastDay = s.daily?.[s.daily.length - 1];
+  const fleet = (k: 'unlocks' | 'handshakes') => (s.daily ?? []).reduce((a, d) => a + d[k], 0);
   const depleted = lastDay ? Math.max(0, s.devices - lastDay.alive) : 0;
   return [
     batteryLifeHistogram({
@@ -38,7 +39,9 @@ export function liveCharts(s: LiveSnapshot): ChartSpec[] {
         lifeDays: { p5: est(life, 0.05), p50: est(life, 0.5), p95: est(life, 0.95), mean: life.reduce((a, b) => a + b, 0) / Math.max(1, life.length) },
       },
     }),
-    latencyDistributions({ unlockMs: unlock, handshakeMs: hs, unlock: percentiles(unlock), handshake: percentiles(hs) }),
+    // Counts are the fleet's (its daily rows), not the size of the traced devices' latency sample;
+    // without a sample there are no percentiles to show, so the kind is left out (count 0).
+    latencyDistributions({ unlockMs: unlock, handshakeMs: hs, unlock: { ...percentiles(unlock), count: unlock.length ? fleet('unlocks') : 0 }, handshake: { ...percentiles(hs), count: hs.length ? fleet('handshakes') : 0 } }),
     socOverTime({ daily: s.daily ?? [], samples: [] }),
   ];
 }

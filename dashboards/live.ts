@@ -1,7 +1,8 @@
 /**
  * The live-progress contract: a running simulation POSTs LiveSnapshot JSON to the dashboard's
  * /api/live (at most about once a second; each snapshot replaces the previous one of its run).
- * The board keeps the latest snapshot per run in memory; the page polls GET /api/live/<runId>.
+ * The board keeps the latest snapshot per run in memory, and the progress points seen so far;
+ * the page polls GET /api/live/<runId> (the snapshot plus `history`).
  * Validation names the field and what was expected, so a publisher bug shows up as a clear 400.
  * @module
  */
@@ -74,17 +75,36 @@ function optional<K extends string>(k: K, v: number[] | undefined): Partial<Reco
   return v === undefined ? {} : ({ [k]: v } as Record<K, number[]>);
 }
 
-/** The latest snapshot of each live run, newest first. */
+/** One point of a live run's progress, as the board received it (for rates and an ETA). */
+export interface LiveProgressPoint {
+  wallMs: number;
+  simDay: number;
+  events: number;
+}
+
+/** Points kept per run; when full, every other one is dropped, so the whole run stays covered. */
+export const MAX_HISTORY = 512;
+
+/** The latest snapshot of each live run, newest first, with the progress points seen so far. */
 export class LiveBoard {
-  #runs = new Map<string, { snapshot: LiveSnapshot; seq: number }>();
+  #runs = new Map<string, { snapshot: LiveSnapshot; seq: number; history: LiveProgressPoint[] }>();
   #seq = 0;
 
   put(snapshot: LiveSnapshot): void {
-    this.#runs.set(snapshot.runId, { snapshot, seq: ++this.#seq });
+    const prev = this.#runs.get(snapshot.runId);
+    // A restarted run (its wall clock went back) starts a new history.
+    let history = prev && snapshot.wallMs >= prev.snapshot.wallMs ? prev.history : [];
+    history.push({ wallMs: snapshot.wallMs, simDay: snapshot.simDay, events: snapshot.events });
+    if (history.length > MAX_HISTORY) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    this.#runs.set(snapshot.runId, { snapshot, seq: ++this.#seq, history });
   }
 
   get(runId: string): LiveSnapshot | undefined {
     return this.#runs.get(runId)?.snapshot;
+  }
+
+  history(runId: string): LiveProgressPoint[] {
+    return this.#runs.get(runId)?.history ?? [];
   }
 
   list(): LiveSnapshot[] {

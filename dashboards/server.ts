@@ -7,24 +7,19 @@
  *   GET  /api/runs/<id>         RunView (404 { error } when the id is not in the store)
  *   GET  /api/compare?a=<id>&b=<id>   { a: RunView, b: RunView }
  *   POST /api/live              LiveSnapshot → 204 (400 { error } naming the bad field)
- *   GET  /api/live              { runs: LiveSnapshot[] }      GET /api/live/<id>  LiveSnapshot
+ *   GET  /api/live              { runs: LiveSnapshot[] }
+ *   GET  /api/live/<id>         LiveSnapshot & { history: LiveProgressPoint[] }
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunResult } from '../results/index.ts';
-import type { RunListing } from '../store/index.ts';
 import { appBundle } from './bundle.ts';
 import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
 import { runView, type RunView, type RunViewOptions } from '../charts/index.ts';
+import type { RunStore } from './store-access.ts';
 import { pageHtml } from './web/page.ts';
 
-/** What the dashboard needs from a store (store/'s Store satisfies it). */
-export interface RunStore {
-  readonly location: string;
-  listRuns(): Promise<RunListing[]>;
-  getRun(runId: string): Promise<RunResult | null>;
-}
+export type { RunStore } from './store-access.ts';
 
 export interface DashboardOptions extends RunViewOptions {
   store: RunStore;
@@ -66,7 +61,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     return v;
   };
+  // A store that another process writes says when it changed: cached views may be stale then.
+  let version: string | undefined;
+  const checkVersion = async () => {
+    const v = await options.store.version?.();
+    if (v !== version) views.clear();
+    version = v;
+  };
   const mustView = async (id: string) => {
+    await checkVersion();
     const v = await view(id);
     if (!v) {
       views.delete(id);
@@ -82,6 +85,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await appBundle());
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     if (req.method === 'GET' && path === '/api/runs') {
+      await checkVersion();
       const runs = await options.store.listRuns();
       // The next click is most likely one of the newest runs: start loading their views now, in
       // the background, so the run page does not wait for the store (errors surface on the click).
@@ -108,7 +112,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       const id = decodeURIComponent(path.slice('/api/live/'.length));
       const s = live.get(id);
       if (!s) throw new HttpError(404, `no live run '${id}' (a running simulation must POST its progress to /api/live)`);
-      return json(res, 200, s);
+      return json(res, 200, { ...s, history: live.history(id) });
     }
     throw new HttpError(404, `no such ${path.startsWith('/api/') ? 'endpoint' : 'page'}: ${req.method} ${path}`);
   };

@@ -36,6 +36,15 @@ export interface RunListing {
   startedAt: string;
   wallMs: number;
   savedAt: string;
+  /** Result columns from the run's summary (NaN where the summary lacks them). */
+  batteryP5Days: number;
+  batteryP50Days: number;
+  unlockP95Ms: number;
+  /** All failures of the run, over every reason. */
+  failures: number;
+  unlockAttempts: number;
+  /** Suite ids the fleet ran, sorted. */
+  suites: string[];
 }
 
 const DEVICE_COLUMNS = ['run_id', 'device', 'suite', 'capacity_mah', 'depleted_day', 'life_days', 'final_soc', 'unlocks', 'handshakes', 'failures', 'energy_mj'];
@@ -137,9 +146,18 @@ function checkResult(r: RunResult): void {
 }
 
 export async function listRuns(db: Queryable): Promise<RunListing[]> {
+  // The result columns come from the summary's jsonb so the list needs no second query per run
+  // (the dashboard's runs table sorts and filters on them).
   const res = await db.query<Record<string, unknown>>(
-    `SELECT run_id, scenario, seed, devices, duration_days, profile, code_version, started_at, wall_ms, saved_at
-     FROM runs ORDER BY started_at DESC, run_id`,
+    `SELECT r.run_id, r.scenario, r.seed, r.devices, r.duration_days, r.profile, r.code_version, r.started_at, r.wall_ms, r.saved_at,
+       (s.summary #>> '{battery,lifeDays,p5,value}')::double precision AS battery_p5,
+       (s.summary #>> '{battery,lifeDays,p50,value}')::double precision AS battery_p50,
+       (s.summary #>> '{unlocks,latencyMs,p95}')::double precision AS unlock_p95,
+       (s.summary #>> '{unlocks,attempted}')::double precision AS unlock_attempts,
+       (SELECT coalesce(sum(f.value::double precision), 0) FROM jsonb_each_text(coalesce(s.summary -> 'failures', '{}'::jsonb)) f) AS failures,
+       (SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM jsonb_object_keys(coalesce(s.summary -> 'suites', '{}'::jsonb)) k) AS suites
+     FROM runs r LEFT JOIN run_summaries s USING (run_id)
+     ORDER BY r.started_at DESC, r.run_id`,
   );
   return res.rows.map((r) => ({
     runId: String(r.run_id),
@@ -152,6 +170,12 @@ export async function listRuns(db: Queryable): Promise<RunListing[]> {
     startedAt: iso(r.started_at),
     wallMs: Number(r.wall_ms),
     savedAt: iso(r.saved_at),
+    batteryP5Days: num(r.battery_p5),
+    batteryP50Days: num(r.battery_p50),
+    unlockP95Ms: num(r.unlock_p95),
+    failures: Number(r.failures ?? 0),
+    unlockAttempts: num(r.unlock_attempts),
+    suites: r.suites ? String(r.suites).split(',') : [],
   }));
 }
 

@@ -4,9 +4,9 @@
  * @module
  */
 import { parseCommand, UsageError, UserError } from '../args.ts';
-import { startDashboard } from '../../dashboards/index.ts';
+import { openDashboardStore, startDashboard } from '../../dashboards/index.ts';
 import { handshakeMessagesFor } from '../../reports/index.ts';
-import { DEFAULT_STORE, openStore } from '../../store/index.ts';
+import { DEFAULT_STORE } from '../../store/index.ts';
 
 const HELP = `Usage: keytwin dashboard [options]
 
@@ -26,17 +26,19 @@ export async function run(argv: readonly string[]): Promise<number> {
   const port = Number(parsed.values.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got '${parsed.values.port}'`);
   const url = parsed.values.store ?? DEFAULT_STORE;
-  let store;
+  // An embedded store is read per request, never held open: see dashboards/store-access.ts.
+  let opened;
   try {
-    store = await openStore(url);
+    opened = await openDashboardStore(url);
   } catch (err) {
     throw new UserError(`cannot open the store ${url}: ${(err as Error).message}`);
   }
+  const { store } = opened;
   let dash;
   try {
     dash = await startDashboard({ store, port, ...(parsed.values.host ? { host: parsed.values.host } : {}), handshakeMessages: handshakeMessagesFor });
   } catch (err) {
-    await store.close();
+    await opened.close();
     throw new UserError(`cannot listen on port ${port}: ${(err as Error).message}`);
   }
   const runs = await store.listRuns();
@@ -47,6 +49,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await dash.close();
-  await store.close();
+  await opened.close();
   return 0;
 }

@@ -42,6 +42,15 @@ button:disabled { opacity: 0.45; cursor: default; }
 .fact b { display: block; font-size: 17px; }
 .fact span { color: var(--muted); font-size: 12px; }
 svg { max-width: 100%; height: auto; }
+section.chart { position: relative; }
+.tools { position: absolute; top: 10px; right: 12px; display: flex; gap: 6px; }
+section.chart h3 { padding-right: 100px; }
+button.tool { font-size: 12px; padding: 2px 8px; background: white; color: var(--accent); }
+table.runs th.sortable { cursor: pointer; user-select: none; white-space: nowrap; }
+table.runs th.sortable:hover { background: #e3e8f0; }
+table.runs code.id, p.runid code { color: var(--muted); font-size: 11px; }
+p.runid { margin: -8px 0 6px; color: var(--muted); font-size: 12px; }
+input#filter { font: inherit; padding: 5px 10px; width: 360px; max-width: 100%; border: 1px solid var(--line); border-radius: 4px; }
 </style></head>
 <body>
 <header><h1>keytwin</h1><a href="#/">Runs</a><a href="#/live">Live</a><span id="store"></span></header>

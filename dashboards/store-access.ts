@@ -1,0 +1,132 @@
+/**
+ * How the dashboard reads an embedded (PGlite directory) store that other processes write.
+ *
+ * PGlite runs Postgres inside this process and caches the database in memory: a PGlite opened
+ * once at start never sees the runs `keytwin run` saves later from its own process (the runs list
+ * stayed stale and "Open the stored run" said the run was missing). Two processes holding one
+ * PGlite directory open at once can also corrupt it (issue 15). So the dashboard holds an embedded
+ * store only for the duration of a request: it opens it, reads, and closes it, and between
+ * requests it keeps nothing open. A change marker (the stat of global/pg_control and the WAL
+ * files, which every writer's commit and close touch) says when the store changed, so an
+ * unchanged store is answered from the last listing instead of reopening it (opening costs
+ * seconds). The marker is re-read after our own close, because closing writes a checkpoint.
+ * A write by another process while we hold the store is not seen until its next change; the
+ * store lock (issue 15) makes such overlap impossible: a writer then waits for our close.
+ *
+ * A server store (postgres://) and memory:// are used as they are: a server shows every
+ * committed write to every connection, and memory:// belongs to this process alone.
+ * @module
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResult } from '../results/index.ts';
+import { openStore, type RunListing, type Store } from '../store/index.ts';
+
+/** What the dashboard needs from a store. */
+export interface RunStore {
+  readonly location: string;
+  listRuns(): Promise<RunListing[]>;
+  getRun(runId: string): Promise<RunResult | null>;
+  /** Changes whenever the stored runs may have changed; absent when the store is always current. */
+  version?(): Promise<string>;
+}
+
+/** A run store over an embedded directory that is opened per request (see the module comment). */
+export function shortLivedStore(dir: string, open: (dir: string) => Promise<Store> = (d) => openStore(d, { migrate: false })): RunStore & { drain(): Promise<void> } {
+  let queue: Promise<unknown> = Promise.resolve();
+  let store: Store | null = null;
+  let users = 0;
+  // `known` is the marker of the files as we last saw them, `generation` counts the changes made
+  // by OTHER processes. Our own close rewrites pg_control, so after it `known` is simply re-read:
+  // counting it as a change would reopen the store on every poll, forever.
+  let known: string | null = null;
+  let generation = 0;
+  let listing: { generation: number; runs: RunListing[] } | null = null;
+  const observe = async () => {
+    const m = await changeMarker(dir);
+    if (m !== known) {
+      if (known !== null) generation++;
+      known = m;
+    }
+  };
+
+  // Requests are serialised and share one open while they queue up; the last one closes it.
+  const using = <T>(fn: (s: Store) => Promise<T>): Promise<T> => {
+    users++;
+    const task = queue.then(async () => {
+      try {
+        if (!store) {
+          await observe();
+          store = await open(dir);
+        }
+        return await fn(store);
+      } finally {
+        if (--users === 0 && store) {
+          const s = store;
+          store = null;
+          try {
+            await s.close();
+          } finally {
+            known = await changeMarker(dir);
+          }
+        }
+      }
+    });
+    queue = task.catch(() => {});
+    return task;
+  };
+  const version = async () => {
+    // While we hold the store its files change under our own hands: not news.
+    if (users === 0) await observe();
+    return String(generation);
+  };
+
+  return {
+    location: dir,
+    version,
+    async listRuns() {
+      await version();
+      if (listing && listing.generation === generation) return listing.runs;
+      const runs = await using((s) => s.listRuns());
+      listing = { generation, runs };
+      return runs;
+    },
+    getRun: (runId) => using((s) => s.getRun(runId)),
+    /** Waits until no request holds the store open. */
+    drain: () => queue.then(() => {}),
+  };
+}
+
+/** The stat of the files every commit and checkpoint writes, as one string. */
+export async function changeMarker(dir: string): Promise<string> {
+  const parts: string[] = [];
+  const add = async (path: string) => {
+    try {
+      const s = await stat(path);
+      parts.push(`${path}:${s.size}:${s.mtimeMs}`);
+    } catch {
+      parts.push(`${path}:missing`);
+    }
+  };
+  await add(join(dir, 'global', 'pg_control'));
+  let wal: string[] = [];
+  try {
+    wal = (await readdir(join(dir, 'pg_wal'))).sort();
+  } catch {
+    // A store not created yet: pg_control is 'missing', which is a marker too.
+  }
+  for (const f of wal) await add(join(dir, 'pg_wal', f));
+  return parts.join('|');
+}
+
+/**
+ * Opens the store at `url` for the dashboard: creates and migrates it if needed, then, for an
+ * embedded directory, closes it again and reads it per request from then on.
+ */
+export async function openDashboardStore(url: string): Promise<{ store: RunStore; close(): Promise<void> }> {
+  const opened = await openStore(url);
+  if (opened.kind !== 'pglite' || opened.location === 'memory://') return { store: opened, close: () => opened.close() };
+  await opened.close();
+  const store = shortLivedStore(opened.location);
+  return { store, close: () => store.drain() };
+}
