@@ -8,12 +8,13 @@
 import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_KEYS_FILE, loadCloudKeys } from '../../cloud/index.ts';
-import { loadScenario, parseDuration, ScenarioError, type Scenario } from '../../scenarios/index.ts';
+import { parseDuration, resolveScenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
-import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
-import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
+import { parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
+import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { checkThresholds, runLoadSession, type LoadReport } from '../load/session.ts';
 import { saveLoadRun } from '../load/store-load.ts';
 
@@ -73,26 +74,21 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch {
     throw new UsageError(`--target '${v.target}' is not a URL (e.g. http://127.0.0.1:8080)`);
   }
-  let scenario: Scenario;
-  try {
-    scenario = loadScenario(positionals[0]!);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UserError(err.message);
-    throw err;
-  }
+  const scenario = readScenario(positionals[0]!);
   if (scenario.cloud === null) throw new UserError(`${positionals[0]}: the scenario has no cloud: section, so it defines no cloud requests (see scenarios/ota-storm.yaml)`);
-  const overrides: RunOverrides = {};
-  if (v.devices !== undefined) overrides.devices = Math.floor(positiveNumber('devices', v.devices));
-  if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
+  const overrides = { ...readOverrides({ devices: v.devices, seed: v.seed }), traceDevices: 0 };
   const keysFile = v.keys ?? DEFAULT_KEYS_FILE;
   if (v.keys !== undefined && !existsSync(v.keys)) throw new UserError(`--keys ${v.keys}: no such file`);
   const jwtSecret = process.env.KEYTWIN_JWT_SECRET !== undefined || existsSync(keysFile) ? loadCloudKeys(keysFile).jwtSecret : null;
   if (jwtSecret === null) process.stderr.write(`load: no ${keysFile} and no KEYTWIN_JWT_SECRET: requests carry no token\n`);
   const fromMs = v.from ? duration('from', v.from) : 0;
 
-  const cfg = fleetConfig(scenario, { ...overrides, traceDevices: 0 });
+  const cfg = resolveScenario(scenario, overrides, drawSeed).fleet;
+  const { workers, note } = usefulWorkers(v.workers ? wholeNumber('workers', v.workers) : 1, cfg.devices);
+  if (note) process.stderr.write(note + '\n');
+  checkMemory(cfg, workers);
   const fleetProgress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (simMs) => fleetProgress.update(simMs / 86_400_000) });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers, onProgress: (simMs) => fleetProgress.update(simMs / 86_400_000) });
   fleetProgress.finish();
 
   let keys = createProgress({ unit: 'keychains', total: 1, label: 'keys (real ML-DSA/ML-KEM keygen)' });

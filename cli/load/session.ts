@@ -11,7 +11,7 @@ import { mintToken } from '../../cloud/index.ts';
 import { REQUEST_KINDS, requestSchedule, type RequestKind, type RequestSchedule } from '../../sim/cloud/index.ts';
 import type { FleetActivity } from '../../sim/twin/simulate.ts';
 import type { Scenario } from '../../scenarios/index.ts';
-import { cloudConfig } from '../cloud-model.ts';
+import { cloudConfig } from '../../scenarios/index.ts';
 import { runLoad, serializeRequest, type LoadPlan, type LoadStats } from './http-load.ts';
 import { RequestFactory, type HttpRequest } from './requests.ts';
 

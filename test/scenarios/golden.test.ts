@@ -6,8 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandSweep, loadScenario } from '../../scenarios/index.ts';
-import { fleetConfig } from '../../cli/fleet-config.ts';
+import { expandSweep, loadScenario, resolveScenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 
@@ -18,7 +17,7 @@ describe('golden summaries', () => {
   for (const name of SCENARIOS) {
     it(`${name}: 12 keychains × 3 days match test/golden/${name}.json`, async () => {
       const [first] = expandSweep(loadScenario(`scenarios/${name}.yaml`));
-      const out = await runFleet(fleetConfig(first!, { devices: 12, durationDays: 3 }), { machines, workers: 0 });
+      const out = await runFleet(resolveScenario(first!, { devices: 12, durationDays: 3 }).fleet, { machines, workers: 0 });
       const text = JSON.stringify(out.summary, null, 2) + '\n';
       const file = `test/golden/${name}.json`;
       if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
