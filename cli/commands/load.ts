@@ -36,7 +36,8 @@ Options:
   --keys <file>         the service's key file, to mint its JWTs (as keytwin cloud serve/token;
                         default .keytwin/cloud-keys.json when present; KEYTWIN_JWT_SECRET=<hex>
                         overrides). Without one, requests carry no token.
-  --no-setup            do not provision the existing keychains before the timed run
+  --no-setup            do not provision the existing keychains, nor publish a firmware release
+                        when none is offered (OTA checks then get 404), before the timed run
   --p99 <ms>            fail (exit 1) if the p99 latency is above this
   --max-errors <r>      fail (exit 1) if more requests fail (e.g. 0.1% or 0.001)
   --store <url>         also store the run's results (postgres://, a directory, memory://)
@@ -137,7 +138,7 @@ export function formatReport(r: LoadReport, target: URL, thresholdLines: readonl
     `${k.kind.padEnd(14)} ${String(k.sent).padStart(8)} ${String(k.received).padStart(9)} ${String(k.errors).padStart(7)} ${String(k.non2xx).padStart(7)} ${(k.received ? k.latencyMs.quantile(0.5).toFixed(1) : '-').padStart(8)} ${(k.received ? k.latencyMs.quantile(0.99).toFixed(1) : '-').padStart(8)}`);
   return [
     `load: ${r.requests} requests to ${target.origin} in ${(s.wallMs / 1000).toFixed(1)} s (scheduled ${(s.scheduledMs / 1000).toFixed(1)} s), ${(s.received / Math.max(1e-3, s.wallMs / 1000)).toFixed(0)} responses/s`,
-    r.setup ? `setup: ${r.setup.provisioned} existing keychains provisioned, ${r.setup.failed} failed ${JSON.stringify(r.setup.byStatus)}` : 'setup: none',
+    r.setup ? `setup: ${r.setup.provisioned} existing keychains provisioned, ${r.setup.failed} failed ${JSON.stringify(r.setup.byStatus)}${r.setup.release ? `; firmware: ${r.setup.release.detail}` : ''}` : 'setup: none',
     `bodies sha256 ${r.bodiesSha256}`,
     '',
     'endpoint           sent  answered  errors  non-2xx  p50 ms   p99 ms',

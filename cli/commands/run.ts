@@ -5,8 +5,8 @@
  * checked before the simulation starts, so a bad URL costs seconds, not a simulated year.
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunSinks } from '../../scenarios/index.ts';
 import { checkSinks, DEFAULT_STORE, persistRun, type SinkOptions } from '../../store/index.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
@@ -23,6 +23,7 @@ import { createManifest } from '../manifest.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
+import { holdsRun, newRunDir, pointLatest, reportHint, safeName } from '../run-output.ts';
 import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
@@ -172,46 +173,6 @@ export async function run(argv: readonly string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-/** The command that reports this run: with --store unless it is the default embedded store. */
-function reportHint(runId: string, store: string, location: string): string {
-  if (store === DEFAULT_STORE) return `keytwin report ${runId}`;
-  // Never echo a password: the store's location has it redacted.
-  const where = /:\/\/[^/@]*:[^/@]*@/.test(store) ? location : store;
-  return `keytwin report ${runId} --store '${where}'`;
-}
-
-function holdsRun(dir: string): boolean {
-  return ['summary.json', 'manifest.json', 'result.json'].some((f) => existsSync(join(dir, f)));
-}
-
-/**
- * A new folder per run, named so that `ls` sorts runs by time and shows the seed:
- * <base>/2026-12-04T20-05-00Z-seed42 (with -2, -3 … when two runs share the second and seed).
- * Nothing a previous run wrote is overwritten.
- */
-function newRunDir(base: string, at: Date, seed: number | string): string {
-  const stamp = at.toISOString().slice(0, 19).replace(/:/g, '-') + 'Z';
-  const name = `${stamp}-seed${safeName(String(seed))}`;
-  let dir = join(base, name);
-  for (let k = 2; existsSync(dir); k++) dir = join(base, `${name}-${k}`);
-  return dir;
-}
-
-/** out/<scenario>/latest → the newest run's folder (a relative symlink, replaced atomically). */
-function pointLatest(dir: string): void {
-  const link = join(dir, '..', 'latest');
-  const tmp = `${link}.${process.pid}`;
-  try {
-    symlinkSync(basename(dir), tmp);
-    renameSync(tmp, link);
-  } catch {
-    // A file system without symlinks: the run's folder is still printed; only the pointer is missing.
-  }
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
 
 /** One line per variant of a sweep, for the numbers people compare. */
 function compareTable(results: readonly RunResult[]): string {
