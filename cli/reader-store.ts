@@ -39,3 +39,19 @@ export function readerStore(option: string | undefined, env = process.env.KEYTWI
   }
   return url;
 }
+
+/**
+ * The store a writing command (store migrate/check, load --store) opens, which may create it:
+ * only a location the store understands (an unknown `scheme://` would become a directory).
+ */
+export function writerStore(option: string | undefined, env = process.env.KEYTWIN_STORE): string {
+  const named = option ?? env;
+  if (named === undefined) return DEFAULT_STORE;
+  let url: string;
+  try {
+    url = storeLocation(option !== undefined ? '--store' : '$KEYTWIN_STORE', named);
+  } catch (err) {
+    throw err instanceof OverrideError ? new UsageError(err.message) : err;
+  }
+  return url === EMBEDDED_STORE ? DEFAULT_STORE : url;
+}

@@ -13,6 +13,7 @@ import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
+import { writerStore } from '../reader-store.ts';
 import { createProgress } from '../progress.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { checkThresholds, runLoadSession, type LoadReport } from '../load/session.ts';
@@ -76,6 +77,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw new UsageError(`--target '${v.target}' is not a URL (e.g. http://127.0.0.1:8080)`);
   }
   const scenario = readScenario(positionals[0]!);
+  // Checked now, not after the replay: an unusable location fails before anything is sent.
+  const storeUrl = v.store === undefined ? undefined : writerStore(v.store);
   if (scenario.cloud === null) throw new UserError(`${positionals[0]}: the scenario has no cloud: section, so it defines no cloud requests (see scenarios/ota-storm.yaml)`);
   const overrides = { ...readOverrides({ devices: v.devices, seed: v.seed }), traceDevices: 0 };
   const keysFile = v.keys ?? DEFAULT_KEYS_FILE;
@@ -121,8 +124,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const thresholds = checkThresholds(s, { ...(v.p99 ? { p99Ms: positiveNumber('p99', v.p99) } : {}), ...(v['max-errors'] ? { maxErrorRate: rate(v['max-errors']) } : {}) });
   if (v.json) process.stdout.write(JSON.stringify(jsonReport(report, thresholds), null, 2) + '\n');
   else process.stdout.write(formatReport(report, target, thresholds.lines) + '\n');
-  if (v.store) {
-    const id = await saveLoadRun(v.store, { scenario: scenario.name, scenarioText: readFileSync(positionals[0]!, 'utf8'), seed: cfg.seed, target: target.href, speed: v.speed ? Number(v.speed) : 1, startedAt, report, passed: thresholds.ok });
+  if (storeUrl !== undefined) {
+    const id = await saveLoadRun(storeUrl, { scenario: scenario.name, scenarioText: readFileSync(positionals[0]!, 'utf8'), seed: cfg.seed, target: target.href, speed: v.speed ? Number(v.speed) : 1, startedAt, report, passed: thresholds.ok });
     process.stdout.write(`stored load run ${id} in ${v.store}\n`);
   }
   return thresholds.ok ? 0 : 1;
