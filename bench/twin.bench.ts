@@ -13,13 +13,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { loadScenario } from '../scenarios/index.ts';
-import { fleetConfig } from '../cli/fleet-config.ts';
+import { loadScenario, resolveScenario } from '../scenarios/index.ts';
 import { runFleet } from '../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../sim/twin/machines.ts';
 
 async function timed(label: string, days: number, workers: number): Promise<{ s: number; events: number; summary: string }> {
-  const cfg = fleetConfig(loadScenario('scenarios/office-fleet.yaml'), { durationDays: days });
+  const cfg = resolveScenario(loadScenario('scenarios/office-fleet.yaml'), { durationDays: days }).fleet;
   const t0 = performance.now();
   const out = await runFleet(cfg, { workers });
   const s = (performance.now() - t0) / 1000;
@@ -31,7 +30,7 @@ async function timed(label: string, days: number, workers: number): Promise<{ s:
 
 /** Bytes per keychain: heap + array buffers held while a 10^6-keychain partition is alive. */
 async function memoryPerKeychain(devices: number): Promise<number> {
-  const cfg = fleetConfig(loadScenario('scenarios/office-fleet.yaml'), { devices, durationDays: 1 / 24, traceDevices: 0 });
+  const cfg = resolveScenario(loadScenario('scenarios/office-fleet.yaml'), { devices, durationDays: 1 / 24, traceDevices: 0 }).fleet;
   const machines = compileTwinMachines();
   globalThis.gc?.();
   const used = () => {

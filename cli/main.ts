@@ -5,12 +5,18 @@
  */
 import { commands } from './commands/index.ts';
 import { UsageError } from './args.ts';
+import { codeVersion } from './manifest.ts';
+import { readFileSync } from 'node:fs';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`keytwin ${packageVersion()} (code ${codeVersion()}, node ${process.version})\n`);
+    return 0;
   }
   const entry = commands[name];
   if (!entry) {
@@ -33,8 +39,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
   const lines = Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
-  return `keytwin: digital twin of a quantum-resilient smart keychain\n\nUsage: keytwin <command> [options]\n\n${lines.join('\n')}\n\nRun 'keytwin <command> --help' for a command's options.\n`;
+  return `keytwin: digital twin of a quantum-resilient smart keychain\n\nUsage: keytwin <command> [options]   (keytwin --version)\n\n${lines.join('\n')}\n\nRun 'keytwin <command> --help' for a command's options.\n`;
 }

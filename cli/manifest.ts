@@ -6,28 +6,39 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { FleetConfig } from '../sim/twin/config.ts';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FleetConfig } from '../scenarios/index.ts';
 import type { RunManifest } from '../results/index.ts';
 
 const require = createRequire(import.meta.url);
 
-/** git describe of the working tree, with -dirty when it has uncommitted changes. */
+/** git describe of keytwin's own tree (wherever it is run from), with -dirty when it has uncommitted changes. */
 export function codeVersion(): string {
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: fileURLToPath(new URL('..', import.meta.url)) }).trim();
   } catch {
     return 'unknown';
   }
 }
 
-function depVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+/**
+ * The installed version of a dependency. Packages with an `exports` map (the @noble ones) do not
+ * export package.json, so it is looked up in the node_modules folders Node would search.
+ */
+export function depVersion(name: string): string {
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const file = join(dir, name, 'package.json');
+    if (!existsSync(file)) continue;
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    } catch {
+      break;
+    }
   }
+  return 'unknown';
 }
 
 export function createManifest(
@@ -38,7 +49,9 @@ export function createManifest(
   return {
     runId: timing.runId,
     scenario: { name: scenario.name, path: scenario.path, sha256: createHash('sha256').update(scenario.text).digest('hex') },
-    seed: typeof cfg.seed === 'number' ? cfg.seed : Number.NaN,
+    // The seed as run (a drawn `random` seed is already a number); a string seed from code is
+    // recorded as given, as the summary does, rather than as NaN (null in JSON).
+    seed: cfg.seed as number,
     devices: cfg.devices,
     durationDays: cfg.durationDays,
     profile: cfg.profile.profile,

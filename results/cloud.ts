@@ -7,9 +7,10 @@
 import type { RolloutContext, WaveVerdict } from '../models/cloud/index.ts';
 import type { Estimate } from './result.ts';
 
-/** The stations, in the order used for streams, rows and summaries. */
-export const STATIONS = ['provisioning', 'attestation', 'telemetry', 'ota', 'policy'] as const;
-export type StationName = (typeof STATIONS)[number];
+// The stations, in the order used for streams, rows and summaries: one list, named by the
+// scenario's cloud section (scenarios/config.ts).
+import { STATIONS, type StationName } from '../scenarios/config.ts';
+export { STATIONS, type StationName };
 
 /** Cloud load per simulated day and station (charts/cloud-load.ts draws these rows). */
 export interface CloudLoadRow {

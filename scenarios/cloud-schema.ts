@@ -7,7 +7,7 @@
  * @module
  */
 import { ROLLOUT_WAVES } from '../models/cloud/index.ts';
-import { STATIONS, type StationConfig, type StationName } from '../sim/cloud/index.ts';
+import { STATIONS, type StationConfig, type StationName } from './config.ts';
 import type { DistributionSpec } from '../sim/engine/index.ts';
 import type { Checker, PathSegment } from './schema.ts';
 
@@ -47,6 +47,17 @@ export const DEFAULT_STATIONS: Readonly<Record<StationName, StationConfig>> = Ob
 const STATION_FIELDS = ['servers', 'serviceMs', 'queueLimit', 'rateLimitPerS', 'rateBurst'];
 const OTA_FIELDS = ['atHour', 'waves', 'waveIntervalHours', 'herdMinutes', 'downloadMs', 'deviceFailureRate', 'haltRate', 'waveDeadlineHours'];
 const CLOUD_FIELDS = ['stations', 'telemetryBatchEvents', 'attestEveryHandshakes', 'policyPushesPerDevicePerDay', 'otaChecksPerDevicePerDay', 'provisioning', 'ota'];
+
+/** 0 (no attestation) or one challenge per N >= 1 handshakes: the rule sim/cloud validateCloudConfig applies. */
+function attestEvery(c: Checker, path: PathSegment[], x: unknown): number {
+  const what = '0 (none) or a number >= 1';
+  const n = c.num(path, x, { min: 0, what }, 50);
+  if (n > 0 && n < 1) {
+    c.fail(path, what, x);
+    return 50;
+  }
+  return n;
+}
 
 /** Validates `cloud:` (absent or null: no cloud model). */
 export function checkCloud(c: Checker, raw: unknown): ScenarioCloud | null {
@@ -95,7 +106,7 @@ export function checkCloud(c: Checker, raw: unknown): ScenarioCloud | null {
   return {
     stations,
     telemetryBatchEvents: c.num([...P, 'telemetryBatchEvents'], m.telemetryBatchEvents, { min: 1 }, 10),
-    attestEveryHandshakes: c.num([...P, 'attestEveryHandshakes'], m.attestEveryHandshakes, { min: 0, what: '0 (none) or a number >= 1' }, 50),
+    attestEveryHandshakes: attestEvery(c, [...P, 'attestEveryHandshakes'], m.attestEveryHandshakes),
     policyPushesPerDevicePerDay: c.num([...P, 'policyPushesPerDevicePerDay'], m.policyPushesPerDevicePerDay, { min: 0 }, 0.01),
     otaChecksPerDevicePerDay: c.num([...P, 'otaChecksPerDevicePerDay'], m.otaChecksPerDevicePerDay, { min: 0 }, 1),
     provisioning: {

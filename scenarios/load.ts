@@ -151,10 +151,6 @@ function toRaw(s: Scenario): Record<string, unknown> {
     ...rest,
     ...(description ? { description } : {}),
     behaviour: { ...s.behaviour, diurnal: s.behaviour.diurnal.preset ?? s.behaviour.diurnal.weights, ota: s.behaviour.ota ?? undefined },
-    sinks: { store: s.sinks.store, ...(s.sinks.influx ? { influx: dropEmpty(s.sinks.influx) } : {}) },
+    sinks: { store: s.sinks.store, ...(s.sinks.influx ? { influx: s.sinks.influx } : {}) },
   };
-}
-
-function dropEmpty(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ''));
 }

@@ -13,6 +13,7 @@ import { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
 import { DAY_MS } from '../units/index.ts';
+import { checkInfluxUrl, checkStoreLocation, EMBEDDED_STORE } from './sinks.ts';
 
 export type PathSegment = string | number;
 export interface ScenarioIssue {
@@ -77,9 +78,12 @@ export interface Scenario {
     loss: LossModel;
   };
   sweep: SweepVariant[];
+  /** Defaults for --store and --influx (sinks.ts); the command line wins. */
   sinks: {
-    store: 'pglite' | 'postgres' | 'none';
-    influx: { url: string; org: string; bucket: string } | null;
+    /** "pglite" (the embedded store), "none", a postgres:// URL, memory:// or a directory. */
+    store: string;
+    /** An InfluxDB URL as --influx takes it, or null for none. */
+    influx: string | null;
   };
   /** The cloud capacity model (cloud-schema.ts), or null when the scenario has no `cloud:` section. */
   cloud: ScenarioCloud | null;
@@ -210,6 +214,28 @@ function checkSupport(c: Checker, path: PathSegment[], spec: DistributionSpec, s
   }
 }
 
+// The fields a command line may override (devices, duration, seed) are checked by these, from the
+// scenario file and from --devices/--duration/--seed alike (resolve.ts), so both get one rule and
+// one message.
+
+/** A fleet seed: a non-negative integer, or 'random' (the run draws one and records it). */
+export function checkSeed(c: Checker, path: PathSegment[], x: unknown, fallback: number): number | 'random' {
+  if (x === 'random') return 'random';
+  return c.num(path, x, { min: 0, max: Number.MAX_SAFE_INTEGER, int: true, what: 'a non-negative integer, or "random" to opt in to a fresh seed' }, fallback);
+}
+
+export function checkDevices(c: Checker, path: PathSegment[], x: unknown, fallback: number): number {
+  return c.num(path, x, { min: 1, max: MAX_DEVICES, int: true }, fallback);
+}
+
+/** A simulated duration (e.g. "7d") in ms, at most 20 years; undefined when invalid. */
+export function checkDuration(c: Checker, path: PathSegment[], x: unknown): number | undefined {
+  const ms = typeof x === 'string' || typeof x === 'number' ? parseDuration(String(x)) : undefined;
+  if (ms !== undefined && ms > 0 && ms <= MAX_DURATION_MS) return ms;
+  c.fail(path, 'a duration like 7d, 12h, 1y (units ms, s, min, h, d, w, y; at most 20y)', x);
+  return undefined;
+}
+
 const TOP = ['name', 'description', 'seed', 'devices', 'duration', 'start', 'profile', 'fleet', 'behaviour', 'radio', 'sweep', 'sinks', 'cloud'];
 
 /** Validates a parsed scenario (without its sweep applied). Returns the scenario and every issue. */
@@ -218,14 +244,10 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
   const top = c.map([], raw, TOP, ['name', 'seed', 'devices', 'duration', 'fleet', 'behaviour']) ?? {};
 
   const name = c.str(['name'], top.name, 'unnamed', 'a name (a string)');
-  let seed: number | 'random' = 0;
-  if (top.seed === 'random') seed = 'random';
-  else if (top.seed !== undefined) seed = c.num(['seed'], top.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, int: true, what: 'a non-negative integer, or "random" to opt in to a fresh seed' }, 0);
-  const devices = c.num(['devices'], top.devices, { min: 1, max: MAX_DEVICES, int: true }, 1);
+  const seed = checkSeed(c, ['seed'], top.seed, 0);
+  const devices = checkDevices(c, ['devices'], top.devices, 1);
   const duration = typeof top.duration === 'number' ? `${top.duration}` : c.str(['duration'], top.duration, '1d');
-  const durationMs = parseDuration(duration);
-  if (top.duration !== undefined && (durationMs === undefined || durationMs <= 0 || durationMs > MAX_DURATION_MS))
-    c.fail(['duration'], 'a duration like 7d, 12h, 1y (units ms, s, min, h, d, w, y; at most 20y)', top.duration);
+  const durationMs = top.duration === undefined ? parseDuration(duration) : checkDuration(c, ['duration'], top.duration);
   const start = c.str(['start'], top.start instanceof Date ? top.start.toISOString() : top.start, DEFAULT_START);
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(start) || Number.isNaN(Date.parse(start)))
     c.fail(['start'], 'an ISO 8601 date or instant like 2026-01-01T00:00:00Z', top.start);
@@ -328,13 +350,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
   }
 
   const sRaw = c.map(['sinks'], top.sinks ?? {}, ['store', 'influx']) ?? {};
-  let influx: Scenario['sinks']['influx'] = null;
-  if (sRaw.influx !== undefined && sRaw.influx !== null) {
-    const i = c.map(['sinks', 'influx'], sRaw.influx, ['url', 'org', 'bucket'], ['url', 'bucket']) ?? {};
-    const url = c.str(['sinks', 'influx', 'url'], i.url, 'http://localhost:8086', 'an http(s) URL');
-    if (i.url !== undefined && !/^https?:\/\/\S+$/.test(url)) c.fail(['sinks', 'influx', 'url'], 'an http(s) URL', i.url);
-    influx = { url, org: c.str(['sinks', 'influx', 'org'], i.org, ''), bucket: c.str(['sinks', 'influx', 'bucket'], i.bucket, 'keytwin') };
-  }
+  const sinks = { store: checkStoreLocation(c, ['sinks', 'store'], sRaw.store, EMBEDDED_STORE), influx: checkInfluxUrl(c, ['sinks', 'influx'], sRaw.influx) };
 
   const scenario: Scenario = {
     name,
@@ -349,7 +365,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     behaviour: { unlocksPerDay, diurnal, phoneInRange, jostlesPerDay, rssiDbm, nfcTapsPerYear, ota },
     radio,
     sweep,
-    sinks: { store: c.oneOf(['sinks', 'store'], sRaw.store, ['pglite', 'postgres', 'none'] as const, 'pglite'), influx },
+    sinks,
     cloud: checkCloud(c, top.cloud),
   };
   return { scenario, issues: c.issues };

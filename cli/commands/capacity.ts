@@ -5,15 +5,15 @@
  * table next to what the scenario's configuration gives.
  * @module
  */
-import { loadScenario, ScenarioError, type Scenario } from '../../scenarios/index.ts';
+import { resolveScenario } from '../../scenarios/index.ts';
 import { capacitySweep, STATIONS, type StationName } from '../../sim/cloud/index.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
-import { oneOf, parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
-import { cloudConfig } from '../cloud-model.ts';
-import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
+import { oneOf, parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
 import { DAY_MS } from '../../units/index.ts';
+import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 
 const HELP = `Usage: keytwin capacity <scenario.yaml> --p99 <ms> [options]
 
@@ -39,22 +39,17 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!v.p99) throw new UsageError('--p99 <ms> is required (the latency target)');
   const p99Ms = positiveNumber('p99', v.p99);
   const stations = (v.station ?? [...STATIONS]).map((s) => oneOf('station', s, STATIONS)) as StationName[];
-  let scenario: Scenario;
-  try {
-    scenario = loadScenario(positionals[0]!);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UserError(err.message);
-    throw err;
-  }
+  const scenario = readScenario(positionals[0]!);
   if (scenario.cloud === null) throw new UserError(`${positionals[0]}: the scenario has no cloud: section (stations and demand); see scenarios/telemetry-steady.yaml`);
-  const overrides: RunOverrides = { traceDevices: 0 };
-  if (v.devices !== undefined) overrides.devices = Math.floor(positiveNumber('devices', v.devices));
-  if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
-  const cfg = fleetConfig(scenario, overrides);
+  const overrides = { ...readOverrides({ devices: v.devices, seed: v.seed }), traceDevices: 0 };
+  const { fleet: cfg, cloud } = resolveScenario(scenario, overrides, drawSeed);
+  const { workers, note } = usefulWorkers(v.workers ? wholeNumber('workers', v.workers) : 1, cfg.devices);
+  if (note) process.stderr.write(note + '\n');
+  checkMemory(cfg, workers);
   const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (ms) => progress.update(ms / DAY_MS) });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers, onProgress: (ms) => progress.update(ms / DAY_MS) });
   progress.finish();
-  const rows = capacitySweep(out.activity, cloudConfig(scenario.cloud, cfg.devices), cfg.seed, {
+  const rows = capacitySweep(out.activity, cloud!, cfg.seed, {
     p99Ms, stations, ...(v['max-servers'] ? { maxServers: Math.floor(positiveNumber('max-servers', v['max-servers'])) } : {}),
   });
   if (v.json) {

@@ -7,6 +7,7 @@ import { parseCommand, UsageError, UserError } from '../args.ts';
 import { openDashboardStore, startDashboard } from '../../dashboards/index.ts';
 import { handshakeMessagesFor } from '../../reports/index.ts';
 import { DEFAULT_STORE } from '../../store/index.ts';
+import { readerStore } from '../reader-store.ts';
 
 const HELP = `Usage: keytwin dashboard [options]
 
@@ -25,7 +26,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (parsed.positionals.length) throw new UsageError(`unexpected argument '${parsed.positionals[0]}' (see --help)`);
   const port = Number(parsed.values.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got '${parsed.values.port}'`);
-  const url = parsed.values.store ?? DEFAULT_STORE;
+  // A named store must exist; the default one is created, since live runs need no stored runs.
+  const url = readerStore(parsed.values.store) ?? DEFAULT_STORE;
   // An embedded store is read per request, never held open: see dashboards/store-access.ts.
   let opened;
   try {

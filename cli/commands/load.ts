@@ -8,12 +8,14 @@
 import { performance } from 'node:perf_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_KEYS_FILE, loadCloudKeys } from '../../cloud/index.ts';
-import { loadScenario, parseDuration, ScenarioError, type Scenario } from '../../scenarios/index.ts';
+import { parseDuration, resolveScenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
-import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
-import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
+import { parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
+import { writerStore } from '../reader-store.ts';
 import { createProgress } from '../progress.ts';
+import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { checkThresholds, runLoadSession, type LoadReport } from '../load/session.ts';
 import { saveLoadRun } from '../load/store-load.ts';
 import { DAY_MS } from '../../units/index.ts';
@@ -36,7 +38,8 @@ Options:
   --keys <file>         the service's key file, to mint its JWTs (as keytwin cloud serve/token;
                         default .keytwin/cloud-keys.json when present; KEYTWIN_JWT_SECRET=<hex>
                         overrides). Without one, requests carry no token.
-  --no-setup            do not provision the existing keychains before the timed run
+  --no-setup            do not provision the existing keychains, nor publish a firmware release
+                        when none is offered (OTA checks then get 404), before the timed run
   --p99 <ms>            fail (exit 1) if the p99 latency is above this
   --max-errors <r>      fail (exit 1) if more requests fail (e.g. 0.1% or 0.001)
   --store <url>         also store the run's results (postgres://, a directory, memory://)
@@ -74,26 +77,23 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch {
     throw new UsageError(`--target '${v.target}' is not a URL (e.g. http://127.0.0.1:8080)`);
   }
-  let scenario: Scenario;
-  try {
-    scenario = loadScenario(positionals[0]!);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UserError(err.message);
-    throw err;
-  }
+  const scenario = readScenario(positionals[0]!);
+  // Checked now, not after the replay: an unusable location fails before anything is sent.
+  const storeUrl = v.store === undefined ? undefined : writerStore(v.store);
   if (scenario.cloud === null) throw new UserError(`${positionals[0]}: the scenario has no cloud: section, so it defines no cloud requests (see scenarios/ota-storm.yaml)`);
-  const overrides: RunOverrides = {};
-  if (v.devices !== undefined) overrides.devices = Math.floor(positiveNumber('devices', v.devices));
-  if (v.seed !== undefined) overrides.seed = /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed;
+  const overrides = { ...readOverrides({ devices: v.devices, seed: v.seed }), traceDevices: 0 };
   const keysFile = v.keys ?? DEFAULT_KEYS_FILE;
   if (v.keys !== undefined && !existsSync(v.keys)) throw new UserError(`--keys ${v.keys}: no such file`);
   const jwtSecret = process.env.KEYTWIN_JWT_SECRET !== undefined || existsSync(keysFile) ? loadCloudKeys(keysFile).jwtSecret : null;
   if (jwtSecret === null) process.stderr.write(`load: no ${keysFile} and no KEYTWIN_JWT_SECRET: requests carry no token\n`);
   const fromMs = v.from ? duration('from', v.from) : 0;
 
-  const cfg = fleetConfig(scenario, { ...overrides, traceDevices: 0 });
+  const cfg = resolveScenario(scenario, overrides, drawSeed).fleet;
+  const { workers, note } = usefulWorkers(v.workers ? wholeNumber('workers', v.workers) : 1, cfg.devices);
+  if (note) process.stderr.write(note + '\n');
+  checkMemory(cfg, workers);
   const fleetProgress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers: v.workers ? Math.floor(positiveNumber('workers', v.workers)) : 1, onProgress: (simMs) => fleetProgress.update(simMs / DAY_MS) });
+  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers, onProgress: (simMs) => fleetProgress.update(simMs / DAY_MS) });
   fleetProgress.finish();
 
   let keys = createProgress({ unit: 'keychains', total: 1, label: 'keys (real ML-DSA/ML-KEM keygen)' });
@@ -125,8 +125,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const thresholds = checkThresholds(s, { ...(v.p99 ? { p99Ms: positiveNumber('p99', v.p99) } : {}), ...(v['max-errors'] ? { maxErrorRate: rate(v['max-errors']) } : {}) });
   if (v.json) process.stdout.write(JSON.stringify(jsonReport(report, thresholds), null, 2) + '\n');
   else process.stdout.write(formatReport(report, target, thresholds.lines) + '\n');
-  if (v.store) {
-    const id = await saveLoadRun(v.store, { scenario: scenario.name, scenarioText: readFileSync(positionals[0]!, 'utf8'), seed: cfg.seed, target: target.href, speed: v.speed ? Number(v.speed) : 1, startedAt, report, passed: thresholds.ok });
+  if (storeUrl !== undefined) {
+    const id = await saveLoadRun(storeUrl, { scenario: scenario.name, scenarioText: readFileSync(positionals[0]!, 'utf8'), seed: cfg.seed, target: target.href, speed: v.speed ? Number(v.speed) : 1, startedAt, report, passed: thresholds.ok });
     process.stdout.write(`stored load run ${id} in ${v.store}\n`);
   }
   return thresholds.ok ? 0 : 1;
@@ -142,7 +142,7 @@ export function formatReport(r: LoadReport, target: URL, thresholdLines: readonl
     `${k.kind.padEnd(14)} ${String(k.sent).padStart(8)} ${String(k.received).padStart(9)} ${String(k.errors).padStart(7)} ${String(k.non2xx).padStart(7)} ${(k.received ? k.latencyMs.quantile(0.5).toFixed(1) : '-').padStart(8)} ${(k.received ? k.latencyMs.quantile(0.99).toFixed(1) : '-').padStart(8)}`);
   return [
     `load: ${r.requests} requests to ${target.origin} in ${(s.wallMs / 1000).toFixed(1)} s (scheduled ${(s.scheduledMs / 1000).toFixed(1)} s), ${(s.received / Math.max(1e-3, s.wallMs / 1000)).toFixed(0)} responses/s`,
-    r.setup ? `setup: ${r.setup.provisioned} existing keychains provisioned, ${r.setup.failed} failed ${JSON.stringify(r.setup.byStatus)}` : 'setup: none',
+    r.setup ? `setup: ${r.setup.provisioned} existing keychains provisioned, ${r.setup.failed} failed ${JSON.stringify(r.setup.byStatus)}${r.setup.release ? `; firmware: ${r.setup.release.detail}` : ''}` : 'setup: none',
     `bodies sha256 ${r.bodiesSha256}`,
     '',
     'endpoint           sent  answered  errors  non-2xx  p50 ms   p99 ms',

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseCommand, UsageError } from '../args.ts';
+import { readerStore } from '../reader-store.ts';
 import { buildReport, createRunLoader, handshakeMessagesFor, writeReport } from '../../reports/index.ts';
 
 const HELP = `Usage: keytwin report <run-id | path/to/result.json | run-dir> [options]
@@ -28,6 +29,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!ref) throw new UsageError('which run? give a run id from the store or a path to result.json (see --help)');
   if (extra.length) throw new UsageError(`one run only (use --vs for a second), got also: ${extra.join(' ')}`);
   const v = parsed.values;
+  // A named store must exist (a mistyped path would otherwise become a new, empty store).
+  if (v.store !== undefined) readerStore(v.store);
   const loader = createRunLoader(v.store);
   try {
     process.stderr.write(`loading ${ref}${v.vs ? ` and ${v.vs}` : ''}…\n`);

@@ -7,41 +7,47 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expandSweep, loadScenario, parseDuration, ScenarioError, type Scenario } from '../../scenarios/index.ts';
+import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunSinks } from '../../scenarios/index.ts';
 import { checkSinks, DEFAULT_STORE, persistRun, type SinkOptions } from '../../store/index.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { resultToJson } from '../../results/index.ts';
-import type { RunResult } from '../../results/index.ts';
+import type { RunResult, RunSummary } from '../../results/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import type { DaySlice } from '../../sim/twin/partition-result.ts';
 import type { FleetOutput } from '../../sim/twin/simulate.ts';
 import { createLiveRun } from '../live-run.ts';
 import { cloudFromFleet } from '../cloud-model.ts';
 import { randomUUID } from 'node:crypto';
-import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
-import { fleetConfig, type RunOverrides } from '../fleet-config.ts';
+import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { createManifest } from '../manifest.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
+import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
+import { holdsRun, newRunDir, pointLatest, reportHint, safeName } from '../run-output.ts';
 import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 import { DAY_MS } from '../../units/index.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
-Simulates the scenario's fleet and prints a summary; writes <out>/summary.json, manifest.json
-and result.json, and stores the run.
+Simulates the scenario's fleet and prints a summary; writes summary.json, manifest.json and
+result.json to a new folder per run, out/<scenario>/<UTC time>-seed<seed>/ (out/<scenario>/latest
+points at the newest), and stores the run.
 
 Options:
-  --devices <n>      override the number of keychains
-  --duration <d>     override the simulated time (e.g. 7d, 12w, 1y)
-  --seed <s>         override the seed (an integer or a string)
-  --out <dir>        output folder (default out/<scenario name>)
+  --devices <n>      override the number of keychains (1..10000000)
+  --duration <d>     override the simulated time (e.g. 7d, 12w, 1y; at most 20y)
+  --seed <s>         override the seed: an integer, or 'random' to draw one (printed and recorded)
+  --out <dir>        write to this folder instead (refused if it holds a run, unless --force)
+  --force            let --out replace the run already in that folder
   --store <url>      where to store the run: an embedded path (default ${DEFAULT_STORE}),
-                     a postgres:// URL, or 'none'
-  --influx <url>     also write time series to InfluxDB (see docs/influx-schema.md)
-  --workers <n>      worker threads (default: 1; results are identical for any n)
+                     a postgres:// URL, or 'none' (default: the scenario's sinks.store)
+  --influx <url>     also write time series to InfluxDB (default: the scenario's sinks.influx;
+                     see docs/influx-schema.md)
+  --workers <n>      worker threads (default 1; capped at the cores and at one per
+                     2000 keychains; results are identical for any n)
   --trace <n>        devices with SoC samples and telemetry events (default 20)
   --live <url>       publish progress to a running 'keytwin dashboard' (e.g. http://127.0.0.1:8787)
-  --json             print the summary as JSON instead of tables
+  --json             print only the summary as JSON on stdout (an array for a sweep)
 `;
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -52,6 +58,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       duration: { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean' },
       store: { type: 'string' },
       influx: { type: 'string' },
       workers: { type: 'string' },
@@ -65,44 +72,44 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n${HELP}`);
   const path = positionals[0]!;
-  let scenario: Scenario;
-  let text: string;
-  try {
-    scenario = loadScenario(path);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UserError(err.message);
-    throw err;
-  }
-  const overrides: RunOverrides = {};
-  if (values.devices !== undefined) {
-    const n = positiveNumber('devices', values.devices);
-    if (!Number.isInteger(n)) throw new UsageError(`--devices must be a whole number, got '${values.devices}'`);
-    overrides.devices = n;
-  }
-  if (values.duration !== undefined) {
-    const ms = parseDuration(values.duration);
-    if (ms === undefined || ms <= 0) throw new UsageError(`--duration '${values.duration}' is not a duration (e.g. 7d, 12w, 1y, 36h)`);
-    overrides.durationDays = ms / DAY_MS;
-  }
-  if (values.seed !== undefined) overrides.seed = /^-?\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
-  if (values.trace !== undefined) overrides.traceDevices = Math.floor(positiveNumber('trace', values.trace));
-  const workers = values.workers === undefined ? 1 : Math.floor(positiveNumber('workers', values.workers));
+  const scenario = readScenario(path);
+  const text = readFileSync(path, 'utf8');
+  const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace });
+  const requestedWorkers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
+  // With --json, stdout carries the JSON alone; everything else goes to stderr.
+  const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
 
-  const storeUrl = values.store ?? (scenario.sinks.store === 'none' ? 'none' : DEFAULT_STORE);
+  // Every check that can fail does so before anything is simulated or created.
+  let chosen: RunSinks;
+  try {
+    chosen = resolveSinks(scenario, { store: values.store, influx: values.influx });
+  } catch (err) {
+    throw err instanceof OverrideError ? new UsageError(err.message) : err;
+  }
   const sinks: SinkOptions = {};
-  if (storeUrl !== 'none') sinks.store = storeUrl;
-  if (values.influx !== undefined) sinks.influx = values.influx;
+  if (chosen.store !== 'none') sinks.store = chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
+  if (chosen.influx !== null) sinks.influx = chosen.influx;
+  // One seed for every variant of a sweep, so the variants differ only in what they set.
+  let drawn: number | undefined;
+  const seedSource = () => (drawn ??= drawSeed());
+  const variants = expandSweep(scenario).map((variant) => ({ variant, ...resolveScenario(variant, overrides, seedSource) }));
+  const plans = variants.map(({ variant, fleet }) => {
+    const { workers, note } = usefulWorkers(requestedWorkers, fleet.devices);
+    checkMemory(fleet, workers);
+    return { workers, note, dir: values.out ? (variants.length > 1 ? join(values.out, safeName(variant.name)) : values.out) : null };
+  });
+  for (const p of plans) if (p.dir !== null && !values.force && holdsRun(p.dir)) throw new UsageError(`--out ${p.dir} already holds a run (summary.json); choose another folder, or add --force to replace it`);
+  if (plans[0]!.note) process.stderr.write(plans[0]!.note + '\n');
+  if (drawn !== undefined) process.stderr.write(`seed: random, drew ${drawn} (recorded in the manifest; --seed ${drawn} repeats this run)\n`);
   if (sinks.store !== undefined || sinks.influx !== undefined) {
     for (const line of await checkSinks(sinks)) process.stderr.write(`sink ok: ${line}\n`);
   }
 
-  const variants = expandSweep(scenario);
   const machines = compileTwinMachines();
   const results: RunResult[] = [];
   let failed = false;
-  for (const variant of variants) {
-    const cfg = fleetConfig(variant, overrides);
+  for (const [i, { variant, fleet: cfg, cloud: cloudCfg }] of variants.entries()) {
+    const { workers } = plans[i]!;
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
     const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
     const startedAt = new Date();
@@ -130,43 +137,43 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
     const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers });
     const { activity: _activity, ...rest } = out;
-    const cloud = cloudFromFleet(out, variant);
+    const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
     const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };
     results.push(result);
 
-    const dir = values.out ? (variants.length > 1 ? join(values.out, safeName(variant.name)) : values.out) : join('out', safeName(variant.name));
+    const dir = plans[i]!.dir ?? newRunDir(join('out', safeName(variant.name)), startedAt, cfg.seed);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), JSON.stringify(result.summary, null, 2) + '\n');
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     writeFileSync(join(dir, 'result.json'), resultToJson(result));
+    if (plans[i]!.dir === null) pointLatest(dir);
 
-    if (values.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    else process.stdout.write(formatSummary(result.summary, manifest) + '\n');
+    if (!values.json) process.stdout.write(formatSummary(result.summary, manifest) + '\n');
     if (cloud && !values.json) process.stdout.write('\n' + formatCloud(cloud) + '\n');
-    process.stdout.write(`\nwrote ${join(dir, 'summary.json')}, manifest.json, result.json (run ${manifest.runId})\n`);
+    info(`\nwrote ${join(dir, 'summary.json')}, manifest.json, result.json (run ${manifest.runId})\n`);
 
     if (sinks.store !== undefined || sinks.influx !== undefined) {
       const report = await persistRun(result, sinks);
       if (report.store) {
         if (report.store.error) process.stderr.write(`store: NOT saved to ${report.store.location}: ${report.store.error}\n`);
-        else process.stdout.write(`stored in ${report.store.location} (keytwin report ${manifest.runId})\n`);
+        else info(`stored in ${report.store.location} (${reportHint(manifest.runId, sinks.store!, report.store.location)})\n`);
       }
       if (report.influx) {
-        const i = report.influx;
-        if (i.error || !report.ok) process.stderr.write(`influx: ${JSON.stringify(i)}\n`);
-        else process.stdout.write(`influx: ${JSON.stringify({ written: (i as { written?: number }).written })}\n`);
+        const inf = report.influx;
+        if (inf.error || !report.ok) process.stderr.write(`influx: ${JSON.stringify(inf)}\n`);
+        else info(`influx: ${JSON.stringify({ written: (inf as { written?: number }).written })}\n`);
       }
       if (!report.ok) failed = true;
     }
-    process.stdout.write('\n');
+    info('\n');
   }
-  if (results.length > 1) process.stdout.write(compareTable(results) + '\n');
+  if (values.json) {
+    const summaries: RunSummary[] = results.map((r) => r.summary);
+    process.stdout.write(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) + '\n');
+  } else if (results.length > 1) process.stdout.write(compareTable(results) + '\n');
   return failed ? 1 : 0;
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
-}
 
 /** One line per variant of a sweep, for the numbers people compare. */
 function compareTable(results: readonly RunResult[]): string {

@@ -5,6 +5,7 @@
  */
 import { parseCommand, UserError } from '../args.ts';
 import { DEFAULT_STORE, openStore, type RunListing } from '../../store/index.ts';
+import { readerStore } from '../reader-store.ts';
 
 const HELP = `Usage: keytwin runs [--store <postgres://...|directory|memory://>] [--delete <run-id>] [--json]
 
@@ -16,7 +17,12 @@ Lists the stored runs, newest first. The store defaults to $KEYTWIN_STORE, then 
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseCommand(argv, { store: { type: 'string' }, delete: { type: 'string' }, json: { type: 'boolean' } }, HELP);
   if (!args) return 0;
-  const url = args.values.store ?? process.env.KEYTWIN_STORE ?? DEFAULT_STORE;
+  const url = readerStore(args.values.store);
+  if (url === null) {
+    if (args.values.delete !== undefined) throw new UserError(`no run '${args.values.delete}': nothing is stored yet (no store at ${DEFAULT_STORE})`);
+    process.stdout.write(args.values.json ? '[]\n' : `no runs stored yet (no store at ${DEFAULT_STORE}; 'keytwin run <scenario>' creates it)\n`);
+    return 0;
+  }
   let store;
   try {
     store = await openStore(url);

@@ -6,6 +6,7 @@
  */
 import { parseCommand, UsageError, UserError } from '../args.ts';
 import { checkSinks, createInfluxDatabase, DEFAULT_STORE, openStore, replaySpill } from '../../store/index.ts';
+import { writerStore } from '../reader-store.ts';
 
 const HELP = `Usage:
   keytwin store migrate [--store <url|dir>] [--influx <url>]   apply schema migrations (create the 1.x database)
@@ -23,7 +24,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   switch (sub) {
     case 'migrate': {
       if (rest.length > 0) throw new UsageError(`store migrate takes no positional arguments, got '${rest.join(' ')}'`);
-      const url = args.values.store ?? process.env.KEYTWIN_STORE ?? DEFAULT_STORE;
+      const url = writerStore(args.values.store);
       try {
         const store = await openStore(url, { migrate: false });
         try {
@@ -40,7 +41,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     case 'check': {
       try {
-        const ok = await checkSinks({ store: args.values.store ?? process.env.KEYTWIN_STORE ?? DEFAULT_STORE, ...(influx ? { influx } : {}) });
+        const ok = await checkSinks({ store: writerStore(args.values.store), ...(influx ? { influx } : {}) });
         process.stdout.write(ok.join('\n') + '\n');
       } catch (err) {
         throw new UserError((err as Error).message);

@@ -11,8 +11,9 @@ import { mintToken } from '../../cloud/index.ts';
 import { REQUEST_KINDS, requestSchedule, type RequestKind, type RequestSchedule } from '../../sim/cloud/index.ts';
 import type { FleetActivity } from '../../results/index.ts';
 import type { Scenario } from '../../scenarios/index.ts';
-import { cloudConfig } from '../cloud-model.ts';
+import { cloudConfig } from '../../scenarios/index.ts';
 import { runLoad, serializeRequest, type LoadPlan, type LoadStats } from './http-load.ts';
+import { ensureRelease, type ReleaseSetup } from './release-setup.ts';
 import { RequestFactory, type HttpRequest } from './requests.ts';
 
 export interface LoadSessionOptions {
@@ -47,7 +48,7 @@ export interface LoadReport {
   counts: Record<RequestKind, number>;
   /** SHA-256 over every request's method, path and body, in order: equal for the same scenario and seed. */
   bodiesSha256: string;
-  setup: { provisioned: number; failed: number; byStatus: Record<string, number> } | null;
+  setup: { provisioned: number; failed: number; byStatus: Record<string, number>; release: ReleaseSetup | null } | null;
   stats: LoadStats;
 }
 
@@ -119,7 +120,12 @@ export async function runLoadSession(o: LoadSessionOptions): Promise<LoadReport>
     };
     const s = await runLoad(plan, { host: o.target.hostname, port, connections: Math.min(8, o.connections), speed: 1, timeoutMs: o.timeoutMs, now: o.now });
     const ok = (s.byStatus['201'] ?? 0) + (s.byStatus['200'] ?? 0) + (s.byStatus['409'] ?? 0);
-    setup = { provisioned: ok, failed: s.sent - ok, byStatus: s.byStatus };
+    setup = { provisioned: ok, failed: s.sent - ok, byStatus: s.byStatus, release: null };
+  }
+  // Routine OTA checks need a release offered fleet-wide, or every one is a 404 (release-setup.ts).
+  if (o.setup && o.jwtSecret && (schedule.counts.ota ?? 0) + (schedule.counts['ota.download'] ?? 0) > 0) {
+    setup ??= { provisioned: 0, failed: 0, byStatus: {}, release: null };
+    setup.release = await ensureRelease(o.target, factory.model, o.jwtSecret, o.wallClock(), o.timeoutMs);
   }
 
   const digest = createHash('sha256');

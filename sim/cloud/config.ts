@@ -7,74 +7,12 @@
  * every bad field, since a NaN here would silently turn into an empty queue.
  * @module
  */
-import { STATIONS, type StationName } from '../../results/index.ts';
-import { validateDistributionSpec, type DistributionSpec } from '../engine/index.ts';
+import { validateDistributionSpec } from '../engine/index.ts';
 
-export { STATIONS, type StationName };
-
-/** The API endpoint each station stands for (DESIGN.md's API). */
-export const STATION_ENDPOINTS: Readonly<Record<StationName, string>> = Object.freeze({
-  provisioning: 'POST /api/v1/provision',
-  attestation: 'POST /api/v1/auth/challenge',
-  telemetry: 'POST /api/v1/telemetry',
-  ota: 'GET /api/v1/ota/latest',
-  policy: 'POST /api/v1/policy/{device_id}',
-});
-
-export interface StationConfig {
-  /** Servers working in parallel (worker processes, connections to the database, ...). */
-  servers: number;
-  /** Service time of one request, ms. */
-  serviceMs: DistributionSpec;
-  /** Requests allowed to wait when every server is busy; beyond it a request is rejected (503). null: unbounded. */
-  queueLimit: number | null;
-  /** Token-bucket rate limit in requests/s over the whole station (429 beyond it); null: none. */
-  rateLimitPerS: number | null;
-  /** Bucket size (the burst let through at once); defaults to one second of rate. */
-  rateBurst: number | null;
-}
-
-/** How fleet activity becomes requests (all rates are fleet-wide expectations per bin). */
-export interface CloudDemand {
-  /** Keychains in the fleet (provisioning, policy and OTA volumes scale with it). */
-  devices: number;
-  /** The phone uploads one telemetry batch per this many device events (unlocks + failures). */
-  telemetryBatchEvents: number;
-  /** One attestation challenge per this many established handshakes; 0: none. */
-  attestEveryHandshakes: number;
-  /** Policy pushes per device per day (admin changes), spread over the day; 0: none. */
-  policyPushesPerDevicePerDay: number;
-  /** Routine OTA checks per device per day, following the fleet's wakes (phones sync when keychains are used). */
-  otaChecksPerDevicePerDay: number;
-  /** Devices provisioned at the start: `share` of the fleet over `hours` from `startHour`. */
-  provisioning: { share: number; startHour: number; hours: number };
-}
-
-/** A firmware release rolled out in waves (canary + ROLLOUT_WAVES waves of models/cloud). */
-export interface OtaRelease {
-  /** Hour of the run at which the rollout starts (the canary wave). */
-  atHour: number;
-  /** Share of the fleet in each wave, canary first (ROLLOUT_WAVES + 1 entries, sum ≤ 1). */
-  waves: number[];
-  /** Time from a wave's start to its verdict (install reports collected), hours. */
-  waveIntervalHours: number;
-  /** A wave's devices all fetch the manifest and image within this many minutes of its start. */
-  herdMinutes: number;
-  /** Service time of an image download at the OTA station, ms. */
-  downloadMs: DistributionSpec;
-  /** Probability that one device's update fails. */
-  deviceFailureRate: number;
-  /** A wave whose failure rate exceeds this halts the rollout (waveVerdict). */
-  haltRate: number;
-  /** A wave without a verdict after this long halts the rollout (the machine's deadline), hours. */
-  waveDeadlineHours: number;
-}
-
-export interface CloudConfig {
-  stations: Record<StationName, StationConfig>;
-  demand: CloudDemand;
-  ota: OtaRelease | null;
-}
+// The shapes are produced by scenarios/ (resolve.ts) and defined there, so that scenarios/ does
+// not import the simulator; the capacity model re-exports them for its callers.
+import { STATIONS, type CloudConfig } from '../../scenarios/config.ts';
+export { STATIONS, STATION_ENDPOINTS, type CloudConfig, type CloudDemand, type OtaRelease, type StationConfig, type StationName } from '../../scenarios/config.ts';
 
 /** Every problem of a config, as "path: expected …, got …"; [] when valid. */
 export function validateCloudConfig(cfg: CloudConfig, path = 'cloud'): string[] {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloudFromFleet } from '../../cli/cloud-model.ts';
-import { fleetConfig } from '../../cli/fleet-config.ts';
-import { parseScenario } from '../../scenarios/index.ts';
+import { parseScenario, resolveScenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { STATIONS } from '../../sim/cloud/index.ts';
 
@@ -17,12 +16,13 @@ behaviour:
 `;
 
 describe('cloudFromFleet', () => {
-  it('is null without a cloud section, and derives the load from the fleet run with one', async () => {
+  it('resolves no cloud model without a cloud section, and derives the load from the fleet run with one', async () => {
     const plain = parseScenario(BASE, 'cf.yaml');
     const withCloud = parseScenario(BASE + 'cloud:\n  telemetryBatchEvents: 2\n  attestEveryHandshakes: 1\n  provisioning: { share: 1, startHour: 0, hours: 1 }\n', 'cf.yaml');
-    const out = await runFleet(fleetConfig(withCloud));
-    expect(cloudFromFleet(out, plain)).toBeNull();
-    const cloud = cloudFromFleet(out, withCloud)!;
+    const resolved = resolveScenario(withCloud);
+    const out = await runFleet(resolved.fleet);
+    expect(resolveScenario(plain).cloud).toBeNull();
+    const cloud = cloudFromFleet(out, resolved.cloud!);
     expect(cloud.daily).toHaveLength(2 * STATIONS.length);
     const attest = cloud.summary.stations.find((s) => s.station === 'attestation')!;
     // One challenge per established handshake: Poisson around the fleet's handshake count.
@@ -30,6 +30,6 @@ describe('cloudFromFleet', () => {
     expect(handshakes).toBeGreaterThan(500);
     expect(Math.abs(attest.requests - handshakes)).toBeLessThan(4 * Math.sqrt(handshakes));
     expect(cloud.summary.stations.find((s) => s.station === 'provisioning')!.requests).toBeGreaterThan(10);
-    expect(JSON.stringify(cloudFromFleet(out, withCloud))).toBe(JSON.stringify(cloud));
+    expect(JSON.stringify(cloudFromFleet(out, resolveScenario(withCloud).cloud!))).toBe(JSON.stringify(cloud));
   }, 60_000);
 });

@@ -14,7 +14,7 @@ import { constantActivity } from '../sim/cloud/helpers.ts';
 
 const [pgsvc, inf] = await Promise.all([postgres(), influx1()]);
 
-const scenario = parseScenario(`name: load-test
+const scenarioText = `name: load-test
 seed: 5
 devices: 40
 duration: 1d
@@ -29,7 +29,8 @@ cloud:
   policyPushesPerDevicePerDay: 0
   otaChecksPerDevicePerDay: 0
   provisioning: { share: 1, startHour: 0, hours: 0.5 }
-`, 'load-test.yaml');
+`;
+const scenario = parseScenario(scenarioText, 'load-test.yaml');
 const activity = constantActivity(30, { unlocks: 20, handshakes: 20, wakes: 40 });
 
 function options(target: URL, over: Partial<LoadSessionOptions> = {}): LoadSessionOptions {
@@ -76,6 +77,23 @@ describe.skipIf(pgsvc.skip !== null)(titled('runLoadSession against the referenc
     const other = options(new URL(h.svc.url), { seed: 6 });
     expect(scheduleDigest(sessionSchedule(other), sessionFactory(other))).not.toBe(first);
   });
+
+  // The README's flow on a fresh service: no firmware is published yet, so without setup every
+  // routine OTA check would be a 404 (the README's load reported 50 % errors).
+  it('on a fresh service, setup publishes and rolls out a release, so OTA checks are answered 200', async () => {
+    const ota = parseScenario(scenarioText.replace('otaChecksPerDevicePerDay: 0', 'otaChecksPerDevicePerDay: 2').replace(/  provisioning: .*\n/, ''), 'load-ota.yaml');
+    const o = options(new URL(h.svc.url), { scenario: ota });
+    const r = await runLoadSession(o);
+    expect(r.counts.ota).toBeGreaterThan(0);
+    expect(r.setup!.release).toMatchObject({ outcome: 'published' });
+    const k = r.stats.byKind.find((x) => x.kind === 'ota')!;
+    expect(k.sent).toBe(r.counts.ota);
+    expect(k.non2xx).toBe(0);
+    // A second load finds the release and leaves it as it is.
+    const again = await runLoadSession(o);
+    expect(again.setup!.release).toMatchObject({ outcome: 'present' });
+    expect(again.stats.byKind.find((x) => x.kind === 'ota')!.non2xx).toBe(0);
+  }, 120_000);
 });
 
 describe('runLoadSession against a dead target', () => {

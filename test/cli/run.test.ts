@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -9,8 +9,13 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'keytwin-run-'));
 
 async function keytwin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return keytwinIn(process.cwd(), ...args);
+}
+
+/** The CLI run from another working directory (where out/ and .keytwin/ are written). */
+async function keytwinIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/keytwin.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [resolve('cli/keytwin.mjs'), ...args], { encoding: 'utf8', timeout: 170_000, cwd });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -24,6 +29,9 @@ describe('keytwin run', () => {
     const b = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'b'), '--workers', '2');
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
+    // 12 keychains gain nothing from a second worker: capped, and said so (identity across worker
+    // counts is test/sim/twin/determinism.test.ts's).
+    expect(b.stderr).toContain('--workers 2: using 1');
     expect(a.stdout).toMatch(/battery life \(days\)\s+value\s+95 % CI/);
     expect(a.stdout).toMatch(/unlock \(wake → unlocked\)/);
     expect(a.stdout).toMatch(/per handshake\s+radio\s+crypto\s+secure element/);
@@ -35,7 +43,7 @@ describe('keytwin run', () => {
     expect(summary.unlocks.succeeded).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'a', 'manifest.json'), 'utf8')) as { runId: string; wallMs: number };
     expect(manifest.runId).toMatch(/^[0-9a-f-]{36}$/);
-  });
+  }, 180_000);
 
   it('stores the run in an embedded store that `keytwin runs` lists', async () => {
     const store = join(dir, 'store');
@@ -44,7 +52,30 @@ describe('keytwin run', () => {
     const id = (JSON.parse(readFileSync(join(dir, 'c', 'manifest.json'), 'utf8')) as { runId: string }).runId;
     const list = await keytwin('runs', '--store', store);
     expect(list.stdout).toContain(id);
-  });
+  }, 180_000);
+
+  it('--json prints the JSON alone; --seed random draws a seed recorded as a number; each run gets its own folder', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'keytwin-cwd-'));
+    const scenario = resolve('scenarios/quickstart.yaml');
+    const r = await keytwinIn(cwd, 'run', scenario, '--devices', '4', '--duration', '1d', '--store', 'none', '--seed', 'random', '--json');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { seed: number; devices: number };
+    expect(Number.isSafeInteger(summary.seed)).toBe(true);
+    expect(r.stderr).toContain(`seed: random, drew ${summary.seed}`);
+    const latest = join(cwd, 'out', 'quickstart', 'latest');
+    const manifest = JSON.parse(readFileSync(join(latest, 'manifest.json'), 'utf8')) as { seed: number; codeVersion: string; deps: Record<string, string> };
+    expect(manifest.seed).toBe(summary.seed);
+    expect(manifest.codeVersion).not.toBe('unknown');
+    for (const d of ['xstate', '@noble/post-quantum', '@noble/curves', '@noble/ciphers']) expect(manifest.deps[d]).toMatch(/^\d+\.\d+\.\d+/);
+    const first = readFileSync(join(latest, 'summary.json'), 'utf8');
+    const again = await keytwinIn(cwd, 'run', scenario, '--devices', '4', '--duration', '1d', '--store', 'none', '--seed', '3');
+    expect(again.code).toBe(0);
+    const runs = readdirSync(join(cwd, 'out', 'quickstart')).filter((n) => n !== 'latest').sort();
+    expect(runs).toHaveLength(2);
+    expect(runs[0]!.endsWith(`-seed${summary.seed}`) || runs[1]!.endsWith(`-seed${summary.seed}`)).toBe(true);
+    expect(readFileSync(join(cwd, 'out', 'quickstart', runs.find((n) => n.endsWith(`-seed${summary.seed}`))!, 'summary.json'), 'utf8')).toBe(first);
+    expect(JSON.parse(readFileSync(join(latest, 'summary.json'), 'utf8')).seed).toBe(3);
+  }, 240_000);
 
   it('names the file, line and field of a bad scenario, and exits 1 before simulating', async () => {
     const bad = join(dir, 'bad.yaml');

@@ -36,7 +36,7 @@ import {
 } from '../../sim/device/index.ts';
 import { simulateFleet } from '../../sim/twin/simulate.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
-import { fleetConfig } from '../../cli/fleet-config.ts';
+import { resolveScenario } from '../../scenarios/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 
 /**
@@ -143,7 +143,7 @@ function exerciseConsumers(profile: Profile): void {
   nfcTransfer(profile, 2000);
   sampleNfcTransfer(profile, 2000, rng);
   const machines = compileTwinMachines();
-  const base = fleetConfig(loadScenario('scenarios/quickstart.yaml'), { devices: 2, durationDays: 1 });
+  const base = resolveScenario(loadScenario('scenarios/quickstart.yaml'), { devices: 2, durationDays: 1 }).fleet;
   for (const s of SUITES) {
     simulateFleet(
       {

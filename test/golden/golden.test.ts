@@ -8,9 +8,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expandSweep, loadScenario } from '../../scenarios/index.ts';
+import { expandSweep, loadScenario, resolveScenario } from '../../scenarios/index.ts';
 import { cloudFromFleet } from '../../cli/cloud-model.ts';
-import { fleetConfig } from '../../cli/fleet-config.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 
@@ -34,9 +33,10 @@ describe('golden summaries', () => {
   for (const name of SCENARIOS) {
     it(`${name}: 12 keychains × 3 days match test/golden/${name}.json`, async () => {
       const [first] = expandSweep(loadScenario(`scenarios/${name}.yaml`));
-      const out = await runFleet(fleetConfig(first!, { devices: 12, durationDays: 3 }), { machines, workers: 0 });
+      const resolved = resolveScenario(first!, { devices: 12, durationDays: 3 });
+      const out = await runFleet(resolved.fleet, { machines, workers: 0 });
       matchGolden(`test/golden/${name}.json`, out.summary, `summary of ${name}`);
-      const cloud = cloudFromFleet(out, first!);
+      const cloud = resolved.cloud && cloudFromFleet(out, resolved.cloud);
       if (cloud) matchGolden(`test/golden/${name}.cloud.json`, { summary: cloud.summary, daily: cloud.daily }, `cloud model of ${name}`);
       else expect(existsSync(`test/golden/${name}.cloud.json`), `${name} has no cloud: section; delete test/golden/${name}.cloud.json`).toBe(false);
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandSweep, loadScenario, parseScenario, ScenarioError } from '../../scenarios/index.ts';
-import { cloudConfig } from '../../cli/cloud-model.ts';
+import { cloudConfig } from '../../scenarios/index.ts';
 import { validateCloudConfig } from '../../sim/cloud/index.ts';
 
 const BASE = `name: t

@@ -1,0 +1,131 @@
+/**
+ * One scenario resolution: a validated scenario, plus the values a command line overrides, becomes
+ * what the simulators run: the fleet's FleetConfig and the capacity model's CloudConfig. `keytwin
+ * run`, `capacity`, `load`, the benchmarks and the tests all resolve through here, so there is one
+ * set of rules; command-line values are checked by the same field rules as the file
+ * (schema.ts checkDevices/checkDuration/checkSeed) and fail with the same wording.
+ * Resolution is deterministic: a `random` seed is drawn by the caller's `drawSeed` (the CLI uses
+ * the OS generator and records the result), never here.
+ * @module
+ */
+import type { CloudConfig, FleetConfig } from './config.ts';
+import type { ScenarioCloud } from './cloud-schema.ts';
+import { loadProfile } from './load-profile.ts';
+import { Checker, checkDevices, checkDuration, checkSeed, type PathSegment, type Scenario, type ScenarioIssue } from './schema.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Per-run values that replace the scenario's (already checked: see checkOverrides). */
+export interface RunOverrides {
+  devices?: number;
+  durationDays?: number;
+  seed?: number | 'random';
+  traceDevices?: number;
+}
+
+/** Command-line values as typed (`--devices 500`), keyed by option name. */
+export interface OverrideArgs {
+  devices?: string | undefined;
+  duration?: string | undefined;
+  seed?: string | undefined;
+  trace?: string | undefined;
+}
+
+/** Command-line values that break a field rule: one line per problem, naming the option. */
+export class OverrideError extends Error {
+  override name = 'OverrideError';
+  readonly userFacing = true;
+  readonly issues: readonly ScenarioIssue[];
+  constructor(issues: readonly ScenarioIssue[]) {
+    super(issues.map((i) => `${i.path.join('.')}: expected ${i.expected}, got ${i.got}`).join('\n'));
+    this.issues = issues;
+  }
+}
+
+/** A command-line number as the YAML would have it (so `1.5` fails as "an integer", `x` as itself). */
+function asValue(text: string): unknown {
+  const t = text.trim();
+  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
+}
+
+/**
+ * Checks --devices, --duration, --seed and --trace by the scenario's own field rules.
+ * @throws OverrideError listing every bad value
+ */
+export function checkOverrides(args: OverrideArgs): RunOverrides {
+  const c = new Checker();
+  const out: RunOverrides = {};
+  const at = (option: string): PathSegment[] => [`--${option}`];
+  if (args.devices !== undefined) out.devices = checkDevices(c, at('devices'), asValue(args.devices), 1);
+  if (args.duration !== undefined) out.durationDays = (checkDuration(c, at('duration'), args.duration) ?? 0) / DAY_MS;
+  if (args.seed !== undefined) out.seed = checkSeed(c, at('seed'), args.seed === 'random' ? 'random' : asValue(args.seed), 0);
+  if (args.trace !== undefined) out.traceDevices = c.num(at('trace'), asValue(args.trace), { min: 0, int: true, what: 'a whole number of traced devices >= 0' }, 0);
+  if (c.issues.length > 0) throw new OverrideError(c.issues);
+  return out;
+}
+
+export interface ResolvedScenario {
+  fleet: FleetConfig;
+  /** null when the scenario has no `cloud:` section. */
+  cloud: CloudConfig | null;
+}
+
+/**
+ * Resolves a validated scenario (one sweep variant) into simulator configuration.
+ * @param drawSeed called only when the seed is `random` (from the file or the overrides)
+ */
+export function resolveScenario(s: Scenario, overrides: RunOverrides = {}, drawSeed?: () => number): ResolvedScenario {
+  const wanted = overrides.seed ?? s.seed;
+  if (wanted === 'random' && drawSeed === undefined) throw new Error(`${s.name}: seed is 'random' and no seed source was given to resolveScenario`);
+  const seed = wanted === 'random' ? drawSeed!() : wanted;
+  const devices = overrides.devices ?? s.devices;
+  const fleet: FleetConfig = {
+    name: s.name,
+    seed,
+    devices,
+    durationDays: overrides.durationDays ?? s.durationMs / DAY_MS,
+    start: s.start,
+    profile: loadProfile(s.profile),
+    suites: s.fleet.suites,
+    behaviour: {
+      unlocksPerDay: s.behaviour.unlocksPerDay,
+      jostlesPerDay: s.behaviour.jostlesPerDay,
+      diurnal: s.behaviour.diurnal.weights,
+      phoneInRange: s.behaviour.phoneInRange,
+      nfcTapsPerYear: s.behaviour.nfcTapsPerYear,
+      ota: s.behaviour.ota,
+      rssiDbm: s.behaviour.rssiDbm,
+      temperatureC: s.fleet.temperatureC,
+      capacityFactor: s.fleet.capacityFactor,
+    },
+    radio: {
+      phy: s.radio.phy,
+      attMtu: s.radio.attMtu,
+      connIntervalMs: s.radio.connIntervalMs,
+      packetsPerEvent: s.radio.packetsPerEvent,
+      supervisionTimeoutMs: s.radio.supervisionTimeoutMs,
+      scanDuty: s.radio.scanDuty,
+      shadowingDb: s.radio.loss.model === 'rssi' ? s.radio.loss.shadowingDb : 0,
+      interferencePer: s.radio.loss.model === 'rssi' ? s.radio.loss.interferencePer : 0,
+      fixedPer: s.radio.loss.model === 'fixed' ? s.radio.loss.per : null,
+    },
+    traceDevices: overrides.traceDevices ?? Math.min(20, devices),
+  };
+  return { fleet, cloud: s.cloud === null ? null : cloudConfig(s.cloud, devices) };
+}
+
+/** The capacity model's config for the scenario's `cloud:` section and a fleet of `devices`. */
+export function cloudConfig(cloud: ScenarioCloud, devices: number): CloudConfig {
+  return {
+    stations: structuredClone(cloud.stations),
+    demand: {
+      devices,
+      telemetryBatchEvents: cloud.telemetryBatchEvents,
+      attestEveryHandshakes: cloud.attestEveryHandshakes,
+      policyPushesPerDevicePerDay: cloud.policyPushesPerDevicePerDay,
+      otaChecksPerDevicePerDay: cloud.otaChecksPerDevicePerDay,
+      provisioning: { ...cloud.provisioning },
+    },
+    ota: cloud.ota === null ? null : { ...cloud.ota, waves: [...cloud.ota.waves] },
+  };
+}
