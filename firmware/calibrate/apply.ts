@@ -59,10 +59,12 @@ export function applyFits(baseJson: unknown, baseName: string, fitted: readonly 
     const unit = String(q.unit);
     const factor = unitFactor(dim, unit);
     if (factor === undefined) throw new Error(`calibrate: ${f.path} in ${baseName} has unit ${unit}, not a ${dim} unit`);
-    const toBase = (x: number) => sig(x / factor);
+    // 6 digits only undoes float noise of the unit factor: the fitters round to what they measure
+    // (stack bytes are exact integers, times 4-5 digits).
+    const toBase = (x: number) => sig(x / factor, 6);
     const after = toBase(f.value);
     const before = Number(q.v);
-    if (sig(before) === after) continue;
+    if (sig(before) === sig(after)) continue;
     const ref = measuredRef(f.file, f.lines);
     const next: Json = { v: after, unit, ref, conf: 'H', note: `${f.what}; residuals: ${f.residuals}` };
     if (q.part !== undefined) next.part = q.part;

@@ -5,7 +5,7 @@
  *    with [min, max] as the range; residuals mean/median, p95/median and the CV;
  *  - ML-DSA signing: the profile's t = base + N·iter, N ~ Geometric(p) on {1, 2, ...} with p
  *    kept from the base profile (it is the FIPS 204 rejection rate, not a property of the chip):
- *    method of moments on the mean and sd, residuals of the model's median and p95;
+ *    fitted to the mean and the N = 1 level, residuals of the model's median, p95 and sd;
  *  - AEAD and SHA-256 per record size: least squares t = overhead + bytes / rate;
  *  - stack: the largest peak stack of the level's rows.
  * @module
@@ -91,29 +91,39 @@ function fixedFit(log: BenchLog, row: BenchRow, path: string): Fitted {
   };
 }
 
+/**
+ * ML-DSA signing, t = base + N·iter with N ~ Geometric(p) on {1, 2, ...}, p kept from the base.
+ * Two statistics pin the two unknowns: the mean (= base + iter/p) and the level of the N = 1 runs
+ * (= base + iter), read as the p/2 quantile of the samples (the middle of the N = 1 mass, which
+ * holds a fraction p of the runs) or, without samples, the row's min. Matching mean and sd instead
+ * (method of moments) is much noisier: the sd of a geometric tail converges slowly, and the error
+ * in iter is multiplied by 1/p in base.
+ */
 function signFit(log: BenchLog, row: BenchRow, level: (typeof SIG_LEVELS)[number], p: number): { fitted: Fitted[]; model: SignModel } | string {
   const ms = (c: number) => cyclesToMs(log, c);
-  // Moments from the raw samples when the log has them (exact), else from the row.
   const s = row.samples ? orderStats(row.samples) : row;
   const mean = ms(s.mean);
-  const sd = ms(s.sd);
-  const iter = (sd * p) / Math.sqrt(1 - p);
-  const base = mean - iter / p;
+  const sorted = row.samples ? [...row.samples].sort((a, b) => a - b) : null;
+  const t1 = sorted ? ms(sorted[Math.min(sorted.length - 1, Math.floor((p / 2) * sorted.length))]!) : ms(row.min);
+  const iter = (mean - t1) / (1 / p - 1);
+  const base = t1 - iter;
   if (!(iter > 0) || base < 0)
-    return `${row.name} (line ${row.line}): sd ${sd.toFixed(3)} ms and mean ${mean.toFixed(3)} ms do not fit base + N·iter with p = ${p} (base would be ${base.toFixed(3)} ms); sign figures kept`;
+    return `${row.name} (line ${row.line}): mean ${mean.toFixed(3)} ms and N = 1 level ${t1.toFixed(3)} ms do not fit base + N·iter with p = ${p} (base ${base.toFixed(3)} ms, iter ${iter.toFixed(3)} ms); sign figures kept`;
   const at = (q: number) => base + geometricQuantile(p, q) * iter;
+  const sdModel = (iter * Math.sqrt(1 - p)) / p;
   const rMed = at(0.5) / ms(row.median) - 1;
   const rP95 = at(0.95) / ms(row.p95) - 1;
-  const res = `model median ${at(0.5).toFixed(2)} ms vs measured ${ms(row.median).toFixed(2)} ms (${pct(rMed)}), model p95 ${at(0.95).toFixed(2)} ms vs ${ms(row.p95).toFixed(2)} ms (${pct(rP95)})`;
-  const worst = Math.max(Math.abs(rMed), Math.abs(rP95));
+  const rSd = sdModel / ms(s.sd) - 1;
+  const res = `model median ${at(0.5).toFixed(2)} ms vs measured ${ms(row.median).toFixed(2)} ms (${pct(rMed)}), p95 ${at(0.95).toFixed(2)} vs ${ms(row.p95).toFixed(2)} ms (${pct(rP95)}), sd ${sdModel.toFixed(2)} vs ${ms(s.sd).toFixed(2)} ms (${pct(rSd)})`;
+  const worst = Math.max(Math.abs(rMed), Math.abs(rP95), Math.abs(rSd));
   const src = { ...where(log, row), residuals: res, worst };
-  const moments = `mean ${mean.toFixed(3)} ms and sd ${sd.toFixed(3)} ms of ${row.n} runs of ${row.name} at ${log.header.clockMHz} MHz, p = ${p} kept from the base profile`;
+  const stats = `mean ${mean.toFixed(3)} ms and N = 1 level ${t1.toFixed(3)} ms (${sorted ? `the ${((p / 2) * 100).toFixed(1)} % quantile` : 'the min'}) of ${row.n} runs of ${row.name} at ${log.header.clockMHz} MHz, p = ${p} kept from the base profile`;
   const path = `pqc.${level}.sign`;
   return {
     model: { op: row.name, baseMs: base, iterMs: iter, p },
     fitted: [
-      { path: `${path}.base`, value: sig(base), ...src, what: `base = mean − iter/p, method of moments on ${moments}` },
-      { path: `${path}.iter`, value: sig(iter), ...src, what: `iter = sd·p/√(1−p), method of moments on ${moments}` },
+      { path: `${path}.base`, value: sig(base), ...src, what: `base = N1 level − iter, from ${stats}` },
+      { path: `${path}.iter`, value: sig(iter), ...src, what: `iter = (mean − N1 level)/(1/p − 1), from ${stats}` },
       { path: `${path}.mean`, value: sig(mean), range: [sig(ms(row.min)), sig(ms(row.max))], ...src, what: `mean of ${row.n} runs of ${row.name}` },
       { path: `${path}.p99`, value: sig(at(0.99)), ...src, what: `base + N99·iter with N99 = ${geometricQuantile(p, 0.99)}, the fitted model's 99th percentile` },
     ],

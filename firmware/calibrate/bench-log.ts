@@ -147,8 +147,8 @@ class Fields {
   }
 }
 
-const NAME = /^[a-z][a-z0-9]*(\.[a-z0-9]+)*$/;
-const NAME_WHAT = 'an operation name such as mlkem768.keygen (lower case, dot-separated)';
+const NAME = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
+const NAME_WHAT = 'a name such as mlkem768.keygen or lightSleep (letters and digits, dot-separated)';
 
 /**
  * Parses a bench log. `file` is only used in error messages.
