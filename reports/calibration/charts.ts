@@ -71,24 +71,30 @@ export function decimate(tr: PowerTrace, buckets = 1500): { t: number; lo: numbe
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac', '#e15759'];
 
-/** The trace (log current) with shaded segments and each state's fitted current as a rule. */
+/** The trace (log current) with shaded, labelled segments and each state's fitted current as a rule. */
 export function traceChart(tr: PowerTrace, fit: PowerFit): Plot.PlotOptions {
   const cols = decimate(tr);
   const labels = [...new Set(fit.segments.map((s) => s.label))];
   const color = (l: string) => PALETTE[labels.indexOf(l) % PALETTE.length]!;
+  const lo = Math.min(...cols.map((c) => c.lo)) / 2;
+  const hi = Math.max(...cols.map((c) => c.hi)) * 3;
   // Segments narrower than a pixel column are drawn anyway (Plot gives them a hairline).
   const segs = fit.segments.map((s) => ({ t0: s.t0 / 1e3, t1: s.t1 / 1e3, label: s.label, fill: color(s.label) }));
+  const t0 = cols[0]!.t;
   const tEnd = cols.at(-1)!.t;
+  // Name the segments wide enough to hold a word; runs of short op segments share their colour.
+  const named = segs.filter((s) => s.t1 - s.t0 > (tEnd - t0) * 0.04);
   const rules = fit.states.map((s) => ({ mA: s.mA, label: `${s.state} ${s.mA.toPrecision(3)} mA` }));
   return {
     width: 1100,
     height: 320,
     marginLeft: 60,
     marginRight: 150,
-    x: { label: 'time (s)', domain: [cols[0]!.t, tEnd] },
-    y: { type: 'log', label: 'current (mA)', grid: true },
+    x: { label: 'time (s)', domain: [t0, tEnd] },
+    y: { type: 'log', label: 'current (mA)', grid: true, domain: [lo, hi] },
     marks: [
-      P.rect(segs, { x1: 't0', x2: 't1', y1: 1e-4, y2: 1e4, fill: 'fill', fillOpacity: 0.15 }),
+      P.rect(segs, { x1: 't0', x2: 't1', y1: lo, y2: hi, fill: 'fill', fillOpacity: 0.15 }),
+      P.text(named, { x: (d: { t0: number; t1: number }) => (d.t0 + d.t1) / 2, y: hi, text: 'label', dy: 10, fill: '#1d2433' }),
       P.ruleX(cols, { x: 't', y1: 'lo', y2: 'hi', stroke: '#1d2433', strokeWidth: 1 }),
       P.ruleY(rules, { y: 'mA', stroke: '#e15759', strokeDasharray: '4,3' }),
       P.text(rules, { x: tEnd, y: 'mA', text: 'label', textAnchor: 'start', dx: 6, fill: '#e15759' }),
@@ -96,25 +102,21 @@ export function traceChart(tr: PowerTrace, fit: PowerFit): Plot.PlotOptions {
   };
 }
 
-/** Per-state current: measured vs the base profile's figure. */
+/** Per-state current: measured (dot) vs the base profile's figure (ring), one row per state. */
 export function stateChart(fit: PowerFit): Plot.PlotOptions | null {
   if (fit.states.length === 0) return null;
-  const rows = fit.states.flatMap((s) => [
-    { state: s.state, which: 'base', mA: s.baseMa },
-    { state: s.state, which: 'measured', mA: s.mA },
-  ]);
   return {
-    width: 520,
-    height: 200,
+    width: 560,
+    height: 40 + 32 * fit.states.length,
     marginLeft: 80,
-    y: { label: null },
-    fy: { label: null },
-    x: { type: 'log', label: 'current (mA)', grid: true },
-    color: { domain: ['base', 'measured'], range: ['#bab0ac', '#4e79a7'] },
-    // Dots, not bars: a bar starts at 0, which a log axis (µA to mA states) cannot show.
+    marginRight: 120,
+    y: { label: null, domain: fit.states.map((s) => s.state) },
+    // Log axis: the states span µA (deep sleep) to tens of mA. Dots, not bars: a bar starts at 0.
+    x: { type: 'log', label: 'current (mA)' },
     marks: [
-      P.dot(rows, { fy: 'state', y: 'which', x: 'mA', fill: 'which', r: 5 }),
-      P.text(rows, { fy: 'state', y: 'which', x: 'mA', text: (d: { which: string; mA: number }) => `${d.which} ${d.mA.toPrecision(3)}`, textAnchor: 'start', dx: 8 }),
+      P.dot(fit.states, { y: 'state', x: 'baseMa', stroke: '#9c9c9c', r: 6 }),
+      P.dot(fit.states, { y: 'state', x: 'mA', fill: '#4e79a7', r: 4 }),
+      P.text(fit.states, { y: 'state', x: 'mA', text: (d: { mA: number; baseMa: number }) => `${d.mA.toPrecision(3)} mA (base ${d.baseMa.toPrecision(3)})`, textAnchor: 'start', dx: 10 }),
     ],
   };
 }

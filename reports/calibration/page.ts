@@ -85,7 +85,7 @@ export function calibrationReportHtml(c: Calibration): string {
     power = `<section><h2>Power trace: ${esc(c.trace.file)}</h2>
 <p class="sub">${c.trace.format === 'ppk2' ? 'Nordic PPK2' : 'Joulescope'} CSV, ${c.trace.tMs.length} samples over ${((c.trace.tMs.at(-1)! - c.trace.tMs[0]!) / 1e3).toFixed(2)} s; segmented by ${pf.segmentation === 'markers' ? 'marker channels (D0 strobe, D1–D7 id)' : "current thresholds between the base profile's state currents"} into ${pf.segments.length} segments. Shaded: segments; red: per-state fitted currents.</p>
 ${plotSvg(traceChart(c.trace, pf))}
-${st ? `<h3>Per-state current, measured vs base</h3>${plotSvg(st)}` : ''}
+${st ? `<h3>Per-state current: measured (blue dot) vs base (grey ring)</h3>${plotSvg(st)}` : ''}
 ${table(['state', 'segments', 'seconds', 'measured mA', 'base mA'], pf.states.map((s) => [s.state, String(s.segments), (s.ms / 1e3).toFixed(2), s.mA.toPrecision(4), s.baseMa.toPrecision(4)]), new Set([1, 2, 3, 4]))}
 ${opRows.length ? `<h3>Marked operations: the trace's own timing against the bench log</h3>${table(['op', 'bytes', 'runs', 'median ms (trace)', 'median ms (log)', 'mean mA'], opRows, new Set([1, 2, 3, 4, 5]))}` : ''}
 </section>`;
