@@ -8,10 +8,7 @@
  */
 import type * as Plot from '@observablehq/plot';
 import * as P from '@observablehq/plot';
-import { cyclesToMs, type BenchLog, type BenchRow } from '../../firmware/calibrate/bench-log.ts';
-import type { LineFit, SignModel } from '../../firmware/calibrate/bench-fit.ts';
-import type { PowerFit } from '../../firmware/calibrate/power-fit.ts';
-import type { PowerTrace } from '../../firmware/calibrate/power-csv.ts';
+import { cyclesToMs, type BenchLog, type BenchRow, type LineFit, type PowerFit, type PowerTrace, type SignModel } from '../../firmware/calibrate/index.ts';
 
 const W = 360;
 const H = 170;

@@ -4,9 +4,7 @@
  * distributions with the fitted model, the record-size fits and the power trace with its segments.
  * @module
  */
-import { cyclesToMs } from '../../firmware/calibrate/bench-log.ts';
-import { BENCH_OPS } from '../../firmware/calibrate/bench-fit.ts';
-import type { Calibration } from '../../firmware/calibrate/calibrate.ts';
+import { BENCH_OPS, cyclesToMs, type Calibration } from '../../firmware/calibrate/index.ts';
 import { distributionChart, rateChart, stateChart, traceChart } from './charts.ts';
 import { plotSvg } from './render.ts';
 

@@ -35,7 +35,7 @@ describe('keytwin calibrate', () => {
     writeFileSync(f('host-bench.log'), execFileSync(exe, ['40', '--samples'], { encoding: 'utf8' }));
     // A synthetic ESP32-S3 session generated from the default profile, with its PPK2 trace.
     const u = rng(1);
-    const { text, markers } = benchLog(opsFrom(defaultProfile(), u, { runs: 50, signRuns: 200, jitter: 0.01 }), u);
+    const { text, markers } = benchLog(opsFrom(defaultProfile(), u, { runs: 50, signRuns: 1000, jitter: 0.01 }), u);
     writeFileSync(f('s3-bench.log'), text);
     writeFileSync(f('s3-ppk2.csv'), traceCsv(phasesFrom(defaultProfile(), markers), { format: 'ppk2-columns', rateHz: 5000, noise: 0.02, floorMa: 0.0005 }, u));
   });
@@ -61,9 +61,12 @@ describe('keytwin calibrate', () => {
     const r = await keytwin('calibrate', '--bench', f('s3-bench.log'), '--power', f('s3-ppk2.csv'), '--base', 'default', '--out', f('s3.json'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ppk2, \d+ samples over [\d.]+ s, \d+ segments by markers; deepSleep 0\.00[78]\d* mA, lightSleep 0\.24\d mA, idle 47\.\d mA, active 65\.\d mA/);
-    // Every change is within a few per cent of the base (the truth here), except the sign spread.
-    for (const m of r.stdout.matchAll(/^(\S+)\s+\S+ \w\s+\S+ H\s+\S+\s+([+-][\d.]+)%/gm)) {
-      const limit = m[1]!.includes('.sign.') ? 15 : 3;
+    // Every change is within a few per cent of the base (the truth here); the ML-DSA sign model
+    // within the round trip's tolerances (test/firmware/calibrate-roundtrip.test.ts).
+    const rows = [...r.stdout.matchAll(/^(\S+)\s+\S+ \w\s+\S+ H\s+\S+\s+([+-][\d.]+)%/gm)];
+    expect(rows.length).toBeGreaterThan(30);
+    for (const m of rows) {
+      const limit = m[1]!.endsWith('.sign.base') ? 20 : m[1]!.includes('.sign.') ? 10 : 3;
       expect(Math.abs(Number(m[2])), m[0]).toBeLessThan(limit);
     }
   });

@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cyclesToMs, parseBenchLog, REQUIRED_HEADER, type BenchLog } from '../../firmware/calibrate/bench-log.ts';
-import { orderStats } from '../../firmware/calibrate/stats.ts';
+import { cyclesToMs, orderStats, parseBenchLog, REQUIRED_HEADER, type BenchLog } from '../../firmware/calibrate/index.ts';
 
 const BENCH = 'firmware/bench';
 const RUNS = 31; // odd and even medians are both exercised: 31 here, 30 in the second run

@@ -1,21 +1,17 @@
 // Synthetic measurements for the calibration round trip: a KTBENCH/1 log and a PPK2 / Joulescope
 // trace generated from a known profile with seeded noise, printed exactly as the firmware and the
-// analysers would. Lives in test/ because firmware/ may not hold a random source of its own.
+// analysers would. Lives in test/ because firmware/ may not import the simulator's seeded RNG.
 import type { Profile } from '../../firmware/profiles/index.ts';
-import { orderStats } from '../../firmware/calibrate/stats.ts';
+import { orderStats } from '../../firmware/calibrate/index.ts';
+import { createRng } from '../../sim/engine/index.ts';
 
-/** mulberry32: small, seedable, good enough for test noise. */
+/** Uniforms in [0, 1) from the project's seeded sfc32 stream (sim/engine), as a plain function. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 
+/** One standard normal draw (Box-Muller). */
 export function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }

@@ -16,6 +16,11 @@
 
 #include "ktbench.h"
 
+/* The flags the build used, for the header; the build passes them (-DKT_CFLAGS=...). */
+#ifndef KT_CFLAGS
+#define KT_CFLAGS "unknown (KT_CFLAGS not set by the build)"
+#endif
+
 static uint64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -14,6 +14,11 @@
 #include "sodium.h"
 #include "ops.h"
 
+/* The flags the build used, for the header; the build passes them (-DKT_CFLAGS=...). */
+#ifndef KT_CFLAGS
+#define KT_CFLAGS "unknown (KT_CFLAGS not set by the build)"
+#endif
+
 #define KT_RUNS 50
 #define KT_WARMUP 2
 #define KT_STACK (160 * 1024)
