@@ -12,7 +12,8 @@ import { DEFAULT_PROFILE_FILE, ProfileError } from '../../firmware/profiles/inde
 import { calibrationReportHtml } from '../../reports/calibration/index.ts';
 import { parseCommand, positiveNumber, UsageError, UserError } from '../args.ts';
 
-export const summary = 'Fit a bench log and a power trace to a profile: calibrated profile JSON, diff, report';
+export const summary =
+  'Fit a bench log and a power trace to a profile: calibrated profile JSON, diff, report';
 
 const HELP = `Usage: keytwin calibrate --bench LOG --base <profile.json|default> [--power FILE] [--out FILE] [--report DIR]
 
@@ -32,17 +33,24 @@ function read(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError(`${path}: cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(
+      `${path}: cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
 function readBase(spec: string): { json: unknown; file: string } {
-  const file = spec === 'default' ? new URL(`../../firmware/profiles/${DEFAULT_PROFILE_FILE}`, import.meta.url).pathname : spec;
+  const file =
+    spec === 'default'
+      ? new URL(`../../firmware/profiles/${DEFAULT_PROFILE_FILE}`, import.meta.url).pathname
+      : spec;
   const text = read(file, 'base profile');
   try {
     return { json: JSON.parse(text), file: spec === 'default' ? DEFAULT_PROFILE_FILE : spec };
   } catch (err) {
-    throw new ProfileError(spec, [{ path: '(file)', expected: 'valid JSON', got: (err as Error).message }]);
+    throw new ProfileError(spec, [
+      { path: '(file)', expected: 'valid JSON', got: (err as Error).message },
+    ]);
   }
 }
 
@@ -55,14 +63,20 @@ export function diffTable(c: Calibration): string {
     `${num(ch.before)} ${ch.beforeConf}`,
     `${num(ch.after)} H`,
     ch.unit,
-    ch.before ? `${ch.after >= ch.before ? '+' : ''}${(((ch.after - ch.before) / ch.before) * 100).toFixed(1)}%` : '—',
+    ch.before
+      ? `${ch.after >= ch.before ? '+' : ''}${(((ch.after - ch.before) / ch.before) * 100).toFixed(1)}%`
+      : '—',
     ch.fitted.worst === null ? '—' : `${(ch.fitted.worst * 100).toFixed(1)}%`,
     ch.ref,
   ]);
   const all = [head, ...rows];
   const w = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   const right = new Set([1, 2, 4, 5]);
-  const line = (r: readonly string[]) => r.map((cell, i) => (right.has(i) ? cell.padStart(w[i]!) : cell.padEnd(w[i]!))).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, i) => (right.has(i) ? cell.padStart(w[i]!) : cell.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -81,10 +95,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const o = parsed.values;
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
-  if (!o.bench) throw new UsageError('--bench LOG is required (the bench firmware\'s serial log)');
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  if (!o.bench) throw new UsageError("--bench LOG is required (the bench firmware's serial log)");
   if (!o.base) throw new UsageError('--base is required (a profile JSON file, or "default")');
-  const minStateMs = o['min-state-ms'] === undefined ? undefined : positiveNumber('min-state-ms', o['min-state-ms']);
+  const minStateMs =
+    o['min-state-ms'] === undefined ? undefined : positiveNumber('min-state-ms', o['min-state-ms']);
 
   const c = calibrate({
     bench: { text: read(o.bench, 'bench log'), file: o.bench },
@@ -95,18 +111,28 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   const h = c.log.header;
   const out = process.stdout;
-  out.write(`bench  ${o.bench}: ${h.chip} ${h.fields.revision} @ ${h.clockMHz} MHz, ${h.fields.compiler} ${h.fields.flags}, ${c.log.rows.length} ops (counter: ${h.fields.counter})\n`);
+  out.write(
+    `bench  ${o.bench}: ${h.chip} ${h.fields.revision} @ ${h.clockMHz} MHz, ${h.fields.compiler} ${h.fields.flags}, ${c.log.rows.length} ops (counter: ${h.fields.counter})\n`,
+  );
   if (c.trace && c.power) {
     const span = (c.trace.tMs.at(-1)! - c.trace.tMs[0]!) / 1e3;
-    out.write(`power  ${o.power}: ${c.trace.format}, ${c.trace.tMs.length} samples over ${span.toFixed(2)} s, ${c.power.segments.length} segments by ${c.power.segmentation}`);
-    out.write(c.power.states.length ? `; ${c.power.states.map((s) => `${s.state} ${s.mA.toPrecision(3)} mA`).join(', ')}\n` : '\n');
+    out.write(
+      `power  ${o.power}: ${c.trace.format}, ${c.trace.tMs.length} samples over ${span.toFixed(2)} s, ${c.power.segments.length} segments by ${c.power.segmentation}`,
+    );
+    out.write(
+      c.power.states.length
+        ? `; ${c.power.states.map((s) => `${s.state} ${s.mA.toPrecision(3)} mA`).join(', ')}\n`
+        : '\n',
+    );
   }
   out.write(`base   ${c.baseFile} (${c.base.profile} ${c.base.version})\n\n`);
   out.write(c.changes.length ? diffTable(c) : 'No figure changed.\n');
   for (const w of c.warnings) out.write(`warning: ${w}\n`);
   if (o.out) {
     writeFileSync(o.out, JSON.stringify(c.json, null, 2) + '\n');
-    out.write(`\nwrote ${o.out} (${c.changes.length} figures changed, version ${String(c.json.version)})\n`);
+    out.write(
+      `\nwrote ${o.out} (${c.changes.length} figures changed, version ${String(c.json.version)})\n`,
+    );
   } else out.write('\n(no --out: the calibrated profile was not written)\n');
   if (o.report) {
     mkdirSync(o.report, { recursive: true });

@@ -5,7 +5,13 @@
  * profile so what `keytwin calibrate` writes always loads.
  * @module
  */
-import { PROFILE_SPEC, unitFactor, validateProfile, type Dimension, type Profile } from '../profiles/index.ts';
+import {
+  PROFILE_SPEC,
+  unitFactor,
+  validateProfile,
+  type Dimension,
+  type Profile,
+} from '../profiles/index.ts';
 import type { Fitted } from './fitted.ts';
 import { sig } from './fitted.ts';
 
@@ -46,7 +52,12 @@ type Json = Record<string, unknown>;
  * @throws Error when a fitted path is not a quantity of the base, ProfileError when the result
  *   does not validate (a bug: the fitters produce canonical, finite values)
  */
-export function applyFits(baseJson: unknown, baseName: string, fitted: readonly Fitted[], sources: readonly string[]): { json: Json; profile: Profile; changes: Change[] } {
+export function applyFits(
+  baseJson: unknown,
+  baseName: string,
+  fitted: readonly Fitted[],
+  sources: readonly string[],
+): { json: Json; profile: Profile; changes: Change[] } {
   const json = structuredClone(baseJson) as Json;
   const changes: Change[] = [];
   for (const f of fitted) {
@@ -58,7 +69,8 @@ export function applyFits(baseJson: unknown, baseName: string, fitted: readonly 
     const q = parent[leaf] as Json;
     const unit = String(q.unit);
     const factor = unitFactor(dim, unit);
-    if (factor === undefined) throw new Error(`calibrate: ${f.path} in ${baseName} has unit ${unit}, not a ${dim} unit`);
+    if (factor === undefined)
+      throw new Error(`calibrate: ${f.path} in ${baseName} has unit ${unit}, not a ${dim} unit`);
     // 6 digits only undoes float noise of the unit factor: the fitters round to what they measure
     // (stack bytes are exact integers, times 4-5 digits).
     const toBase = (x: number) => sig(x / factor, 6);
@@ -66,11 +78,26 @@ export function applyFits(baseJson: unknown, baseName: string, fitted: readonly 
     const before = Number(q.v);
     if (sig(before) === sig(after)) continue;
     const ref = measuredRef(f.file, f.lines);
-    const next: Json = { v: after, unit, ref, conf: 'H', note: `${f.what}; residuals: ${f.residuals}` };
+    const next: Json = {
+      v: after,
+      unit,
+      ref,
+      conf: 'H',
+      note: `${f.what}; residuals: ${f.residuals}`,
+    };
     if (q.part !== undefined) next.part = q.part;
     if (f.range) next.range = f.range.map(toBase);
     parent[leaf] = next;
-    changes.push({ path: f.path, unit, before, after, beforeRef: String(q.ref), beforeConf: String(q.conf), ref, fitted: f });
+    changes.push({
+      path: f.path,
+      unit,
+      before,
+      after,
+      beforeRef: String(q.ref),
+      beforeConf: String(q.conf),
+      ref,
+      fitted: f,
+    });
   }
   if (changes.length > 0) {
     json.version = `${String(json.version)}+calibrated`;

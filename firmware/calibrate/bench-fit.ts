@@ -26,7 +26,11 @@ export interface BenchFit {
 
 export interface LineFit {
   readonly op: string;
-  readonly points: readonly { readonly bytes: number; readonly ms: number; readonly line: number }[];
+  readonly points: readonly {
+    readonly bytes: number;
+    readonly ms: number;
+    readonly line: number;
+  }[];
   readonly interceptMs: number;
   readonly msPerByte: number;
 }
@@ -44,8 +48,12 @@ const KEM_LEVELS = ['mlkem512', 'mlkem768', 'mlkem1024'] as const;
 
 /** Constant-time ops: bench op name → profile path. */
 const FIXED: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(KEM_LEVELS.flatMap((l) => KEM_OPS.map((o) => [`${l}.${o}`, `pqc.${l}.${o}`]))),
-  ...Object.fromEntries(SIG_LEVELS.flatMap((l) => ['keygen', 'verify'].map((o) => [`${l}.${o}`, `pqc.${l}.${o}`]))),
+  ...Object.fromEntries(
+    KEM_LEVELS.flatMap((l) => KEM_OPS.map((o) => [`${l}.${o}`, `pqc.${l}.${o}`])),
+  ),
+  ...Object.fromEntries(
+    SIG_LEVELS.flatMap((l) => ['keygen', 'verify'].map((o) => [`${l}.${o}`, `pqc.${l}.${o}`])),
+  ),
   'x25519.scalarmult': 'classical.x25519ScalarMult',
   'hkdf.sha256': 'classical.hkdfSha256',
   'flash.write': 'flash.pageProgram',
@@ -56,10 +64,14 @@ const FIXED: Readonly<Record<string, string>> = {
 const RATES: Readonly<Record<string, string>> = {
   'aesgcm.seal': 'classical.aesGcm',
   'xchacha20poly1305.seal': 'classical.chacha20poly1305',
-  'sha256': 'classical.sha256Hw',
+  sha256: 'classical.sha256Hw',
 };
 /** Every bench op this module knows, for the "not mapped" warning and the README's table. */
-export const BENCH_OPS: readonly string[] = [...Object.keys(FIXED), ...SIG_LEVELS.map((l) => `${l}.sign`), ...Object.keys(RATES)];
+export const BENCH_OPS: readonly string[] = [
+  ...Object.keys(FIXED),
+  ...SIG_LEVELS.map((l) => `${l}.sign`),
+  ...Object.keys(RATES),
+];
 
 /** The smallest k with P(N <= k) >= q for N ~ Geometric(p) on {1, 2, ...}. */
 export function geometricQuantile(p: number, q: number): number {
@@ -99,12 +111,19 @@ function fixedFit(log: BenchLog, row: BenchRow, path: string): Fitted {
  * (method of moments) is much noisier: the sd of a geometric tail converges slowly, and the error
  * in iter is multiplied by 1/p in base.
  */
-function signFit(log: BenchLog, row: BenchRow, level: (typeof SIG_LEVELS)[number], p: number): { fitted: Fitted[]; model: SignModel } | string {
+function signFit(
+  log: BenchLog,
+  row: BenchRow,
+  level: (typeof SIG_LEVELS)[number],
+  p: number,
+): { fitted: Fitted[]; model: SignModel } | string {
   const ms = (c: number) => cyclesToMs(log, c);
   const s = row.samples ? orderStats(row.samples) : row;
   const mean = ms(s.mean);
   const sorted = row.samples ? [...row.samples].sort((a, b) => a - b) : null;
-  const t1 = sorted ? ms(sorted[Math.min(sorted.length - 1, Math.floor((p / 2) * sorted.length))]!) : ms(row.min);
+  const t1 = sorted
+    ? ms(sorted[Math.min(sorted.length - 1, Math.floor((p / 2) * sorted.length))]!)
+    : ms(row.min);
   const iter = (mean - t1) / (1 / p - 1);
   const base = t1 - iter;
   if (!(iter > 0) || base < 0)
@@ -122,10 +141,31 @@ function signFit(log: BenchLog, row: BenchRow, level: (typeof SIG_LEVELS)[number
   return {
     model: { op: row.name, baseMs: base, iterMs: iter, p },
     fitted: [
-      { path: `${path}.base`, value: sig(base), ...src, what: `base = N1 level − iter, from ${stats}` },
-      { path: `${path}.iter`, value: sig(iter), ...src, what: `iter = (mean − N1 level)/(1/p − 1), from ${stats}` },
-      { path: `${path}.mean`, value: sig(mean), range: [sig(ms(row.min)), sig(ms(row.max))], ...src, what: `mean of ${row.n} runs of ${row.name}` },
-      { path: `${path}.p99`, value: sig(at(0.99)), ...src, what: `base + N99·iter with N99 = ${geometricQuantile(p, 0.99)}, the fitted model's 99th percentile` },
+      {
+        path: `${path}.base`,
+        value: sig(base),
+        ...src,
+        what: `base = N1 level − iter, from ${stats}`,
+      },
+      {
+        path: `${path}.iter`,
+        value: sig(iter),
+        ...src,
+        what: `iter = (mean − N1 level)/(1/p − 1), from ${stats}`,
+      },
+      {
+        path: `${path}.mean`,
+        value: sig(mean),
+        range: [sig(ms(row.min)), sig(ms(row.max))],
+        ...src,
+        what: `mean of ${row.n} runs of ${row.name}`,
+      },
+      {
+        path: `${path}.p99`,
+        value: sig(at(0.99)),
+        ...src,
+        what: `base + N99·iter with N99 = ${geometricQuantile(p, 0.99)}, the fitted model's 99th percentile`,
+      },
     ],
   };
 }
@@ -133,14 +173,16 @@ function signFit(log: BenchLog, row: BenchRow, level: (typeof SIG_LEVELS)[number
 function lineFit(log: BenchLog, op: string, rows: readonly BenchRow[]): LineFit | string {
   const pts = rows.map((r) => ({ bytes: r.bytes, ms: cyclesToMs(log, r.median), line: r.line }));
   const sizes = new Set(pts.map((p) => p.bytes));
-  if (sizes.size < 2) return `${op}: rows at ${sizes.size} record size(s); a rate needs at least two sizes (line ${rows[0]!.line})`;
+  if (sizes.size < 2)
+    return `${op}: rows at ${sizes.size} record size(s); a rate needs at least two sizes (line ${rows[0]!.line})`;
   const n = pts.length;
   const mx = pts.reduce((s, p) => s + p.bytes, 0) / n;
   const my = pts.reduce((s, p) => s + p.ms, 0) / n;
   const sxx = pts.reduce((s, p) => s + (p.bytes - mx) ** 2, 0);
   const sxy = pts.reduce((s, p) => s + (p.bytes - mx) * (p.ms - my), 0);
   const b = sxy / sxx;
-  if (!(b > 0)) return `${op}: time does not grow with record size (slope ${b.toExponential(2)} ms/B, lines ${pts.map((p) => p.line).join(', ')}); rate kept`;
+  if (!(b > 0))
+    return `${op}: time does not grow with record size (slope ${b.toExponential(2)} ms/B, lines ${pts.map((p) => p.line).join(', ')}); rate kept`;
   return { op, points: pts, interceptMs: my - b * mx, msPerByte: b };
 }
 
@@ -165,14 +207,22 @@ export function fitBench(log: BenchLog, base: Profile): BenchFit {
   const lines: LineFit[] = [];
   const signModels: SignModel[] = [];
   const known = new Set(BENCH_OPS);
-  for (const r of log.rows) if (!known.has(r.name)) warnings.push(`${log.file}:${r.line}: op ${r.name} is not a figure of the profile; ignored`);
-  for (const e of log.errors) warnings.push(`${log.file}:${e.line}: ${e.name} failed on the device (rc ${e.rc}); its figure is not calibrated`);
+  for (const r of log.rows)
+    if (!known.has(r.name))
+      warnings.push(`${log.file}:${r.line}: op ${r.name} is not a figure of the profile; ignored`);
+  for (const e of log.errors)
+    warnings.push(
+      `${log.file}:${e.line}: ${e.name} failed on the device (rc ${e.rc}); its figure is not calibrated`,
+    );
 
   const byName = (name: string) => log.rows.filter((r) => r.name === name);
   for (const [op, path] of Object.entries(FIXED)) {
     const rows = byName(op);
     if (rows.length === 0) continue;
-    if (rows.length > 1) warnings.push(`${log.file}:${rows[1]!.line}: ${op} measured at several sizes; the row on line ${rows[0]!.line} is used`);
+    if (rows.length > 1)
+      warnings.push(
+        `${log.file}:${rows[1]!.line}: ${op} measured at several sizes; the row on line ${rows[0]!.line} is used`,
+      );
     fitted.push(fixedFit(log, rows[0]!, path));
   }
   for (const level of SIG_LEVELS) {
@@ -208,21 +258,41 @@ export function fitBench(log: BenchLog, base: Profile): BenchFit {
       file: log.file,
       lines: `${Math.min(...all)}-${Math.max(...all)}`,
       what: `intercept of t = overhead + bytes/rate, mean over ${good.map((g) => `${g.op} (${(g.ms * 1e3).toFixed(1)} µs)`).join(' and ')}`,
-      residuals: good.length === 2 ? `the two AEADs' intercepts differ by ${pct(good[0]!.ms / good[1]!.ms - 1)}` : 'one AEAD measured',
+      residuals:
+        good.length === 2
+          ? `the two AEADs' intercepts differ by ${pct(good[0]!.ms / good[1]!.ms - 1)}`
+          : 'one AEAD measured',
       worst: good.length === 2 ? Math.abs(good[0]!.ms / good[1]!.ms - 1) : null,
     });
-  } else if (intercepts.length > 0) warnings.push(`AEAD per-call overhead: fitted intercepts are not positive (${intercepts.map((i) => `${i.op} ${(i.ms * 1e3).toFixed(2)} µs`).join(', ')}); aeadCallOverhead kept`);
+  } else if (intercepts.length > 0)
+    warnings.push(
+      `AEAD per-call overhead: fitted intercepts are not positive (${intercepts.map((i) => `${i.op} ${(i.ms * 1e3).toFixed(2)} µs`).join(', ')}); aeadCallOverhead kept`,
+    );
 
   const stack = (rows: readonly BenchRow[], path: string, what: string) => {
     const m = rows.filter((r) => r.stack !== null);
     if (m.length === 0) return;
     const top = m.reduce((a, b) => (b.stack! > a.stack! ? b : a));
-    fitted.push({ path, value: top.stack!, ...where(log, top), what: `peak stack of ${what} by stack painting (largest: ${top.name})`, residuals: 'painting resolution about ±64 B', worst: null });
+    fitted.push({
+      path,
+      value: top.stack!,
+      ...where(log, top),
+      what: `peak stack of ${what} by stack painting (largest: ${top.name})`,
+      residuals: 'painting resolution about ±64 B',
+      worst: null,
+    });
   };
-  for (const l of KEM_LEVELS) stack(KEM_OPS.flatMap((o) => byName(`${l}.${o}`)), `pqc.${l}.stackBytes`, `${l} keygen/encaps/decaps`);
+  for (const l of KEM_LEVELS)
+    stack(
+      KEM_OPS.flatMap((o) => byName(`${l}.${o}`)),
+      `pqc.${l}.stackBytes`,
+      `${l} keygen/encaps/decaps`,
+    );
   for (const l of SIG_LEVELS) stack(byName(`${l}.sign`), `pqc.${l}.stackBytesSign`, `${l}.sign`);
 
   if (Math.abs(log.header.clockMHz - base.mcu.cpuFreq.value) > 1e-9)
-    warnings.push(`${log.file}:${log.header.line}: the log's clock is ${log.header.clockMHz} MHz, the base profile's mcu.cpuFreq ${base.mcu.cpuFreq.value} MHz: the fitted times are at the log's clock`);
+    warnings.push(
+      `${log.file}:${log.header.line}: the log's clock is ${log.header.clockMHz} MHz, the base profile's mcu.cpuFreq ${base.mcu.cpuFreq.value} MHz: the fitted times are at the log's clock`,
+    );
   return { fitted, lines, signModels, warnings };
 }

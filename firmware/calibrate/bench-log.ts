@@ -11,7 +11,16 @@ export const BENCH_FORMAT_VERSION = 1;
 const TAG = 'KTBENCH/';
 
 /** Header fields the format requires; anything else is kept as extra information. */
-export const REQUIRED_HEADER = ['format', 'chip', 'revision', 'clock_mhz', 'counter', 'compiler', 'flags', 'libs'] as const;
+export const REQUIRED_HEADER = [
+  'format',
+  'chip',
+  'revision',
+  'clock_mhz',
+  'counter',
+  'compiler',
+  'flags',
+  'libs',
+] as const;
 
 export interface BenchHeader {
   readonly fields: Readonly<Record<string, string>>;
@@ -79,14 +88,28 @@ function tokenize(file: string, lineNo: number, text: string, start: number): To
     while (text[i] === ' ' || text[i] === '\t') i++;
     if (i >= text.length) break;
     const m = /^([a-z0-9_]+)=/.exec(text.slice(i));
-    if (!m) throw new CalibrationInputError(file, lineNo, i + 1, 'a key=value field (lower-case key)', shown(text.slice(i).split(/\s/)[0]!));
+    if (!m)
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        i + 1,
+        'a key=value field (lower-case key)',
+        shown(text.slice(i).split(/\s/)[0]!),
+      );
     const keyCol = i + 1;
     i += m[0].length;
     let value: string;
     let col = i + 1;
     if (text[i] === '"') {
       const end = text.indexOf('"', i + 1);
-      if (end < 0) throw new CalibrationInputError(file, lineNo, text.length + 1, `a closing '"' for the value of ${m[1]}`, 'end of line');
+      if (end < 0)
+        throw new CalibrationInputError(
+          file,
+          lineNo,
+          text.length + 1,
+          `a closing '"' for the value of ${m[1]}`,
+          'end of line',
+        );
       value = text.slice(i + 1, end);
       col = i + 2;
       i = end + 1;
@@ -110,7 +133,14 @@ class Fields {
     this.lineNo = lineNo;
     this.endCol = endCol;
     for (const t of tokens) {
-      if (this.map.has(t.key)) throw new CalibrationInputError(file, lineNo, t.keyCol, `each field once (${t.key} appears twice)`, `a second ${t.key}=`);
+      if (this.map.has(t.key))
+        throw new CalibrationInputError(
+          file,
+          lineNo,
+          t.keyCol,
+          `each field once (${t.key} appears twice)`,
+          `a second ${t.key}=`,
+        );
       this.map.set(t.key, t);
     }
   }
@@ -119,12 +149,26 @@ class Fields {
   }
   token(key: string, what: string): Token {
     const t = this.map.get(key);
-    if (!t) throw new CalibrationInputError(this.file, this.lineNo, this.endCol, `field ${key}= (${what})`, 'end of line');
+    if (!t)
+      throw new CalibrationInputError(
+        this.file,
+        this.lineNo,
+        this.endCol,
+        `field ${key}= (${what})`,
+        'end of line',
+      );
     return t;
   }
   text(key: string, pattern = /^[A-Za-z0-9_.\-+@]+$/, what = 'a name'): string {
     const t = this.token(key, what);
-    if (!pattern.test(t.value)) throw new CalibrationInputError(this.file, this.lineNo, t.col, `${key}= ${what}`, shown(t.value));
+    if (!pattern.test(t.value))
+      throw new CalibrationInputError(
+        this.file,
+        this.lineNo,
+        t.col,
+        `${key}= ${what}`,
+        shown(t.value),
+      );
     return t.value;
   }
   /** A non-negative integer (cycle counts exceed 2^32 but stay far below 2^53). */
@@ -132,14 +176,26 @@ class Fields {
     const t = this.token(key, what);
     if (allowMinusOne && t.value === '-1') return -1;
     if (!/^\d+$/.test(t.value) || !Number.isSafeInteger(Number(t.value)))
-      throw new CalibrationInputError(this.file, this.lineNo, t.col, `${key}= ${what}`, shown(t.value));
+      throw new CalibrationInputError(
+        this.file,
+        this.lineNo,
+        t.col,
+        `${key}= ${what}`,
+        shown(t.value),
+      );
     return Number(t.value);
   }
   num(key: string): number {
     const t = this.token(key, 'a non-negative number');
     const v = Number(t.value);
     if (!/^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t.value) || !Number.isFinite(v))
-      throw new CalibrationInputError(this.file, this.lineNo, t.col, `${key}= a non-negative number`, shown(t.value));
+      throw new CalibrationInputError(
+        this.file,
+        this.lineNo,
+        t.col,
+        `${key}= a non-negative number`,
+        shown(t.value),
+      );
     return v;
   }
   col(key: string): number {
@@ -148,7 +204,8 @@ class Fields {
 }
 
 const NAME = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
-const NAME_WHAT = 'a name such as mlkem768.keygen or lightSleep (letters and digits, dot-separated)';
+const NAME_WHAT =
+  'a name such as mlkem768.keygen or lightSleep (letters and digits, dot-separated)';
 
 /**
  * Parses a bench log. `file` is only used in error messages.
@@ -173,29 +230,95 @@ export function parseBenchLog(text: string, file: string): BenchLog {
     const verEnd = line.indexOf(' ', at);
     const version = line.slice(at + TAG.length, verEnd < 0 ? undefined : verEnd);
     if (version !== String(BENCH_FORMAT_VERSION))
-      throw new CalibrationInputError(file, lineNo, at + TAG.length + 1, `format version ${BENCH_FORMAT_VERSION} (KTBENCH/${BENCH_FORMAT_VERSION})`, shown(version));
-    if (verEnd < 0) throw new CalibrationInputError(file, lineNo, line.length + 1, 'a record kind (header, marker, op, samples, state, error, end)', 'end of line');
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        at + TAG.length + 1,
+        `format version ${BENCH_FORMAT_VERSION} (KTBENCH/${BENCH_FORMAT_VERSION})`,
+        shown(version),
+      );
+    if (verEnd < 0)
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        line.length + 1,
+        'a record kind (header, marker, op, samples, state, error, end)',
+        'end of line',
+      );
     const kindStart = verEnd + 1;
     const kindEnd = line.indexOf(' ', kindStart) < 0 ? line.length : line.indexOf(' ', kindStart);
     const kind = line.slice(kindStart, kindEnd);
     const f = new Fields(file, lineNo, line.length + 1, tokenize(file, lineNo, line, kindEnd));
-    if (ended && kind !== 'end') throw new CalibrationInputError(file, lineNo, kindStart + 1, 'nothing after the end line', `a ${kind} line`);
-    if (kind !== 'header' && !header) throw new CalibrationInputError(file, lineNo, kindStart + 1, 'the header line first', `a ${kind} line`);
+    if (ended && kind !== 'end')
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        kindStart + 1,
+        'nothing after the end line',
+        `a ${kind} line`,
+      );
+    if (kind !== 'header' && !header)
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        kindStart + 1,
+        'the header line first',
+        `a ${kind} line`,
+      );
     switch (kind) {
       case 'header': {
-        if (header) throw new CalibrationInputError(file, lineNo, kindStart + 1, 'one header per log', `a second header (first on line ${header.line})`);
+        if (header)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            kindStart + 1,
+            'one header per log',
+            `a second header (first on line ${header.line})`,
+          );
         for (const k of REQUIRED_HEADER) f.token(k, 'a required header field');
         const format = f.int('format');
-        if (format !== BENCH_FORMAT_VERSION) throw new CalibrationInputError(file, lineNo, f.col('format'), `format=${BENCH_FORMAT_VERSION}`, String(format));
+        if (format !== BENCH_FORMAT_VERSION)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            f.col('format'),
+            `format=${BENCH_FORMAT_VERSION}`,
+            String(format),
+          );
         const clockMHz = f.num('clock_mhz');
-        if (clockMHz <= 0) throw new CalibrationInputError(file, lineNo, f.col('clock_mhz'), 'clock_mhz= a positive number (MHz)', '0');
-        header = { fields: f.all(), chip: f.text('chip', /^\S+$/, 'a chip name'), clockMHz, line: lineNo };
+        if (clockMHz <= 0)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            f.col('clock_mhz'),
+            'clock_mhz= a positive number (MHz)',
+            '0',
+          );
+        header = {
+          fields: f.all(),
+          chip: f.text('chip', /^\S+$/, 'a chip name'),
+          clockMHz,
+          line: lineNo,
+        };
         return;
       }
       case 'marker': {
         const kindV = f.text('kind', /^(op|state)$/, '"op" or "state"') as 'op' | 'state';
-        markers.push({ id: f.int('id', 'a marker id 0..127'), kind: kindV, name: f.text('name', NAME, NAME_WHAT), bytes: f.int('bytes'), line: lineNo });
-        if (markers.at(-1)!.id > 127) throw new CalibrationInputError(file, lineNo, f.col('id'), 'id= a marker id 0..127 (7 marker bits)', String(markers.at(-1)!.id));
+        markers.push({
+          id: f.int('id', 'a marker id 0..127'),
+          kind: kindV,
+          name: f.text('name', NAME, NAME_WHAT),
+          bytes: f.int('bytes'),
+          line: lineNo,
+        });
+        if (markers.at(-1)!.id > 127)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            f.col('id'),
+            'id= a marker id 0..127 (7 marker bits)',
+            String(markers.at(-1)!.id),
+          );
         return;
       }
       case 'samples': {
@@ -205,7 +328,14 @@ export function parseBenchLog(text: string, file: string): BenchLog {
         const parts = t.value.split(',');
         let col = t.col;
         const v = parts.map((p) => {
-          if (!/^\d+$/.test(p)) throw new CalibrationInputError(file, lineNo, col, 'a cycle count (non-negative integer)', shown(p));
+          if (!/^\d+$/.test(p))
+            throw new CalibrationInputError(
+              file,
+              lineNo,
+              col,
+              'a cycle count (non-negative integer)',
+              shown(p),
+            );
           col += p.length + 1;
           return Number(p);
         });
@@ -226,41 +356,110 @@ export function parseBenchLog(text: string, file: string): BenchLog {
           stack: f.int('stack', 'bytes of stack, or -1 if not measured', true),
           line: lineNo,
         };
-        if (row.n < 1) throw new CalibrationInputError(file, lineNo, f.col('n'), 'n= at least 1 run', '0');
+        if (row.n < 1)
+          throw new CalibrationInputError(file, lineNo, f.col('n'), 'n= at least 1 run', '0');
         // Order statistics must be ordered: a violation means a corrupted line or a formatter bug.
         const order = ['min', 'median', 'p95', 'max'] as const;
         for (let k = 1; k < order.length; k++) {
           const a = order[k - 1]!;
           const b = order[k]!;
-          if (row[a] > row[b]) throw new CalibrationInputError(file, lineNo, f.col(b), `${b}= at least ${a} (${row[a]})`, String(row[b]));
+          if (row[a] > row[b])
+            throw new CalibrationInputError(
+              file,
+              lineNo,
+              f.col(b),
+              `${b}= at least ${a} (${row[a]})`,
+              String(row[b]),
+            );
         }
-        if (row.mean < row.min || row.mean > row.max) throw new CalibrationInputError(file, lineNo, f.col('mean'), `mean= between min and max (${row.min}..${row.max})`, String(row.mean));
+        if (row.mean < row.min || row.mean > row.max)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            f.col('mean'),
+            `mean= between min and max (${row.min}..${row.max})`,
+            String(row.mean),
+          );
         const dup = rows.find((r) => r.name === row.name && r.bytes === row.bytes);
-        if (dup) throw new CalibrationInputError(file, lineNo, f.col('name'), `one row per op and size (${row.name} bytes=${row.bytes} is on line ${dup.line})`, 'a duplicate');
+        if (dup)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            f.col('name'),
+            `one row per op and size (${row.name} bytes=${row.bytes} is on line ${dup.line})`,
+            'a duplicate',
+          );
         rows.push({ ...row, stack: row.stack === -1 ? null : row.stack });
         return;
       }
       case 'state':
-        states.push({ id: f.int('id'), name: f.text('name', NAME, NAME_WHAT), ms: f.int('ms'), line: lineNo });
+        states.push({
+          id: f.int('id'),
+          name: f.text('name', NAME, NAME_WHAT),
+          ms: f.int('ms'),
+          line: lineNo,
+        });
         return;
       case 'error':
-        errors.push({ name: f.text('name', /^\S+$/, 'a name'), rc: Number(f.token('rc', 'the return code').value), line: lineNo });
+        errors.push({
+          name: f.text('name', /^\S+$/, 'a name'),
+          rc: Number(f.token('rc', 'the return code').value),
+          line: lineNo,
+        });
         return;
       case 'end':
-        ended = { rows: f.int('rows', 'the number of op rows in the log'), line: lineNo, col: f.col('rows') };
+        ended = {
+          rows: f.int('rows', 'the number of op rows in the log'),
+          line: lineNo,
+          col: f.col('rows'),
+        };
         return;
       default:
-        throw new CalibrationInputError(file, lineNo, kindStart + 1, 'a record kind (header, marker, op, samples, state, error, end)', shown(kind));
+        throw new CalibrationInputError(
+          file,
+          lineNo,
+          kindStart + 1,
+          'a record kind (header, marker, op, samples, state, error, end)',
+          shown(kind),
+        );
     }
   });
   const lastLine = lines.length;
-  if (!header) throw new CalibrationInputError(file, lastLine, 1, `a "KTBENCH/${BENCH_FORMAT_VERSION} header ..." line`, 'none in the file (is this a bench log?)');
-  if (!ended) throw new CalibrationInputError(file, lastLine, 1, `a closing "KTBENCH/${BENCH_FORMAT_VERSION} end rows=N" line`, 'end of file (log truncated?)');
-  if (ended.rows !== rows.length) throw new CalibrationInputError(file, ended.line, ended.col, `rows=${rows.length} (the op rows in the log)`, `${ended.rows} (rows lost from the log?)`);
+  if (!header)
+    throw new CalibrationInputError(
+      file,
+      lastLine,
+      1,
+      `a "KTBENCH/${BENCH_FORMAT_VERSION} header ..." line`,
+      'none in the file (is this a bench log?)',
+    );
+  if (!ended)
+    throw new CalibrationInputError(
+      file,
+      lastLine,
+      1,
+      `a closing "KTBENCH/${BENCH_FORMAT_VERSION} end rows=N" line`,
+      'end of file (log truncated?)',
+    );
+  if (ended.rows !== rows.length)
+    throw new CalibrationInputError(
+      file,
+      ended.line,
+      ended.col,
+      `rows=${rows.length} (the op rows in the log)`,
+      `${ended.rows} (rows lost from the log?)`,
+    );
   for (const [key, s] of samples) {
     const row = rows.find((r) => `${r.name}/${r.bytes}` === key);
     if (!row) continue; // samples of an op whose row was lost to an error line: nothing to attach to
-    if (s.v.length !== row.n) throw new CalibrationInputError(file, s.line, 1, `${row.n} samples (n= of the row on line ${row.line})`, String(s.v.length));
+    if (s.v.length !== row.n)
+      throw new CalibrationInputError(
+        file,
+        s.line,
+        1,
+        `${row.n} samples (n= of the row on line ${row.line})`,
+        String(s.v.length),
+      );
     row.samples = s.v;
   }
   return { file, header, rows, markers, states, errors };

@@ -45,6 +45,22 @@ export function calibrate(input: CalibrateInput): Calibration {
   const trace = input.power ? parsePowerCsv(input.power.text, input.power.file) : undefined;
   const power = trace ? fitPower(trace, log, base, input.powerOptions) : undefined;
   const sources = [input.bench.file, ...(input.power ? [input.power.file] : [])];
-  const { json, profile, changes } = applyFits(input.base.json, input.base.file, [...bench.fitted, ...(power?.fitted ?? [])], sources);
-  return { base, baseFile: input.base.file, log, bench, trace, power, json, profile, changes, warnings: [...bench.warnings, ...(power?.warnings ?? [])] };
+  const { json, profile, changes } = applyFits(
+    input.base.json,
+    input.base.file,
+    [...bench.fitted, ...(power?.fitted ?? [])],
+    sources,
+  );
+  return {
+    base,
+    baseFile: input.base.file,
+    log,
+    bench,
+    trace,
+    power,
+    json,
+    profile,
+    changes,
+    warnings: [...bench.warnings, ...(power?.warnings ?? [])],
+  };
 }

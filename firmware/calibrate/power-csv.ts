@@ -61,27 +61,81 @@ function layoutOf(file: string, header: string): Layout {
   const names = h.map((f) => f.text);
   const lower = names.map((n) => n.toLowerCase());
   if (names[0] === 'Timestamp(ms)') {
-    if (names[1] !== 'Current(uA)') throw new CalibrationInputError(file, 1, h[1]?.col ?? header.length + 1, '"Current(uA)" as the second column of a PPK2 CSV', shown(names[1] ?? ''));
+    if (names[1] !== 'Current(uA)')
+      throw new CalibrationInputError(
+        file,
+        1,
+        h[1]?.col ?? header.length + 1,
+        '"Current(uA)" as the second column of a PPK2 CSV',
+        shown(names[1] ?? ''),
+      );
     let dString: number | null = null;
     let dCols: number[] | null = null;
     for (let i = 2; i < names.length; i++) {
       if (names[i] === 'D0-D7' && dString === null) dString = i;
       else if (names[i] === 'D0' && dCols === null) {
         for (let b = 0; b < 8; b++)
-          if (names[i + b] !== `D${b}`) throw new CalibrationInputError(file, 1, h[i + b]?.col ?? header.length + 1, `column "D${b}" (PPK2 digital channels D0..D7 in order)`, shown(names[i + b] ?? ''));
+          if (names[i + b] !== `D${b}`)
+            throw new CalibrationInputError(
+              file,
+              1,
+              h[i + b]?.col ?? header.length + 1,
+              `column "D${b}" (PPK2 digital channels D0..D7 in order)`,
+              shown(names[i + b] ?? ''),
+            );
         dCols = Array.from({ length: 8 }, (_, b) => i + b);
         i += 7;
-      } else throw new CalibrationInputError(file, 1, h[i]!.col, `${PPK2_HEADER}`, `an unexpected column ${shown(names[i]!)}`);
+      } else
+        throw new CalibrationInputError(
+          file,
+          1,
+          h[i]!.col,
+          `${PPK2_HEADER}`,
+          `an unexpected column ${shown(names[i]!)}`,
+        );
     }
-    return { format: 'ppk2', time: 0, current: 1, tScale: 1, iScale: 1e-3, voltage: null, dString, dCols, width: names.length };
+    return {
+      format: 'ppk2',
+      time: 0,
+      current: 1,
+      tScale: 1,
+      iScale: 1e-3,
+      voltage: null,
+      dString,
+      dCols,
+      width: names.length,
+    };
   }
   if (lower[0] === 'time' || lower[0] === '#time') {
     const current = lower.indexOf('current');
-    if (current < 0) throw new CalibrationInputError(file, 1, header.length + 1, 'a "current" column (Joulescope CSV, amperes)', 'none');
+    if (current < 0)
+      throw new CalibrationInputError(
+        file,
+        1,
+        header.length + 1,
+        'a "current" column (Joulescope CSV, amperes)',
+        'none',
+      );
     const voltage = lower.indexOf('voltage');
-    return { format: 'joulescope', time: 0, current, tScale: 1e3, iScale: 1e3, voltage: voltage < 0 ? null : voltage, dString: null, dCols: null, width: names.length };
+    return {
+      format: 'joulescope',
+      time: 0,
+      current,
+      tScale: 1e3,
+      iScale: 1e3,
+      voltage: voltage < 0 ? null : voltage,
+      dString: null,
+      dCols: null,
+      width: names.length,
+    };
   }
-  throw new CalibrationInputError(file, 1, 1, `a power-analyser CSV header: ${PPK2_HEADER} or ${JS_HEADER}`, shown(header));
+  throw new CalibrationInputError(
+    file,
+    1,
+    1,
+    `a power-analyser CSV header: ${PPK2_HEADER} or ${JS_HEADER}`,
+    shown(header),
+  );
 }
 
 const DIGIT: Record<string, number> = { '0': 0, '1': 1, '-': -1, X: -1, x: -1 };
@@ -93,10 +147,24 @@ const DIGIT: Record<string, number> = { '0': 0, '1': 1, '-': -1, X: -1, x: -1 };
 export function parsePowerCsv(text: string, file: string): PowerTrace {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
-  if (lines.length === 0) throw new CalibrationInputError(file, 1, 1, `a power-analyser CSV header: ${PPK2_HEADER} or ${JS_HEADER}`, 'an empty file');
+  if (lines.length === 0)
+    throw new CalibrationInputError(
+      file,
+      1,
+      1,
+      `a power-analyser CSV header: ${PPK2_HEADER} or ${JS_HEADER}`,
+      'an empty file',
+    );
   const L = layoutOf(file, lines[0]!.replace(/^\uFEFF/, ''));
   const n = lines.length - 1;
-  if (n < 2) throw new CalibrationInputError(file, lines.length + 1, 1, 'at least two samples after the header', n === 0 ? 'no samples' : 'one sample');
+  if (n < 2)
+    throw new CalibrationInputError(
+      file,
+      lines.length + 1,
+      1,
+      'at least two samples after the header',
+      n === 0 ? 'no samples' : 'one sample',
+    );
   const tMs = new Float64Array(n);
   const mA = new Float64Array(n);
   const volts = L.voltage === null ? null : new Float64Array(n);
@@ -110,15 +178,29 @@ export function parsePowerCsv(text: string, file: string): PowerTrace {
     const f = fields(line);
     if (f.length !== L.width) {
       const col = f.length > L.width ? f[L.width]!.col - 1 : line.length + 1;
-      throw new CalibrationInputError(file, lineNo, col, `${L.width} comma-separated columns (as the header)`, `${f.length}`);
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        col,
+        `${L.width} comma-separated columns (as the header)`,
+        `${f.length}`,
+      );
     }
     const num = (i: number, what: string): number => {
       const x = f[i]!;
-      if (!NUM.test(x.text)) throw new CalibrationInputError(file, lineNo, x.col, `a number (${what})`, shown(x.text));
+      if (!NUM.test(x.text))
+        throw new CalibrationInputError(file, lineNo, x.col, `a number (${what})`, shown(x.text));
       return Number(x.text);
     };
     const t = num(L.time, `time in ${unit[0]}`) * L.tScale;
-    if (k > 0 && !(t > tMs[k - 1]!)) throw new CalibrationInputError(file, lineNo, f[L.time]!.col, `a time after the previous sample's (${tMs[k - 1]! / L.tScale})`, f[L.time]!.text);
+    if (k > 0 && !(t > tMs[k - 1]!))
+      throw new CalibrationInputError(
+        file,
+        lineNo,
+        f[L.time]!.col,
+        `a time after the previous sample's (${tMs[k - 1]! / L.tScale})`,
+        f[L.time]!.text,
+      );
     tMs[k] = t;
     mA[k] = num(L.current, `current in ${unit[1]}`) * L.iScale;
     if (volts && L.voltage !== null) volts[k] = num(L.voltage, 'voltage in volts');
@@ -127,14 +209,28 @@ export function parsePowerCsv(text: string, file: string): PowerTrace {
       let ok = 1;
       const put = (b: number, ch: string, col: number) => {
         const d = DIGIT[ch];
-        if (d === undefined) throw new CalibrationInputError(file, lineNo, col, `a digital state 0, 1, - or X (channel D${b})`, shown(ch));
+        if (d === undefined)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            col,
+            `a digital state 0, 1, - or X (channel D${b})`,
+            shown(ch),
+          );
         if (d < 0) ok = 0;
         else bits |= d << b;
       };
       if (L.dCols) L.dCols.forEach((ci, b) => put(b, f[ci]!.text, f[ci]!.col));
       else if (L.dString !== null) {
         const s = f[L.dString]!;
-        if (s.text.length !== 8) throw new CalibrationInputError(file, lineNo, s.col, 'an 8-character D0-D7 string (one of 0 1 - X per channel, D0 first)', shown(s.text));
+        if (s.text.length !== 8)
+          throw new CalibrationInputError(
+            file,
+            lineNo,
+            s.col,
+            'an 8-character D0-D7 string (one of 0 1 - X per channel, D0 first)',
+            shown(s.text),
+          );
         for (let b = 0; b < 8; b++) put(b, s.text[b]!, s.col + b);
       }
       digital[k] = bits;

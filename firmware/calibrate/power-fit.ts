@@ -66,14 +66,20 @@ function csvLines(segs: readonly Segment[]): string {
 function withinSd(tr: PowerTrace, segs: readonly Segment[], mean: number): number {
   let ss = 0;
   let n = 0;
-  for (const s of segs) for (let i = s.i0; i < s.i1; i++) {
-    ss += (tr.mA[i]! - mean) ** 2;
-    n++;
-  }
+  for (const s of segs)
+    for (let i = s.i0; i < s.i1; i++) {
+      ss += (tr.mA[i]! - mean) ** 2;
+      n++;
+    }
   return n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
 }
 
-export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profile, opts: PowerFitOptions = {}): PowerFit {
+export function fitPower(
+  tr: PowerTrace,
+  log: BenchLog | undefined,
+  base: Profile,
+  opts: PowerFitOptions = {},
+): PowerFit {
   const minMs = opts.minStateMs ?? 50;
   const warnings: string[] = [];
   let segments: Segment[];
@@ -82,16 +88,28 @@ export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profil
   const markerOf = new Map((log?.markers ?? []).map((m) => [m.id, m]));
   if (tr.digital && tr.digitalValid) {
     segmentation = 'markers';
-    if (!log) warnings.push(`${tr.file}: marker channels but no --bench log to name them; segments are labelled by marker id`);
+    if (!log)
+      warnings.push(
+        `${tr.file}: marker channels but no --bench log to name them; segments are labelled by marker id`,
+      );
     segments = segmentByMarkers(tr, (id) => markerOf.get(id)?.name ?? `marker${id}`);
-    if (segments.length === 0) warnings.push(`${tr.file}: the marker channel D0 is never high; no operation or state was marked`);
+    if (segments.length === 0)
+      warnings.push(
+        `${tr.file}: the marker channel D0 is never high; no operation or state was marked`,
+      );
   } else {
     segmentation = 'thresholds';
-    const levels: Level[] = Object.entries(STATE_KEYS).map(([label, f]) => ({ label, mA: f(base).mA }));
+    const levels: Level[] = Object.entries(STATE_KEYS).map(([label, f]) => ({
+      label,
+      mA: f(base).mA,
+    }));
     segments = segmentByThresholds(tr, levels, minMs);
   }
   const stateNames = new Set(Object.keys(STATE_KEYS));
-  const isState = (s: Segment) => (segmentation === 'thresholds' ? true : markerOf.get(s.id)?.kind === 'state' || (!log && stateNames.has(s.label)));
+  const isState = (s: Segment) =>
+    segmentation === 'thresholds'
+      ? true
+      : markerOf.get(s.id)?.kind === 'state' || (!log && stateNames.has(s.label));
 
   const states: StateCurrent[] = [];
   const fitted: Fitted[] = [];
@@ -103,8 +121,12 @@ export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profil
     const { path, mA: baseMa } = key(base);
     states.push({ state, mA, baseMa, segments: segs.length, ms });
     const sd = withinSd(tr, segs, mA);
-    const spread = segs.length > 1 ? Math.max(...segs.map((s) => Math.abs(s.meanMa / mA - 1))) : null;
-    const how = segmentation === 'markers' ? `marked by D0 with the ${state} marker id` : `classed ${state} by current thresholds between the base profile's state currents`;
+    const spread =
+      segs.length > 1 ? Math.max(...segs.map((s) => Math.abs(s.meanMa / mA - 1))) : null;
+    const how =
+      segmentation === 'markers'
+        ? `marked by D0 with the ${state} marker id`
+        : `classed ${state} by current thresholds between the base profile's state currents`;
     fitted.push({
       path,
       value: sig(mA),
@@ -122,7 +144,15 @@ export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profil
     for (const s of segments) if (!isState(s)) groups.set(s.id, [...(groups.get(s.id) ?? []), s]);
     for (const [id, segs] of groups) {
       const m = markerOf.get(id);
-      ops.push({ op: m?.name ?? `marker${id}`, bytes: m?.bytes ?? 0, runs: segs.length, medianMs: median(segs.map((s) => s.t1 - s.t0)), meanMa: segs.reduce((a, s) => a + s.meanMa * (s.t1 - s.t0), 0) / segs.reduce((a, s) => a + (s.t1 - s.t0), 0) });
+      ops.push({
+        op: m?.name ?? `marker${id}`,
+        bytes: m?.bytes ?? 0,
+        runs: segs.length,
+        medianMs: median(segs.map((s) => s.t1 - s.t0)),
+        meanMa:
+          segs.reduce((a, s) => a + s.meanMa * (s.t1 - s.t0), 0) /
+          segs.reduce((a, s) => a + (s.t1 - s.t0), 0),
+      });
     }
     // Flash programming draws on top of the running CPU: the extra is the flash.write runs' mean
     // current minus the active state's.
@@ -130,7 +160,9 @@ export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profil
     const active = states.find((s) => s.state === 'active');
     if (flash && active) {
       const extra = flash.meanMa - active.mA;
-      const segs = groups.get([...groups].find(([id]) => markerOf.get(id)?.name === 'flash.write')![0])!;
+      const segs = groups.get(
+        [...groups].find(([id]) => markerOf.get(id)?.name === 'flash.write')![0],
+      )!;
       if (extra > 0)
         fitted.push({
           path: 'flash.writeExtraCurrent',
@@ -141,9 +173,15 @@ export function fitPower(tr: PowerTrace, log: BenchLog | undefined, base: Profil
           residuals: `single difference of means; the write runs last ${flash.medianMs.toFixed(3)} ms each`,
           worst: null,
         });
-      else warnings.push(`${tr.file}: flash.write runs draw ${flash.meanMa.toFixed(2)} mA, not more than the active state (${active.mA.toFixed(2)} mA); flash.writeExtraCurrent kept`);
+      else
+        warnings.push(
+          `${tr.file}: flash.write runs draw ${flash.meanMa.toFixed(2)} mA, not more than the active state (${active.mA.toFixed(2)} mA); flash.writeExtraCurrent kept`,
+        );
     }
   }
-  if (states.length === 0) warnings.push(`${tr.file}: no power state of at least ${minMs} ms found (${segmentation}); no current calibrated`);
+  if (states.length === 0)
+    warnings.push(
+      `${tr.file}: no power state of at least ${minMs} ms found (${segmentation}); no current calibrated`,
+    );
   return { segmentation, segments, states, ops, fitted, warnings };
 }

@@ -48,7 +48,16 @@ export function segmentByMarkers(tr: PowerTrace, name: (id: number) => string): 
   let start = -1;
   let cur = -1;
   const close = (i: number) => {
-    if (start >= 0) out.push({ id: cur, label: name(cur), i0: start, i1: i, t0: tr.tMs[start]!, t1: endTime(tr, i), meanMa: meanCurrent(tr, start, i) });
+    if (start >= 0)
+      out.push({
+        id: cur,
+        label: name(cur),
+        i0: start,
+        i1: i,
+        t0: tr.tMs[start]!,
+        t1: endTime(tr, i),
+        meanMa: meanCurrent(tr, start, i),
+      });
     start = -1;
   };
   for (let i = 0; i < d.length; i++) {
@@ -75,7 +84,11 @@ export interface Level {
  * Segments by current class. `levels` ascending; a sample belongs to the class whose geometric
  * band holds it (currents span µA to mA, so the midpoint is taken on a log scale).
  */
-export function segmentByThresholds(tr: PowerTrace, levels: readonly Level[], minMs: number): Segment[] {
+export function segmentByThresholds(
+  tr: PowerTrace,
+  levels: readonly Level[],
+  minMs: number,
+): Segment[] {
   const sorted = [...levels].sort((a, b) => a.mA - b.mA);
   const bounds = sorted.slice(1).map((l, k) => Math.sqrt(l.mA * sorted[k]!.mA));
   const cls = (x: number) => {
@@ -100,9 +113,18 @@ export function segmentByThresholds(tr: PowerTrace, levels: readonly Level[], mi
   for (const r of runs) {
     const last = merged.at(-1);
     if (last && (last.c === r.c || dur(r) < minMs)) last.i1 = r.i1;
-    else if (last && dur(last) < minMs) merged[merged.length - 1] = { c: r.c, i0: last.i0, i1: r.i1 };
+    else if (last && dur(last) < minMs)
+      merged[merged.length - 1] = { c: r.c, i0: last.i0, i1: r.i1 };
     else merged.push({ ...r });
   }
   runs = merged;
-  return runs.map((r) => ({ id: r.c, label: sorted[r.c]!.label, i0: r.i0, i1: r.i1, t0: tr.tMs[r.i0]!, t1: endTime(tr, r.i1), meanMa: meanCurrent(tr, r.i0, r.i1) }));
+  return runs.map((r) => ({
+    id: r.c,
+    label: sorted[r.c]!.label,
+    i0: r.i0,
+    i1: r.i1,
+    t0: tr.tMs[r.i0]!,
+    t1: endTime(tr, r.i1),
+    meanMa: meanCurrent(tr, r.i0, r.i1),
+  }));
 }

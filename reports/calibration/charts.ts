@@ -8,16 +8,32 @@
  */
 import type * as Plot from '@observablehq/plot';
 import * as P from '@observablehq/plot';
-import { cyclesToMs, type BenchLog, type BenchRow, type LineFit, type PowerFit, type PowerTrace, type SignModel } from '../../firmware/calibrate/index.ts';
+import {
+  cyclesToMs,
+  type BenchLog,
+  type BenchRow,
+  type LineFit,
+  type PowerFit,
+  type PowerTrace,
+  type SignModel,
+} from '../../firmware/calibrate/index.ts';
 
 const W = 360;
 const H = 170;
 
 /** Histogram of one op's runs (ms) with a rule at the fitted value, and the sign model if any. */
-export function distributionChart(log: BenchLog, row: BenchRow, fittedMs: number | null, model?: SignModel): Plot.PlotOptions | null {
+export function distributionChart(
+  log: BenchLog,
+  row: BenchRow,
+  fittedMs: number | null,
+  model?: SignModel,
+): Plot.PlotOptions | null {
   if (!row.samples || row.samples.length === 0) return null;
   const ms = row.samples.map((c) => ({ ms: cyclesToMs(log, c) }));
-  const marks: Plot.Markish[] = [P.rectY(ms, { ...P.binX({ y: 'count' }, { x: 'ms', thresholds: 30 }), fill: '#4e79a7' }), P.ruleY([0])];
+  const marks: Plot.Markish[] = [
+    P.rectY(ms, { ...P.binX({ y: 'count' }, { x: 'ms', thresholds: 30 }), fill: '#4e79a7' }),
+    P.ruleY([0]),
+  ];
   if (fittedMs !== null) marks.push(P.ruleX([fittedMs], { stroke: '#e15759', strokeWidth: 2 }));
   if (model) {
     // Expected runs at N = 1, 2, ... iterations: n·p·(1−p)^(N−1) at base + N·iter (the model has no
@@ -26,10 +42,23 @@ export function distributionChart(log: BenchLog, row: BenchRow, fittedMs: number
     const maxMs = Math.max(...ms.map((m) => m.ms));
     const pts: { ms: number; count: number }[] = [];
     for (let k = 1; model.baseMs + k * model.iterMs <= maxMs * 1.05 && k < 64; k++)
-      pts.push({ ms: model.baseMs + k * model.iterMs, count: n * model.p * (1 - model.p) ** (k - 1) });
-    marks.push(P.dot(pts, { x: 'ms', y: 'count', fill: '#e15759', r: 3 }), P.line(pts, { x: 'ms', y: 'count', stroke: '#e15759', strokeDasharray: '3,2' }));
+      pts.push({
+        ms: model.baseMs + k * model.iterMs,
+        count: n * model.p * (1 - model.p) ** (k - 1),
+      });
+    marks.push(
+      P.dot(pts, { x: 'ms', y: 'count', fill: '#e15759', r: 3 }),
+      P.line(pts, { x: 'ms', y: 'count', stroke: '#e15759', strokeDasharray: '3,2' }),
+    );
   }
-  return { width: W, height: H, marginLeft: 40, x: { label: 'ms', nice: true }, y: { label: 'runs', grid: true }, marks };
+  return {
+    width: W,
+    height: H,
+    marginLeft: 40,
+    x: { label: 'ms', nice: true },
+    y: { label: 'runs', grid: true },
+    marks,
+  };
 }
 
 /** Medians per record size with the fitted t = overhead + bytes/rate. */
@@ -42,7 +71,10 @@ export function rateChart(fit: LineFit): Plot.PlotOptions {
     marginLeft: 50,
     x: { label: 'record bytes', grid: true },
     y: { label: 'median ms', grid: true, zero: true },
-    marks: [P.line(line, { x: 'bytes', y: 'ms', stroke: '#e15759' }), P.dot(fit.points, { x: 'bytes', y: 'ms', fill: '#4e79a7', r: 4 })],
+    marks: [
+      P.line(line, { x: 'bytes', y: 'ms', stroke: '#e15759' }),
+      P.dot(fit.points, { x: 'bytes', y: 'ms', fill: '#4e79a7', r: 4 }),
+    ],
   };
 }
 
@@ -66,7 +98,18 @@ export function decimate(tr: PowerTrace, buckets = 1500): { t: number; lo: numbe
   return out;
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac', '#e15759'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#b07aa1',
+  '#76b7b2',
+  '#edc948',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+  '#e15759',
+];
 
 /** The trace (log current) with shaded, labelled segments and each state's fitted current as a rule. */
 export function traceChart(tr: PowerTrace, fit: PowerFit): Plot.PlotOptions {
@@ -76,12 +119,20 @@ export function traceChart(tr: PowerTrace, fit: PowerFit): Plot.PlotOptions {
   const lo = Math.min(...cols.map((c) => c.lo)) / 2;
   const hi = Math.max(...cols.map((c) => c.hi)) * 3;
   // Segments narrower than a pixel column are drawn anyway (Plot gives them a hairline).
-  const segs = fit.segments.map((s) => ({ t0: s.t0 / 1e3, t1: s.t1 / 1e3, label: s.label, fill: color(s.label) }));
+  const segs = fit.segments.map((s) => ({
+    t0: s.t0 / 1e3,
+    t1: s.t1 / 1e3,
+    label: s.label,
+    fill: color(s.label),
+  }));
   const t0 = cols[0]!.t;
   const tEnd = cols.at(-1)!.t;
   // Name the segments wide enough to hold a word; runs of short op segments share their colour.
   const named = segs.filter((s) => s.t1 - s.t0 > (tEnd - t0) * 0.04);
-  const rules = fit.states.map((s) => ({ mA: s.mA, label: `${s.state} ${s.mA.toPrecision(3)} mA` }));
+  const rules = fit.states.map((s) => ({
+    mA: s.mA,
+    label: `${s.state} ${s.mA.toPrecision(3)} mA`,
+  }));
   return {
     width: 1100,
     height: 320,
@@ -91,10 +142,23 @@ export function traceChart(tr: PowerTrace, fit: PowerFit): Plot.PlotOptions {
     y: { type: 'log', label: 'current (mA)', grid: true, domain: [lo, hi] },
     marks: [
       P.rect(segs, { x1: 't0', x2: 't1', y1: lo, y2: hi, fill: 'fill', fillOpacity: 0.15 }),
-      P.text(named, { x: (d: { t0: number; t1: number }) => (d.t0 + d.t1) / 2, y: hi, text: 'label', dy: 10, fill: '#1d2433' }),
+      P.text(named, {
+        x: (d: { t0: number; t1: number }) => (d.t0 + d.t1) / 2,
+        y: hi,
+        text: 'label',
+        dy: 10,
+        fill: '#1d2433',
+      }),
       P.ruleX(cols, { x: 't', y1: 'lo', y2: 'hi', stroke: '#1d2433', strokeWidth: 1 }),
       P.ruleY(rules, { y: 'mA', stroke: '#e15759', strokeDasharray: '4,3' }),
-      P.text(rules, { x: tEnd, y: 'mA', text: 'label', textAnchor: 'start', dx: 6, fill: '#e15759' }),
+      P.text(rules, {
+        x: tEnd,
+        y: 'mA',
+        text: 'label',
+        textAnchor: 'start',
+        dx: 6,
+        fill: '#e15759',
+      }),
     ],
   };
 }
@@ -113,7 +177,14 @@ export function stateChart(fit: PowerFit): Plot.PlotOptions | null {
     marks: [
       P.dot(fit.states, { y: 'state', x: 'baseMa', stroke: '#9c9c9c', r: 6 }),
       P.dot(fit.states, { y: 'state', x: 'mA', fill: '#4e79a7', r: 4 }),
-      P.text(fit.states, { y: 'state', x: 'mA', text: (d: { mA: number; baseMa: number }) => `${d.mA.toPrecision(3)} mA (base ${d.baseMa.toPrecision(3)})`, textAnchor: 'start', dx: 10 }),
+      P.text(fit.states, {
+        y: 'state',
+        x: 'mA',
+        text: (d: { mA: number; baseMa: number }) =>
+          `${d.mA.toPrecision(3)} mA (base ${d.baseMa.toPrecision(3)})`,
+        textAnchor: 'start',
+        dx: 10,
+      }),
     ],
   };
 }

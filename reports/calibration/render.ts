@@ -12,10 +12,16 @@ export function plotSvg(options: Plot.PlotOptions): string {
   const el = Plot.plot({
     ...options,
     document: document as unknown as Document,
-    style: { fontFamily: 'DejaVu Sans, sans-serif', fontSize: '11px', background: 'white', overflow: 'visible' },
+    style: {
+      fontFamily: 'DejaVu Sans, sans-serif',
+      fontSize: '11px',
+      background: 'white',
+      overflow: 'visible',
+    },
   });
   // A legend or title would wrap the SVG in an HTML <figure>: these charts never ask for one.
-  if (el.tagName.toLowerCase() !== 'svg') throw new Error(`calibration chart: Plot returned <${el.tagName.toLowerCase()}>, not <svg>`);
+  if (el.tagName.toLowerCase() !== 'svg')
+    throw new Error(`calibration chart: Plot returned <${el.tagName.toLowerCase()}>, not <svg>`);
   el.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   return el.outerHTML;
 }

@@ -6,17 +6,40 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cyclesToMs, orderStats, parseBenchLog, REQUIRED_HEADER, type BenchLog } from '../../firmware/calibrate/index.ts';
+import {
+  cyclesToMs,
+  orderStats,
+  parseBenchLog,
+  REQUIRED_HEADER,
+  type BenchLog,
+} from '../../firmware/calibrate/index.ts';
 
 const BENCH = 'firmware/bench';
 const RUNS = 31; // odd and even medians are both exercised: 31 here, 30 in the second run
 
 function build(): string {
-  if (!existsSync('/usr/include/sodium.h')) throw new Error('libsodium-dev is not installed (apt-get install libsodium-dev; see .ci/services.sh)');
+  if (!existsSync('/usr/include/sodium.h'))
+    throw new Error(
+      'libsodium-dev is not installed (apt-get install libsodium-dev; see .ci/services.sh)',
+    );
   const dir = mkdtempSync(join(tmpdir(), 'ktbench-'));
   const exe = join(dir, 'ktbench-host');
   const flags = ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror'];
-  execFileSync('gcc', [...flags, `-I${BENCH}/portable`, `-DKT_CFLAGS="${flags.join(' ')}"`, `${BENCH}/host/host_main.c`, `${BENCH}/portable/ktbench.c`, '-lsodium', '-lm', '-o', exe], { stdio: 'pipe' });
+  execFileSync(
+    'gcc',
+    [
+      ...flags,
+      `-I${BENCH}/portable`,
+      `-DKT_CFLAGS="${flags.join(' ')}"`,
+      `${BENCH}/host/host_main.c`,
+      `${BENCH}/portable/ktbench.c`,
+      '-lsodium',
+      '-lm',
+      '-o',
+      exe,
+    ],
+    { stdio: 'pipe' },
+  );
   return exe;
 }
 
@@ -43,9 +66,12 @@ describe('bench contract: C prints, TypeScript parses', () => {
 
   it('prints the operations it ran, every row with n runs and ordered statistics', () => {
     const names = new Set(log.rows.map((r) => r.name));
-    for (const n of ['x25519.scalarmult', 'xchacha20poly1305.seal', 'sha256', 'hkdf.sha256']) expect(names).toContain(n);
+    for (const n of ['x25519.scalarmult', 'xchacha20poly1305.seal', 'sha256', 'hkdf.sha256'])
+      expect(names).toContain(n);
     if (log.header.fields.aesgcm === 'libsodium-aesni') expect(names).toContain('aesgcm.seal');
-    expect(log.rows.filter((r) => r.name === 'xchacha20poly1305.seal').map((r) => r.bytes)).toEqual([16, 64, 256, 1024]);
+    expect(log.rows.filter((r) => r.name === 'xchacha20poly1305.seal').map((r) => r.bytes)).toEqual(
+      [16, 64, 256, 1024],
+    );
     for (const r of log.rows) {
       expect(r.n).toBe(RUNS);
       expect(r.min).toBeLessThanOrEqual(r.median);
@@ -62,14 +88,22 @@ describe('bench contract: C prints, TypeScript parses', () => {
     for (const r of log.rows) {
       expect(r.samples).toHaveLength(RUNS);
       const s = orderStats(r.samples!);
-      expect({ min: r.min, median: r.median, p95: r.p95, max: r.max }).toEqual({ min: s.min, median: s.median, p95: s.p95, max: s.max });
+      expect({ min: r.min, median: r.median, p95: r.p95, max: r.max }).toEqual({
+        min: s.min,
+        median: s.median,
+        p95: s.p95,
+        max: s.max,
+      });
       expect(r.mean).toBeCloseTo(s.mean, 0);
       expect(Math.abs(r.sd - s.sd)).toBeLessThanOrEqual(0.06);
     }
   });
 
   it('even n: median is the floor of the two middle samples, as in TypeScript', () => {
-    const even = parseBenchLog(execFileSync(build(), ['30', '--samples'], { encoding: 'utf8' }), 'even.log');
+    const even = parseBenchLog(
+      execFileSync(build(), ['30', '--samples'], { encoding: 'utf8' }),
+      'even.log',
+    );
     for (const r of even.rows) expect(r.median).toBe(orderStats(r.samples!).median);
   });
 

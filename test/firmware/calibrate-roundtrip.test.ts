@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrate, geometricQuantile, type Calibration } from '../../firmware/calibrate/index.ts';
-import { DEFAULT_PROFILE_FILE, validateProfile, type Profile } from '../../firmware/profiles/index.ts';
+import {
+  DEFAULT_PROFILE_FILE,
+  validateProfile,
+  type Profile,
+} from '../../firmware/profiles/index.ts';
 import { benchLog, opsFrom, phasesFrom, rng, traceCsv, type TraceSpec } from './calibrate-synth.ts';
 
 const BASE_JSON = JSON.parse(readFileSync(`firmware/profiles/${DEFAULT_PROFILE_FILE}`, 'utf8'));
@@ -58,7 +62,12 @@ function tolerance(path: string): number {
 }
 
 function get(p: Profile, path: string): number {
-  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], p as unknown) as unknown as number;
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (o, k) => (o as Record<string, unknown>)[k],
+      p as unknown,
+    ) as unknown as number;
 }
 const valueAt = (p: Profile, path: string) => (get(p, path) as unknown as { value: number }).value;
 
@@ -69,13 +78,25 @@ function run(spec: TraceSpec | null, seed: number): { c: Calibration; truth: Pro
   return memo.get(key)!;
 }
 
-function generateAndCalibrate(spec: TraceSpec | null, seed: number): { c: Calibration; truth: Profile } {
+function generateAndCalibrate(
+  spec: TraceSpec | null,
+  seed: number,
+): { c: Calibration; truth: Profile } {
   const truth = truthProfile();
   const u = rng(seed);
   const ops = opsFrom(truth, u, { runs: 50, signRuns: 1000, jitter: 0.01 });
   const { text, markers } = benchLog(ops, u);
-  const power = spec ? { text: traceCsv(phasesFrom(truth, spec.format === 'joulescope' ? null : markers), spec, u), file: `trace-${spec.format}.csv` } : undefined;
-  const c = calibrate({ bench: { text, file: 'synthetic-bench.log' }, power, base: { json: BASE_JSON, file: DEFAULT_PROFILE_FILE } });
+  const power = spec
+    ? {
+        text: traceCsv(phasesFrom(truth, spec.format === 'joulescope' ? null : markers), spec, u),
+        file: `trace-${spec.format}.csv`,
+      }
+    : undefined;
+  const c = calibrate({
+    bench: { text, file: 'synthetic-bench.log' },
+    power,
+    base: { json: BASE_JSON, file: DEFAULT_PROFILE_FILE },
+  });
   return { c, truth };
 }
 
@@ -89,13 +110,17 @@ describe('calibration round trip', () => {
       expect(changed.has(path), `${path} was not calibrated`).toBe(true);
       const want = valueAt(truth, path);
       const got = valueAt(c.profile, path);
-      expect(Math.abs(got / want - 1), `${path}: got ${got}, truth ${want}`).toBeLessThanOrEqual(tolerance(path) + 1e-9);
+      expect(Math.abs(got / want - 1), `${path}: got ${got}, truth ${want}`).toBeLessThanOrEqual(
+        tolerance(path) + 1e-9,
+      );
     }
     // Figures the truth did not move but the bench measured also come back (to the same tolerances).
     for (const ch of c.changes) {
       const want = valueAt(truth, ch.path);
       const got = valueAt(c.profile, ch.path);
-      expect(Math.abs(got / want - 1), `${ch.path}: got ${got}, truth ${want}`).toBeLessThanOrEqual(tolerance(ch.path) + 1e-9);
+      expect(Math.abs(got / want - 1), `${ch.path}: got ${got}, truth ${want}`).toBeLessThanOrEqual(
+        tolerance(ch.path) + 1e-9,
+      );
     }
     expect(c.power?.segmentation).toBe('markers');
     expect(c.warnings).toEqual([]);
@@ -106,15 +131,23 @@ describe('calibration round trip', () => {
     expect(c.changes.length).toBeGreaterThan(40);
     for (const ch of c.changes) {
       const q = ch.path.split('.').reduce((o, k) => o[k], c.json as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(q.ref).toMatch(/^measured:(synthetic-bench\.log|trace-ppk2-string\.csv)#L\d+(-L\d+)?$/);
+      expect(q.ref).toMatch(
+        /^measured:(synthetic-bench\.log|trace-ppk2-string\.csv)#L\d+(-L\d+)?$/,
+      );
       expect(q.conf).toBe('H');
       expect(q.note).toMatch(/; residuals: /);
     }
     // Figures nothing measured are left exactly as in the base.
-    expect((c.json.ble as Record<string, unknown>).txCurrent0dBm).toEqual(BASE_JSON.ble.txCurrent0dBm);
-    expect((c.json.secureElement as Record<string, unknown>).signMax).toEqual(BASE_JSON.secureElement.signMax);
+    expect((c.json.ble as Record<string, unknown>).txCurrent0dBm).toEqual(
+      BASE_JSON.ble.txCurrent0dBm,
+    );
+    expect((c.json.secureElement as Record<string, unknown>).signMax).toEqual(
+      BASE_JSON.secureElement.signMax,
+    );
     // Units stay as the base wrote them: light sleep in µA.
-    expect((c.json.mcu as Record<string, { unit: string; v: number }>).lightSleep).toMatchObject({ unit: 'uA' });
+    expect((c.json.mcu as Record<string, { unit: string; v: number }>).lightSleep).toMatchObject({
+      unit: 'uA',
+    });
   });
 
   it('the PPK2 export with eight D0..D7 columns gives the same currents as the D0-D7 string', () => {
@@ -124,7 +157,10 @@ describe('calibration round trip', () => {
   });
 
   it('without marker channels (Joulescope CSV) the states are found by current thresholds', () => {
-    const { c, truth } = run({ format: 'joulescope', rateHz: 2_000, noise: 0.02, floorMa: 0.0005 }, 3);
+    const { c, truth } = run(
+      { format: 'joulescope', rateHz: 2_000, noise: 0.02, floorMa: 0.0005 },
+      3,
+    );
     expect(c.power?.segmentation).toBe('thresholds');
     const got = Object.fromEntries(c.power!.states.map((s) => [s.state, s.mA]));
     expect(Object.keys(got).sort()).toEqual(['active', 'deepSleep', 'idle', 'lightSleep']);
@@ -135,6 +171,8 @@ describe('calibration round trip', () => {
   });
 
   it('the same seed gives the same calibrated profile (no hidden randomness in the pipeline)', () => {
-    expect(JSON.stringify(generateAndCalibrate(ppk2, 5).c.json)).toBe(JSON.stringify(generateAndCalibrate(ppk2, 5).c.json));
+    expect(JSON.stringify(generateAndCalibrate(ppk2, 5).c.json)).toBe(
+      JSON.stringify(generateAndCalibrate(ppk2, 5).c.json),
+    );
   });
 });

@@ -41,9 +41,15 @@ interface Op {
 export function opsFrom(t: Profile, u: () => number, o: SynthOptions): Op[] {
   const j = () => Math.exp(o.jitter * normal(u));
   const ops: Op[] = [];
-  const fixed = (name: string, ms: number, stack = 1200, bytes = 0) => ops.push({ name, bytes, ms: () => ms * j(), stack, runs: o.runs });
+  const fixed = (name: string, ms: number, stack = 1200, bytes = 0) =>
+    ops.push({ name, bytes, ms: () => ms * j(), stack, runs: o.runs });
   for (const l of ['mlkem512', 'mlkem768', 'mlkem1024'] as const)
-    for (const op of ['keygen', 'encaps', 'decaps'] as const) fixed(`${l}.${op}`, t.pqc[l][op].value, op === 'decaps' ? t.pqc[l].stackBytes.value : t.pqc[l].stackBytes.value - 800);
+    for (const op of ['keygen', 'encaps', 'decaps'] as const)
+      fixed(
+        `${l}.${op}`,
+        t.pqc[l][op].value,
+        op === 'decaps' ? t.pqc[l].stackBytes.value : t.pqc[l].stackBytes.value - 800,
+      );
   for (const l of ['mldsa44', 'mldsa65', 'mldsa87'] as const) {
     const s = t.pqc[l].sign;
     fixed(`${l}.keygen`, t.pqc[l].keygen.value, 20000);
@@ -64,20 +70,37 @@ export function opsFrom(t: Profile, u: () => number, o: SynthOptions): Op[] {
   fixed('x25519.scalarmult', c.x25519ScalarMult.value, 1400);
   for (const b of AEAD_SIZES) {
     fixed('aesgcm.seal', c.aeadCallOverhead.value + b / c.aesGcm.value, 900, b);
-    fixed('xchacha20poly1305.seal', c.aeadCallOverhead.value + b / c.chacha20poly1305.value, 1100, b);
+    fixed(
+      'xchacha20poly1305.seal',
+      c.aeadCallOverhead.value + b / c.chacha20poly1305.value,
+      1100,
+      b,
+    );
   }
   for (const b of SHA_SIZES) fixed('sha256', SHA_OVERHEAD_MS + b / c.sha256Hw.value, 600, b);
   fixed('hkdf.sha256', c.hkdfSha256.value, 800);
   fixed('flash.erase', t.flash.sectorErase.value, 700, 4096);
   fixed('flash.write', t.flash.pageProgram.value, 700, 256);
   // Wake-to-app has boot-path variance well above the crypto's: 5 %.
-  ops.push({ name: 'wake.deepsleep', bytes: 0, ms: () => t.mcu.deepSleepWakeToApp.value * Math.exp(0.05 * normal(u)), stack: -1, runs: 20 });
+  ops.push({
+    name: 'wake.deepsleep',
+    bytes: 0,
+    ms: () => t.mcu.deepSleepWakeToApp.value * Math.exp(0.05 * normal(u)),
+    stack: -1,
+    runs: 20,
+  });
   return ops;
 }
 
 /** A KTBENCH/1 log of `ops`, interleaved with ESP-IDF noise lines as a real serial capture is. */
-export function benchLog(ops: readonly Op[], u: () => number): { text: string; markers: Map<string, number> } {
-  const L: string[] = ['ESP-ROM:esp32s3-20210327', 'I (31) boot: ESP-IDF v5.5 2nd stage bootloader'];
+export function benchLog(
+  ops: readonly Op[],
+  u: () => number,
+): { text: string; markers: Map<string, number> } {
+  const L: string[] = [
+    'ESP-ROM:esp32s3-20210327',
+    'I (31) boot: ESP-IDF v5.5 2nd stage bootloader',
+  ];
   L.push(
     'KTBENCH/1 header format=1 chip=ESP32-S3 revision=v0.2 clock_mhz=240 counter=CCOUNT compiler="gcc 14.2.0 (crosstool-NG esp-14.2.0_20241119)" flags="-O2 (CONFIG_COMPILER_OPTIMIZATION_PERF)" libs=esp-idf@v5.5,mbedtls@3.6.3,libsodium@1.0.20,mlkem-native@v1.0.0,mldsa-native@v1.0.0-beta x25519=mbedtls radio=off warmup=2 runs=50',
   );
@@ -100,7 +123,10 @@ export function benchLog(ops: readonly Op[], u: () => number): { text: string; m
   }
   for (const st of ['active', 'idle', 'lightSleep', 'deepSleep']) {
     markers.set(`state:${st}`, id);
-    L.push(`KTBENCH/1 marker id=${id} kind=state name=${st} bytes=0`, `KTBENCH/1 state id=${id++} name=${st} ms=2000`);
+    L.push(
+      `KTBENCH/1 marker id=${id} kind=state name=${st} bytes=0`,
+      `KTBENCH/1 state id=${id++} name=${st} ms=2000`,
+    );
   }
   L.push(`KTBENCH/1 end rows=${rows}`, '');
   return { text: L.join('\n'), markers };
@@ -131,10 +157,25 @@ export function phasesFrom(t: Profile, markers: Map<string, number> | null): Pha
     ['lightSleep', t.mcu.lightSleep.value],
     ['deepSleep', t.mcu.deepSleepRtcPeriphOn.value],
   ] as const) {
-    ph.push({ ms: 1000, mA, marker: m(`state:${st}`) }, { ms: 100, mA: t.mcu.idleWaiti.value, marker: 0 });
+    ph.push(
+      { ms: 1000, mA, marker: m(`state:${st}`) },
+      { ms: 100, mA: t.mcu.idleWaiti.value, marker: 0 },
+    );
   }
-  for (let i = 0; i < 20; i++) ph.push({ ms: t.flash.pageProgram.value, mA: act + t.flash.writeExtraCurrent.value, marker: m('flash.write/256') }, { ms: 2, mA: act, marker: 0 });
-  for (let i = 0; i < 5; i++) ph.push({ ms: t.pqc.mlkem768.keygen.value, mA: act, marker: m('mlkem768.keygen/0') }, { ms: 2, mA: act, marker: 0 });
+  for (let i = 0; i < 20; i++)
+    ph.push(
+      {
+        ms: t.flash.pageProgram.value,
+        mA: act + t.flash.writeExtraCurrent.value,
+        marker: m('flash.write/256'),
+      },
+      { ms: 2, mA: act, marker: 0 },
+    );
+  for (let i = 0; i < 5; i++)
+    ph.push(
+      { ms: t.pqc.mlkem768.keygen.value, mA: act, marker: m('mlkem768.keygen/0') },
+      { ms: 2, mA: act, marker: 0 },
+    );
   ph.push({ ms: 200, mA: t.mcu.idleWaiti.value, marker: 0 });
   return ph;
 }
@@ -143,7 +184,8 @@ export function traceCsv(phases: readonly Phase[], spec: TraceSpec, u: () => num
   const dt = 1000 / spec.rateHz;
   const lines: string[] = [];
   if (spec.format === 'ppk2-string') lines.push('Timestamp(ms),Current(uA),D0-D7');
-  else if (spec.format === 'ppk2-columns') lines.push('Timestamp(ms),Current(uA),D0,D1,D2,D3,D4,D5,D6,D7');
+  else if (spec.format === 'ppk2-columns')
+    lines.push('Timestamp(ms),Current(uA),D0,D1,D2,D3,D4,D5,D6,D7');
   else lines.push('time,current,voltage,power,charge,energy');
   let t = 0;
   let q = 0;
@@ -156,10 +198,16 @@ export function traceCsv(phases: readonly Phase[], spec: TraceSpec, u: () => num
       if (spec.format === 'joulescope') {
         q += (mA / 1e3) * (dt / 1e3);
         const v = 3.3 - mA * 1e-3 * 0.1;
-        lines.push(`${(t / 1e3).toFixed(6)},${(mA / 1e3).toExponential(6)},${v.toFixed(5)},${((mA / 1e3) * v).toExponential(6)},${q.toExponential(6)},${(q * 3.3).toExponential(6)}`);
+        lines.push(
+          `${(t / 1e3).toFixed(6)},${(mA / 1e3).toExponential(6)},${v.toFixed(5)},${((mA / 1e3) * v).toExponential(6)},${q.toExponential(6)},${(q * 3.3).toExponential(6)}`,
+        );
       } else {
         const cur = (mA * 1e3).toFixed(3);
-        lines.push(spec.format === 'ppk2-string' ? `${t.toFixed(3)},${cur},${d.join('')}` : `${t.toFixed(3)},${cur},${d.join(',')}`);
+        lines.push(
+          spec.format === 'ppk2-string'
+            ? `${t.toFixed(3)},${cur},${d.join('')}`
+            : `${t.toFixed(3)},${cur},${d.join(',')}`,
+        );
       }
     }
   }
