@@ -1,7 +1,8 @@
 /**
  * Power trace → profile currents. The trace is cut into segments (by marker channels when the file
  * has them, else by current thresholds placed between the base profile's state currents), the
- * power states are averaged, and the currents written to the profile keys they measure.
+ * power states are averaged (edges trimmed, see trimEdges), and the currents written to the
+ * profile keys they measure.
  * The bench board is assumed to power the ESP32-S3 alone (as a DevKit's 3V3 rail with the
  * regulator bypassed): the currents are the MCU's, written to mcu.*, not a whole keychain's.
  * @module
@@ -10,7 +11,13 @@ import type { Profile } from '../profiles/index.ts';
 import type { BenchLog } from './bench-log.ts';
 import { pct, sig, type Fitted } from './fitted.ts';
 import type { PowerTrace } from './power-csv.ts';
-import { segmentByMarkers, segmentByThresholds, type Level, type Segment } from './segment.ts';
+import {
+  segmentByMarkers,
+  segmentByThresholds,
+  trimEdges,
+  type Level,
+  type Segment,
+} from './segment.ts';
 
 /** Power-state names printed by the bench (state lines) → the profile current each measures. */
 export const STATE_KEYS: Readonly<Record<string, (p: Profile) => { path: string; mA: number }>> = {
@@ -114,7 +121,10 @@ export function fitPower(
   const states: StateCurrent[] = [];
   const fitted: Fitted[] = [];
   for (const [state, key] of Object.entries(STATE_KEYS)) {
-    const segs = segments.filter((s) => s.label === state && isState(s) && s.t1 - s.t0 >= minMs);
+    const segs = segments
+      .filter((s) => s.label === state && isState(s))
+      .map((s) => trimEdges(tr, s))
+      .filter((s) => s.t1 - s.t0 >= minMs);
     if (segs.length === 0) continue;
     const ms = segs.reduce((a, s) => a + (s.t1 - s.t0), 0);
     const mA = segs.reduce((a, s) => a + s.meanMa * (s.t1 - s.t0), 0) / ms;
@@ -132,7 +142,7 @@ export function fitPower(
       value: sig(mA),
       file: tr.file,
       lines: csvLines(segs),
-      what: `time-weighted mean current over ${segs.length} segment(s), ${(ms / 1e3).toFixed(2)} s ${how}; MCU rail only`,
+      what: `time-weighted mean current over ${segs.length} segment(s), ${(ms / 1e3).toFixed(2)} s ${how}, edges beyond ×3 of the median trimmed; MCU rail only`,
       residuals: `within-state sd ${sd.toPrecision(3)} mA (${((sd / mA) * 100).toFixed(1)} % of the mean)${spread === null ? '' : `, segment means within ${pct(spread)} of it`}`,
       worst: spread,
     });

@@ -128,3 +128,22 @@ export function segmentByThresholds(
     meanMa: meanCurrent(tr, r.i0, r.i1),
   }));
 }
+
+/**
+ * The segment without its edge transitions: samples at either end whose current is more than
+ * `factor` times above or below the segment's median are dropped. A power state's marker is not
+ * exact at its edges; above all the deep-sleep marker, held through sleep, only falls once the
+ * app runs again, after the whole wake path (ROM, bootloader, image load) at tens of mA.
+ * Samples inside the segment are kept, spikes and all: the mean current is what drains a battery.
+ */
+export function trimEdges(tr: PowerTrace, seg: Segment, factor = 3): Segment {
+  const v = Array.from(tr.mA.subarray(seg.i0, seg.i1)).sort((a, b) => a - b);
+  const med = v[v.length >> 1]!;
+  const off = (i: number) => tr.mA[i]! > med * factor || tr.mA[i]! < med / factor;
+  let i0 = seg.i0;
+  let i1 = seg.i1;
+  while (i0 < i1 && off(i0)) i0++;
+  while (i1 > i0 && off(i1 - 1)) i1--;
+  if (i0 === seg.i0 && i1 === seg.i1) return seg;
+  return { ...seg, i0, i1, t0: tr.tMs[i0]!, t1: endTime(tr, i1), meanMa: meanCurrent(tr, i0, i1) };
+}

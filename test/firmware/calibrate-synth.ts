@@ -157,10 +157,16 @@ export function phasesFrom(t: Profile, markers: Map<string, number> | null): Pha
     ['lightSleep', t.mcu.lightSleep.value],
     ['deepSleep', t.mcu.deepSleepRtcPeriphOn.value],
   ] as const) {
-    ph.push(
-      { ms: 1000, mA, marker: m(`state:${st}`) },
-      { ms: 100, mA: t.mcu.idleWaiti.value, marker: 0 },
-    );
+    ph.push({ ms: 1000, mA, marker: m(`state:${st}`) });
+    // As on the board: the deep-sleep marker is held through sleep and only falls when the app
+    // runs again, so the wake path (at the wake current) is inside the marked segment.
+    if (st === 'deepSleep')
+      ph.push({
+        ms: t.mcu.deepSleepWakeToApp.value,
+        mA: t.mcu.deepSleepWakeCurrent.value,
+        marker: m(`state:${st}`),
+      });
+    ph.push({ ms: 100, mA: t.mcu.idleWaiti.value, marker: 0 });
   }
   for (let i = 0; i < 20; i++)
     ph.push(
