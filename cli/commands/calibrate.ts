@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { calibrate, type Calibration } from '../../firmware/calibrate/index.ts';
 import { DEFAULT_PROFILE_FILE, ProfileError } from '../../firmware/profiles/index.ts';
 import { calibrationReportHtml } from '../../reports/calibration/index.ts';
@@ -35,6 +35,18 @@ function read(path: string, what: string): string {
   } catch (err) {
     throw new UserError(
       `${path}: cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+}
+
+/** Writes a file, creating its folder; a failure names the file instead of printing a stack. */
+function write(path: string, text: string, what: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UserError(
+      `${path}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
 }
@@ -129,15 +141,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   out.write(c.changes.length ? diffTable(c) : 'No figure changed.\n');
   for (const w of c.warnings) out.write(`warning: ${w}\n`);
   if (o.out) {
-    writeFileSync(o.out, JSON.stringify(c.json, null, 2) + '\n');
+    write(o.out, JSON.stringify(c.json, null, 2) + '\n', 'calibrated profile');
     out.write(
       `\nwrote ${o.out} (${c.changes.length} figures changed, version ${String(c.json.version)})\n`,
     );
   } else out.write('\n(no --out: the calibrated profile was not written)\n');
   if (o.report) {
-    mkdirSync(o.report, { recursive: true });
     const file = join(o.report, 'calibration.html');
-    writeFileSync(file, calibrationReportHtml(c));
+    write(file, calibrationReportHtml(c), 'calibration report');
     out.write(`wrote ${file}\n`);
   }
   return 0;
