@@ -10,7 +10,7 @@
  *  - stack: the largest peak stack of the level's rows.
  * @module
  */
-import type { Profile } from '../profiles/index.ts';
+import { activeFigurePath, pqcFigures, type Profile } from '../profiles/index.ts';
 import { cyclesToMs, type BenchLog, type BenchRow } from './bench-log.ts';
 import { pct, sig, type Fitted } from './fitted.ts';
 import { orderStats } from './stats.ts';
@@ -46,7 +46,12 @@ const KEM_OPS = ['keygen', 'encaps', 'decaps'] as const;
 const SIG_LEVELS = ['mldsa44', 'mldsa65', 'mldsa87'] as const;
 const KEM_LEVELS = ['mlkem512', 'mlkem768', 'mlkem1024'] as const;
 
-/** Constant-time ops: bench op name → profile path. */
+/**
+ * Constant-time ops: bench op name → logical profile path. PQ paths name no implementation: they
+ * resolve to the base profile's active set (activeFigurePath), since the bench firmware builds the
+ * libraries the profile's choices name (mlkem-native / mldsa-native). X25519 is mapped separately:
+ * the log's header says which implementation ran.
+ */
 const FIXED: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     KEM_LEVELS.flatMap((l) => KEM_OPS.map((o) => [`${l}.${o}`, `pqc.${l}.${o}`])),
@@ -54,7 +59,6 @@ const FIXED: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     SIG_LEVELS.flatMap((l) => ['keygen', 'verify'].map((o) => [`${l}.${o}`, `pqc.${l}.${o}`])),
   ),
-  'x25519.scalarmult': 'classical.x25519ScalarMult',
   'hkdf.sha256': 'classical.hkdfSha256',
   'flash.write': 'flash.pageProgram',
   'flash.erase': 'flash.sectorErase',
@@ -69,6 +73,7 @@ const RATES: Readonly<Record<string, string>> = {
 /** Every bench op this module knows, for the "not mapped" warning and the README's table. */
 export const BENCH_OPS: readonly string[] = [
   ...Object.keys(FIXED),
+  'x25519.scalarmult',
   ...SIG_LEVELS.map((l) => `${l}.sign`),
   ...Object.keys(RATES),
 ];
@@ -225,10 +230,23 @@ export function fitBench(log: BenchLog, base: Profile): BenchFit {
       );
     fitted.push(fixedFit(log, rows[0]!, path));
   }
+  const x = byName('x25519.scalarmult')[0];
+  if (x) {
+    // The bench times the shared-secret scalar multiplication; a keygen adds the RNG and base-point
+    // encoding (C1: 88.8 vs 91.9 ms on mbedTLS), so it is not inferred from it.
+    const impl = x25519Implementation(log.header.fields.x25519);
+    if (impl === null)
+      warnings.push(`${log.file}:${log.header.line}: header x25519=${log.header.fields.x25519 ?? '(missing)'} names no X25519 implementation of the profile (mbedtls or libsodium); X25519 not calibrated`);
+    else {
+      if (impl !== base.classical.x25519Implementation.value)
+        warnings.push(`${log.file}:${x.line}: X25519 ran ${log.header.fields.x25519}: its figures go to classical.x25519.${impl}; the profile's active implementation stays ${base.classical.x25519Implementation.value} (set classical.x25519Implementation to use them)`);
+      fitted.push(fixedFit(log, x, `classical.x25519.${impl}.shared`));
+    }
+  }
   for (const level of SIG_LEVELS) {
     const row = byName(`${level}.sign`)[0];
     if (!row) continue;
-    const r = signFit(log, row, level, base.pqc[level].sign.p.value);
+    const r = signFit(log, row, level, pqcFigures(base, level).sign.p.value);
     if (typeof r === 'string') warnings.push(r);
     else {
       fitted.push(...r.fitted);
@@ -269,30 +287,15 @@ export function fitBench(log: BenchLog, base: Profile): BenchFit {
       `AEAD per-call overhead: fitted intercepts are not positive (${intercepts.map((i) => `${i.op} ${(i.ms * 1e3).toFixed(2)} µs`).join(', ')}); aeadCallOverhead kept`,
     );
 
-  const stack = (rows: readonly BenchRow[], path: string, what: string) => {
-    const m = rows.filter((r) => r.stack !== null);
-    if (m.length === 0) return;
-    const top = m.reduce((a, b) => (b.stack! > a.stack! ? b : a));
-    fitted.push({
-      path,
-      value: top.stack!,
-      ...where(log, top),
-      what: `peak stack of ${what} by stack painting (largest: ${top.name})`,
-      residuals: 'painting resolution about ±64 B',
-      worst: null,
-    });
-  };
-  for (const l of KEM_LEVELS)
-    stack(
-      KEM_OPS.flatMap((o) => byName(`${l}.${o}`)),
-      `pqc.${l}.stackBytes`,
-      `${l} keygen/encaps/decaps`,
-    );
-  for (const l of SIG_LEVELS) stack(byName(`${l}.sign`), `pqc.${l}.stackBytesSign`, `${l}.sign`);
+  // Peak stacks are printed by the bench for firmware sizing; the profile keeps no stack figures.
+  const resolved = fitted.map((f) => ({ ...f, path: activeFigurePath(base, f.path) }));
+  return { fitted: resolved, lines, signModels, warnings };
+}
 
-  if (Math.abs(log.header.clockMHz - base.mcu.cpuFreq.value) > 1e-9)
-    warnings.push(
-      `${log.file}:${log.header.line}: the log's clock is ${log.header.clockMHz} MHz, the base profile's mcu.cpuFreq ${base.mcu.cpuFreq.value} MHz: the fitted times are at the log's clock`,
-    );
-  return { fitted, lines, signModels, warnings };
+/** The profile's X25519 implementation named by a bench header's `x25519` field. */
+function x25519Implementation(field: string | undefined): 'mbedtls-esp-idf' | 'optimised' | null {
+  if (field === undefined) return null;
+  if (/mbedtls/i.test(field)) return 'mbedtls-esp-idf';
+  if (/libsodium|optimi[sz]ed/i.test(field)) return 'optimised';
+  return null;
 }
