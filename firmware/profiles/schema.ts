@@ -43,6 +43,9 @@ export class ProfileError extends Error {
 // esp32-measured.md's have no dot (M1, D1, C1, P8). Several may be joined with "/".
 const REF_ID = '[A-Z]\\d+(\\.\\d+[a-z]?)?';
 const REF_RE = new RegExp(`^${REF_ID}(/${REF_ID})*$`);
+// A figure fitted by `keytwin calibrate` cites the measurement file it came from, e.g.
+// "measured:bench.log#L12" or "measured:trace.csv#L2-L200001" (firmware/calibrate/apply.ts).
+const MEASURED_RE = /^measured:\S+$/;
 const QUANTITY_KEYS = ['v', 'unit', 'ref', 'conf', 'range', 'max', 'note', 'part'];
 const CONFS = ['H', 'M', 'L'];
 // Dimensions whose values may be negative (dBm, °C); everything else is a magnitude.
@@ -86,8 +89,8 @@ class Checker {
 
   provenance(path: string, obj: Record<string, unknown>): { ref: string; conf: 'H' | 'M' | 'L'; note?: string } {
     const ref = obj.ref;
-    if (typeof ref !== 'string' || !(ref === 'estimate' || REF_RE.test(ref)))
-      this.fail(join(path, 'ref'), 'a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), or "estimate"', ref);
+    if (typeof ref !== 'string' || !(ref === 'estimate' || REF_RE.test(ref) || MEASURED_RE.test(ref)))
+      this.fail(join(path, 'ref'), 'a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), "measured:<file>", or "estimate"', ref);
     const conf = obj.conf;
     if (typeof conf !== 'string' || !CONFS.includes(conf)) this.fail(join(path, 'conf'), '"H", "M" or "L"', conf);
     const note = obj.note;

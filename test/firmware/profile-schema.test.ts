@@ -71,7 +71,7 @@ describe('validateProfile', () => {
     j.secureElement.signMax.ref = 'see datasheet';
     expect(issuesOf(j)).toEqual([
       'mcu.activeOneCore.conf: expected "H", "M" or "L", got "X"',
-      'secureElement.signMax.ref: expected a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), or "estimate", got "see datasheet"',
+      'secureElement.signMax.ref: expected a source ID of docs/sources.md such as "P3.4" or "M1" (or "W9.2/W9.4"), "measured:<file>", or "estimate", got "see datasheet"',
       'battery.capacity: expected { v, unit, ref, conf } with a capacity unit ("mAh", "Ah"), got nothing',
       'ble.phy.v: expected one of "1M", "2M", got "3M"',
       'nfc.byteTime.v: expected a value >= 0, got -1',
