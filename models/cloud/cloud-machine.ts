@@ -21,7 +21,7 @@ import {
 
 const noop = (): void => {};
 
-const suspend = (reason: SuspensionReason) => assign({ suspension: reason });
+const reason = (r: SuspensionReason): SuspensionReason => r;
 
 const isResult = (event: CloudEvent, result: string): boolean =>
   event.type === 'attest.response' && event.result === result;
@@ -41,11 +41,11 @@ export const cloudMachine = setup({
     recordReinstated: noop,
     recordRevoked: noop,
     recordRekeyRefused: noop,
-    suspendByAdmin: suspend('admin'),
-    suspendForTamper: suspend('tamper'),
-    suspendForForgery: suspend('forged'),
-    suspendForReplays: suspend('replayed'),
-    clearSuspension: suspend('none'),
+    suspendByAdmin: assign({ suspension: reason('admin') }),
+    suspendForTamper: assign({ suspension: reason('tamper') }),
+    suspendForForgery: assign({ suspension: reason('forged') }),
+    suspendForReplays: assign({ suspension: reason('replayed') }),
+    clearSuspension: assign({ suspension: reason('none') }),
     countAttestFailure: assign({
       attestFailures: ({ context }) => Math.min(MAX_ATTEST_FAILURES, context.attestFailures + 1),
     }),
