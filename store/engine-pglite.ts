@@ -8,6 +8,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Engine, QueryResult, Tx } from './engine.ts';
+import { lockStore, type StoreLock } from './store-lock.ts';
 
 /** Rows per COPY statement are bounded by bytes so a large run does not build one huge Blob. */
 const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -51,10 +52,13 @@ export async function openPgliteEngine(location: string): Promise<Engine> {
       throw new Error(`cannot create the embedded store directory ${dataDir}: ${(err as Error).message}`, { cause: err });
     }
   }
+  // One process per directory (store-lock.ts): refused here, before PGlite touches the files.
+  const lock: StoreLock | null = dataDir ? lockStore(dataDir) : null;
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir ?? 'memory://');
   } catch (err) {
+    lock?.release();
     throw new Error(`cannot open the embedded store at ${dataDir ?? location}: ${(err as Error).message}`, { cause: err });
   }
   let closed = false;
@@ -78,7 +82,11 @@ export async function openPgliteEngine(location: string): Promise<Engine> {
     async close() {
       if (closed) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
