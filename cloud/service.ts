@@ -1,7 +1,8 @@
 /**
  * `startCloudService(options)`: the reference cloud service on node:http. One dispatcher runs
- * every request through the same steps: route match (404/405), bearer token (401) and role
- * (403, audited), the principal's rate-limit bucket (429), path/query/body validation against
+ * every request through the same steps: route match (404/405), the rate-limit bucket of the
+ * token's principal or, without a valid token, of the source address (429, before any
+ * authorisation outcome), bearer token (401) and role (403, audited), path/query/body validation against
  * the route's schemas (400 naming the field), then the handler. It refuses to start when its
  * database (or a configured InfluxDB) does not answer.
  * @module
@@ -127,17 +128,32 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return send(res, 200, doc, requestId);
-    const matched = match(routes, req.method ?? 'GET', url.pathname);
+    const source = `${req.socket.remoteAddress ?? '?'}`;
+    let matched: ReturnType<typeof match>;
+    try {
+      matched = match(routes, req.method ?? 'GET', url.pathname);
+    } catch (err) {
+      // Probing unknown routes costs the source's tokens too.
+      limit(deps, [{ kind: 'source', id: source }]);
+      throw err;
+    }
     route = matched.route.route;
     params = matched.params;
+    // The rate limit comes before every authorisation outcome (401, 403): a refused request
+    // costs a token like an accepted one, so a flood of them is 429 and writes no audit rows.
+    let authError: unknown = null;
     if (route.auth !== 'public') {
-      principal = authenticate(req, deps);
-      if (!route.auth.includes(principal.role)) {
-        throw new ApiError(403, 'forbidden', `${route.method} ${route.path} requires the role ${route.auth.join(' or ')}; the token has '${principal.role}'`);
+      try {
+        principal = authenticate(req, deps);
+      } catch (err) {
+        authError = err;
       }
     }
-    const key = principal ? `${principal.role}:${principal.sub}` : `ip:${req.socket.remoteAddress ?? '?'}`;
-    limit(deps, [{ kind: 'principal', id: key }]);
+    limit(deps, [principal ? { kind: 'principal', id: `${principal.role}:${principal.sub}` } : { kind: 'source', id: source }]);
+    if (authError) throw authError;
+    if (principal && route.auth !== 'public' && !route.auth.includes(principal.role)) {
+      throw new ApiError(403, 'forbidden', `${route.method} ${route.path} requires the role ${route.auth.join(' or ')}; the token has '${principal.role}'`);
+    }
     for (const [name, schema] of Object.entries(route.params ?? {})) {
       const p = validate(schema, params[name], name);
       if (p) throw new ApiError(400, 'validation', `path parameter ${p.field}: expected ${p.expected}, got ${p.got}`, p);
@@ -161,9 +177,11 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
   } catch (err) {
     const e = toApiError(err);
     if (e.status === 500) log(`[cloud] ${requestId} ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-    if (e.status === 403 && route) {
+    // Refusals are on record: 403 (who may not) and 409 (what the statechart or the data does
+    // not allow now); 422s are audited by their route. Handlers' own rows rolled back with them.
+    if ((e.status === 403 || e.status === 409) && route) {
       await audit(deps.engine, {
-        requestId, principal, action: route.operationId, outcome: 'denied', atMs: deps.now(),
+        requestId, principal, action: route.operationId, outcome: e.status === 403 ? 'denied' : 'rejected', atMs: deps.now(),
         deviceId: deviceOf(params, body), detail: { message: e.message },
       }).catch((auditErr: unknown) => log(`[cloud] ${requestId}: audit of a denial failed: ${(auditErr as Error).message}`));
     }
@@ -208,7 +226,7 @@ function authenticate(req: IncomingMessage, deps: Deps): Principal {
   }
 }
 
-function limit(deps: Deps, keys: { kind: 'principal' | 'device'; id: string }[]): void {
+function limit(deps: Deps, keys: { kind: 'principal' | 'source' | 'device'; id: string }[]): void {
   const waitMs = deps.limiter.take(keys, deps.now());
   if (waitMs > 0) {
     const which = keys.length === 1 ? `${keys[0]!.kind} ${keys[0]!.id}` : `one of ${keys.length} ${keys[0]!.kind} buckets`;

@@ -50,7 +50,9 @@ describe.skipIf(pgsvc.skip)(titled('policy pushes and device lifecycle commands'
     expect((await call(h.svc, 'POST', `/api/v1/policy/${id}/ack`, user, { version: 3 })).status).toBe(409);
     const audit = (await db.query(`SELECT actor, role, action, outcome FROM "${h.schema}".audit_log WHERE device_id = $1 ORDER BY audit_id`, [id])).rows;
     expect(audit.map((a) => `${a.action}:${a.outcome}:${a.role}`)).toEqual([
-      'device.provision:ok:user', 'pushPolicy:denied:user', 'policy.push:ok:admin', 'policy.push:ok:admin', 'policy.ack:ok:user']);
+      'device.provision:ok:user', 'pushPolicy:denied:user', 'policy.push:ok:admin', 'policy.push:ok:admin',
+      // 409 refusals are audited like 403s: the stale ack, then the repeated one.
+      'ackPolicy:rejected:user', 'policy.ack:ok:user', 'ackPolicy:rejected:user']);
   });
 
   it('validates the policy body and the path parameter', async () => {

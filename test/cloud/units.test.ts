@@ -32,14 +32,14 @@ describe('verifyToken', () => {
 
 describe('RateLimiter', () => {
   it('takes from every bucket or none, and refills at the configured rate', () => {
-    const rl = new RateLimiter({ principal: { capacity: 2, perSecond: 1 }, device: { capacity: 1, perSecond: 0.5 } });
+    const rl = new RateLimiter({ principal: { capacity: 2, perSecond: 1 }, source: { capacity: 1, perSecond: 1 }, device: { capacity: 1, perSecond: 0.5 } });
     const keys = [{ kind: 'principal' as const, id: 'p' }, { kind: 'device' as const, id: 'd' }];
     expect(rl.take(keys, 0)).toBe(0);
     expect(rl.take(keys, 0)).toBe(2000); // the device bucket is empty: 1 token / 0.5 per s
     expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(0); // the refused request took nothing
     expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(1000);
     expect(rl.take(keys, 2000)).toBe(0);
-    expect(() => new RateLimiter({ principal: { capacity: 0, perSecond: 1 }, device: { capacity: 1, perSecond: 1 } })).toThrow(/principal/);
+    expect(() => new RateLimiter({ principal: { capacity: 0, perSecond: 1 }, source: { capacity: 1, perSecond: 1 }, device: { capacity: 1, perSecond: 1 } })).toThrow(/principal/);
   });
 });
 
