@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { influxConfig, openStore, type InfluxConfig, type Store } from '../store/index.ts';
+import { influxConfig, isConnectionError, openStore, type InfluxConfig, type Store } from '../store/index.ts';
 import { audit } from './audit.ts';
 import { ApiError, compileRoute, readJson, type CompiledRoute, type Ctx, type Deps, type Route } from './http.ts';
 import { mintToken, verifyToken, type Principal, type Role } from './jwt.ts';
@@ -236,11 +236,8 @@ function limit(deps: Deps, keys: { kind: 'principal' | 'source' | 'device'; id: 
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as Error & { code?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code;
-  if (code === 'ECONNREFUSED' || code === '57P01' || code === '08006' || /Connection terminated|connect ECONNREFUSED/.test(e.message ?? '')) {
-    return new ApiError(503, 'store_unavailable', 'the database is unavailable; retry later');
-  }
+  // A lost or refused database connection is the store's outage, not the request's fault.
+  if (isConnectionError(err)) return new ApiError(503, 'store_unavailable', 'the database is unavailable; retry later', null, { 'retry-after': '1' });
   return new ApiError(500, 'internal', 'internal error (logged with the request id)');
 }
 
