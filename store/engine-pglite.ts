@@ -31,6 +31,9 @@ async function copy(db: Q, table: string, columns: readonly string[], chunks: It
     rows += res.affectedRows ?? 0;
     parts = [];
     bytes = 0;
+    // PGlite runs each COPY synchronously in wasm: let the event loop serve I/O (an InfluxDB
+    // sink writing concurrently, an HTTP server) between chunks instead of after the whole load.
+    await new Promise<void>((r) => setImmediate(r));
   };
   for (const chunk of chunks) {
     parts.push(chunk);
