@@ -144,7 +144,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
     let authError: unknown = null;
     if (route.auth !== 'public') {
       try {
-        principal = authenticate(req, deps);
+        principal = await authenticate(req, deps);
       } catch (err) {
         authError = err;
       }
@@ -213,14 +213,14 @@ function match(routes: readonly CompiledRoute[], method: string, path: string): 
   throw new ApiError(404, 'not_found', `no route ${method} ${path} (see /api/v1/openapi.json)`);
 }
 
-function authenticate(req: IncomingMessage, deps: Deps): Principal {
+async function authenticate(req: IncomingMessage, deps: Deps): Promise<Principal> {
   const h = req.headers.authorization;
   const challenge = { 'www-authenticate': 'Bearer realm="keytwin"' };
   if (!h) throw new ApiError(401, 'unauthorized', 'missing Authorization: Bearer <token>', null, challenge);
   const m = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(h);
   if (!m) throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"', null, challenge);
   try {
-    return verifyToken(deps.jwtSecret, m[1]!, deps.now());
+    return await verifyToken(deps.jwtSecret, m[1]!, deps.now());
   } catch (err) {
     throw new ApiError(401, 'unauthorized', `invalid token: ${(err as Error).message}`, null, { 'www-authenticate': 'Bearer realm="keytwin", error="invalid_token"' });
   }
