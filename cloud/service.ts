@@ -18,7 +18,8 @@ import { openApiDocument } from './openapi.ts';
 import { otaSigner, registerSigningKey } from './ota-signing.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { ROUTES } from './routes/index.ts';
-import { validate } from './schema.ts';
+import { guardJson, stringProblem } from './json-guard.ts';
+import { compileSchema, type CompiledSchema } from './schema.ts';
 import { TelemetryWriter } from './telemetry-writer.ts';
 
 export interface CloudServiceOptions {
@@ -154,18 +155,26 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
     if (principal && route.auth !== 'public' && !route.auth.includes(principal.role)) {
       throw new ApiError(403, 'forbidden', `${route.method} ${route.path} requires the role ${route.auth.join(' or ')}; the token has '${principal.role}'`);
     }
-    for (const [name, schema] of Object.entries(route.params ?? {})) {
-      const p = validate(schema, params[name], name);
+    const gates = gatesOf(route);
+    for (const [name, gate] of gates.params) {
+      const p = stringProblem(params[name] ?? '', name) ?? gate(params[name], name);
       if (p) throw new ApiError(400, 'validation', `path parameter ${p.field}: expected ${p.expected}, got ${p.got}`, p);
     }
-    if (route.query) {
-      const q = validate(route.query, Object.fromEntries(url.searchParams), '');
+    if (gates.query) {
+      const query = Object.fromEntries(url.searchParams);
+      const q = guardJson(query) ?? gates.query(query, '');
       if (q) throw new ApiError(400, 'validation', `query parameter ${q.field}: expected ${q.expected}, got ${q.got}`, q);
     }
     body = await readJson(req);
-    if (route.body) {
+    if (body !== undefined) {
+      // Hostile shapes first (depth, prototype keys, NUL, lone surrogates): no schema walk, and
+      // no handler, ever sees them, whether or not the route takes a body.
+      const g = guardJson(body);
+      if (g) throw new ApiError(400, 'validation', `${g.field || 'body'}: expected ${g.expected}, got ${g.got}`, g);
+    }
+    if (gates.body) {
       if (body === undefined) throw new ApiError(400, 'validation', 'a JSON request body is required', { field: '', expected: 'a JSON body', got: 'nothing' });
-      const p = validate(route.body, body, '');
+      const p = gates.body(body, '');
       if (p) throw new ApiError(400, 'validation', `${p.field || 'body'}: expected ${p.expected}, got ${p.got}`, p);
     }
     const ctx: Ctx = {
@@ -185,9 +194,36 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
         deviceId: deviceOf(params, body), detail: { message: e.message },
       }).catch((auditErr: unknown) => log(`[cloud] ${requestId}: audit of a denial failed: ${(auditErr as Error).message}`));
     }
-    const out = { error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId };
-    send(res, e.status, JSON.stringify(out), requestId, e.headers);
+    // RFC 7807 problem details (type, title, status, detail, instance), keeping this API's own
+    // members (error, message, field, expected, got, request_id) alongside.
+    const out = {
+      type: `https://keytwin.dev/problems/${e.code}`, title: TITLES[e.status] ?? 'Error', status: e.status, detail: e.message,
+      instance: (req.url ?? '/').split('?')[0]!.slice(0, 200),
+      error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId,
+    };
+    send(res, e.status, JSON.stringify(out), requestId, { 'content-type': 'application/problem+json; charset=utf-8', ...e.headers });
   }
+}
+
+interface Gates {
+  params: [string, CompiledSchema][];
+  query: CompiledSchema | null;
+  body: CompiledSchema | null;
+}
+
+/** Each route's schemas compiled once (ajv compiles to code: not per request). */
+const GATES = new WeakMap<Route, Gates>();
+function gatesOf(route: Route): Gates {
+  let g = GATES.get(route);
+  if (!g) {
+    g = {
+      params: Object.entries(route.params ?? {}).map(([n, s]) => [n, compileSchema(s)]),
+      query: route.query ? compileSchema(route.query) : null,
+      body: route.body ? compileSchema(route.body) : null,
+    };
+    GATES.set(route, g);
+  }
+  return g;
 }
 
 /** The device a refused request was about (path, or body), for its audit row. */
@@ -206,7 +242,15 @@ function match(routes: readonly CompiledRoute[], method: string, path: string): 
       continue;
     }
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    r.names.forEach((n, i) => {
+      const raw = m[i + 1]!;
+      try {
+        params[n] = decodeURIComponent(raw);
+      } catch {
+        throw new ApiError(400, 'validation', `path parameter ${n}: expected valid percent-encoding (UTF-8), got '${raw.slice(0, 60)}'`,
+          { field: n, expected: 'valid percent-encoding (UTF-8)', got: raw.slice(0, 60) });
+      }
+    });
     return { route: r, params };
   }
   if (allowed.length) throw new ApiError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`, null, { allow: allowed.join(', ') });
@@ -240,6 +284,11 @@ function toApiError(err: unknown): ApiError {
   if (isConnectionError(err)) return new ApiError(503, 'store_unavailable', 'the database is unavailable; retry later', null, { 'retry-after': '1' });
   return new ApiError(500, 'internal', 'internal error (logged with the request id)');
 }
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
 
 function send(res: ServerResponse, status: number, body: string, requestId: string, headers: Readonly<Record<string, string>> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, 'cache-control': 'no-store', ...headers });
