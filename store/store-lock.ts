@@ -114,9 +114,13 @@ export function lockStore(dir: string): StoreLock {
     const me: LockHolder = { pid: process.pid, command: command(), host: hostname(), since: new Date().toISOString() };
     try {
       writeSync(fd, JSON.stringify(me));
-    } finally {
+    } catch (err) {
+      // A full disk: an empty lock file would look held to the next opener for seconds.
       closeSync(fd);
+      unlinkSync(path);
+      throw new Error(`cannot lock the embedded store ${dir}: writing ${path} failed: ${(err as Error).message}`, { cause: err });
     }
+    closeSync(fd);
     held.add(path);
     if (!exitHook) {
       exitHook = true;
