@@ -72,3 +72,22 @@ describe('attestation and canonical JSON', () => {
     expect(canonicalJson({ b: [{ z: 1, a: 2 }], a: 'x', u: undefined })).toBe('{"a":"x","b":[{"a":2,"z":1}]}');
   });
 });
+
+describe('loadCloudKeys', () => {
+  it('creates the key file 0600 and refuses one readable by group or others, naming the fix', async () => {
+    const { mkdtempSync, chmodSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadCloudKeys } = await import('../../cloud/keys.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'kt-keys-'));
+    try {
+      const file = join(dir, 'keys.json');
+      expect(loadCloudKeys(file, {}).created).toBe(true);
+      expect(loadCloudKeys(file, {}).created).toBe(false);
+      chmodSync(file, 0o644);
+      expect(() => loadCloudKeys(file, {})).toThrow(/accessible by group or others \(mode 0644\).*chmod 600/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
