@@ -34,7 +34,7 @@ function keytwin(args: string[]): { child: ChildProcess; done: Promise<Exit>; ou
   return { child, done, out: () => out + err };
 }
 
-async function until(what: string, ok: () => boolean, ms = 120_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 400_000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -58,7 +58,7 @@ describe('embedded store lock', () => {
     await b.close();
     const [m1, m2] = await Promise.all([openStore('memory://'), openStore('memory://')]);
     await Promise.all([m1.close(), m2.close()]);
-  });
+  }, 300_000);
 
   it('`keytwin runs`/`run` next to `keytwin cloud serve` on the same store are refused naming its pid and command; after it stops they work', async () => {
     const dir = join(tmp, 'served');
@@ -84,7 +84,7 @@ describe('embedded store lock', () => {
     expect(existsSync(lockPath(dir))).toBe(false);
     const after = await keytwin(['runs', '--store', dir]).done;
     expect(after.code, after.err).toBe(0);
-  }, 240_000);
+  }, 600_000);
 
   it('takes over the stale lock of a holder killed with -9', async () => {
     const dir = join(tmp, 'killed');
@@ -96,7 +96,7 @@ describe('embedded store lock', () => {
     const s = await openStore(dir);
     expect(await s.listRuns()).toEqual([]);
     await s.close();
-  }, 240_000);
+  }, 600_000);
 
   it('two `keytwin run --store <dir>` at once: each either stores its run (and it is listed) or is refused naming the other; the store stays usable', async () => {
     const dir = join(tmp, 'two-runs');
@@ -112,5 +112,5 @@ describe('embedded store lock', () => {
     const s = await openStore(dir);
     expect((await s.listRuns()).map((r) => r.runId).sort()).toEqual(ids.sort());
     await s.close();
-  }, 300_000);
+  }, 600_000);
 });
