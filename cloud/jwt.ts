@@ -1,13 +1,15 @@
 /**
- * Short-lived JSON Web Tokens (RFC 7519) signed with HS256 (HMAC-SHA-256 from @noble/hashes).
- * The app holds `role: user` tokens whose `sub` is the user's id; operators hold `role: admin`.
- * Verification accepts only HS256 (never `none`, never an algorithm the token chooses), compares
- * the MAC in constant time and refuses expired or far-future tokens.
+ * Short-lived JSON Web Tokens (RFC 7519) signed with HS256. The app holds `role: user` tokens
+ * whose `sub` is the user's id; operators hold `role: admin`. Verification is jose's `jwtVerify`
+ * (a maintained implementation of JWS/JWT) restricted to HS256 — never `none`, never an
+ * algorithm the token chooses — with the issuer and expiry checked by jose and the lifetime,
+ * role and subject rules checked here. Minting stays a synchronous HMAC (dev and test tokens,
+ * minted where a sync API is needed); its output is a standard JWS that jose verifies.
  * @module
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -49,32 +51,46 @@ export function mintToken(secret: Uint8Array, options: MintOptions): string {
   return `${signingInput}.${b64url(hmac(sha256, secret, new TextEncoder().encode(signingInput)))}`;
 }
 
-/** Verifies a token; throws an Error whose message says why it is refused. */
-export function verifyToken(secret: Uint8Array, token: string, nowMs: number): Principal {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new Error('malformed token: expected three dot-separated parts');
-  const [h, p, s] = parts as [string, string, string];
-  let header: unknown;
+/** Verifies a token; rejects with an Error whose message says why it is refused. */
+export async function verifyToken(secret: Uint8Array, token: string, nowMs: number): Promise<Principal> {
+  const now = Math.floor(nowMs / 1000);
   let claims: Record<string, unknown>;
   try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new Error('malformed token: header or payload is not base64url JSON');
+    ({ payload: claims } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'], issuer: ISSUER, currentDate: new Date(nowMs), clockTolerance: 0, requiredClaims: ['exp', 'iat', 'sub'],
+    }));
+  } catch (err) {
+    throw new Error(tokenProblem(err, token));
   }
-  if ((header as { alg?: unknown } | null)?.alg !== 'HS256') throw new Error(`token algorithm must be HS256, got ${JSON.stringify((header as { alg?: unknown } | null)?.alg)}`);
-  const expected = hmac(sha256, secret, new TextEncoder().encode(`${h}.${p}`));
-  const given = Buffer.from(s, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('token signature is invalid');
-  const now = Math.floor(nowMs / 1000);
-  const { sub, role, exp, iat, iss } = claims;
-  if (iss !== ISSUER) throw new Error(`token issuer must be '${ISSUER}'`);
+  const { sub, role, exp, iat } = claims;
   if (typeof exp !== 'number' || exp <= now) throw new Error('token has expired');
   if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_S) throw new Error('token is issued in the future');
   if (exp - iat > MAX_TOKEN_TTL_S) throw new Error(`token lifetime exceeds ${MAX_TOKEN_TTL_S} s`);
   if (role !== 'user' && role !== 'admin') throw new Error(`token role must be user or admin, got ${JSON.stringify(role)}`);
   if (typeof sub !== 'string' || sub === '' || (role === 'user' && !UUID.test(sub))) throw new Error('token subject is missing or not a user id');
   return { sub, role, exp };
+}
+
+/** jose's refusal in this service's words (the 401 names why). */
+function tokenProblem(err: unknown, token: string): string {
+  if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) {
+    let alg: unknown;
+    try {
+      alg = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+    } catch {
+      alg = undefined;
+    }
+    return `token algorithm must be HS256, got ${JSON.stringify(alg)}`;
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  if (err instanceof joseErrors.JWTExpired) return 'token has expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'iss') return `token issuer must be '${ISSUER}'`;
+    if (err.claim === 'iat' || err.claim === 'nbf') return 'token is issued in the future';
+    return `token claim ${err.claim} is invalid: ${err.reason}`;
+  }
+  if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return `malformed token: ${(err as Error).message}`;
+  return `malformed token: ${(err as Error).message}`;
 }
 
 function b64url(bytes: Uint8Array): string {

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const DEFAULT_KEYS_FILE = '.keytwin/cloud-keys.json';
@@ -25,6 +25,12 @@ export function loadCloudKeys(path = DEFAULT_KEYS_FILE, env: NodeJS.ProcessEnv =
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify({ jwt_secret: randomBytes(32).toString('hex'), ota_seed: randomBytes(32).toString('hex') }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     created = true;
+  }
+  // Like ssh with a private key: secrets others can read are refused, not used silently (anyone
+  // on the machine could mint admin tokens or sign firmware with them).
+  const mode = statSync(path).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new Error(`${path}: the key file is accessible by group or others (mode 0${mode.toString(8)}); it holds the JWT secret and the OTA signing seed: run chmod 600 ${path}`);
   }
   let raw: unknown;
   try {

@@ -57,5 +57,5 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const errorSchema: Schema = {
   type: 'object',
   required: ['error', 'message', 'request_id'],
-  properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' }, expected: { type: 'string' }, got: { type: 'string' }, request_id: { type: 'string' } },
+  properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' }, expected: { type: 'string' }, got: { type: 'string' }, request_id: { type: 'string' } },
 };

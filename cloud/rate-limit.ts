@@ -1,7 +1,10 @@
 /**
- * Token buckets keyed by principal and by device: `capacity` tokens, refilled continuously at
- * `perSecond`. A request takes one token from its principal's bucket and one from each device's
- * bucket it touches; when a bucket is empty the request gets 429 with the wait in Retry-After.
+ * Token buckets keyed by principal, by source address and by device: `capacity` tokens, refilled
+ * continuously at `perSecond`. A request with a valid token takes one token from its principal's
+ * bucket, any other request (no token, a bad token, an unknown route) one from its source
+ * address's bucket — before any authorisation outcome, so refused requests are limited (and
+ * audited at most as often) like accepted ones — and one from each device's bucket it touches;
+ * when a bucket is empty the request gets 429 with the wait in Retry-After.
  * In memory, per process: a fleet of service replicas would share them in Redis or the gateway.
  * @module
  */
@@ -13,11 +16,14 @@ export interface BucketLimit {
 
 export interface RateLimits {
   principal: BucketLimit;
+  /** Requests without a valid token, per client address (unauthenticated floods). */
+  source: BucketLimit;
   device: BucketLimit;
 }
 
 export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
   principal: { capacity: 200, perSecond: 100 },
+  source: { capacity: 100, perSecond: 50 },
   device: { capacity: 20, perSecond: 2 },
 });
 
@@ -34,7 +40,7 @@ export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(limits: RateLimits) {
-    for (const k of ['principal', 'device'] as const) {
+    for (const k of ['principal', 'source', 'device'] as const) {
       const l = limits[k];
       if (!(l.capacity >= 1 && l.perSecond > 0)) throw new RangeError(`rate limit ${k}: capacity must be ≥ 1 and perSecond > 0, got ${JSON.stringify(l)}`);
     }
@@ -70,7 +76,7 @@ export class RateLimiter {
 
   #sweep(nowMs: number): void {
     for (const [key, b] of this.#buckets) {
-      const limit = this.#limits[key.startsWith('device:') ? 'device' : 'principal'];
+      const limit = this.#limits[key.slice(0, key.indexOf(':')) as keyof RateLimits];
       if (b.tokens + ((nowMs - b.atMs) / 1000) * limit.perSecond >= limit.capacity) this.#buckets.delete(key);
     }
   }

@@ -1,7 +1,8 @@
 /**
  * `startCloudService(options)`: the reference cloud service on node:http. One dispatcher runs
- * every request through the same steps: route match (404/405), bearer token (401) and role
- * (403, audited), the principal's rate-limit bucket (429), path/query/body validation against
+ * every request through the same steps: route match (404/405), the rate-limit bucket of the
+ * token's principal or, without a valid token, of the source address (429, before any
+ * authorisation outcome), bearer token (401) and role (403, audited), path/query/body validation against
  * the route's schemas (400 naming the field), then the handler. It refuses to start when its
  * database (or a configured InfluxDB) does not answer.
  * @module
@@ -9,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { influxConfig, openStore, type InfluxConfig, type Store } from '../store/index.ts';
+import { influxConfig, isConnectionError, openStore, type InfluxConfig, type Store } from '../store/index.ts';
 import { audit } from './audit.ts';
 import { ApiError, compileRoute, readJson, type CompiledRoute, type Ctx, type Deps, type Route } from './http.ts';
 import { mintToken, verifyToken, type Principal, type Role } from './jwt.ts';
@@ -17,7 +18,8 @@ import { openApiDocument } from './openapi.ts';
 import { otaSigner, registerSigningKey } from './ota-signing.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.ts';
 import { ROUTES } from './routes/index.ts';
-import { validate } from './schema.ts';
+import { guardJson, stringProblem } from './json-guard.ts';
+import { compileSchema, type CompiledSchema } from './schema.ts';
 import { TelemetryWriter } from './telemetry-writer.ts';
 
 export interface CloudServiceOptions {
@@ -127,29 +129,52 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/api/v1/openapi.json') return send(res, 200, doc, requestId);
-    const matched = match(routes, req.method ?? 'GET', url.pathname);
+    const source = `${req.socket.remoteAddress ?? '?'}`;
+    let matched: ReturnType<typeof match>;
+    try {
+      matched = match(routes, req.method ?? 'GET', url.pathname);
+    } catch (err) {
+      // Probing unknown routes costs the source's tokens too.
+      limit(deps, [{ kind: 'source', id: source }]);
+      throw err;
+    }
     route = matched.route.route;
     params = matched.params;
+    // The rate limit comes before every authorisation outcome (401, 403): a refused request
+    // costs a token like an accepted one, so a flood of them is 429 and writes no audit rows.
+    let authError: unknown = null;
     if (route.auth !== 'public') {
-      principal = authenticate(req, deps);
-      if (!route.auth.includes(principal.role)) {
-        throw new ApiError(403, 'forbidden', `${route.method} ${route.path} requires the role ${route.auth.join(' or ')}; the token has '${principal.role}'`);
+      try {
+        principal = await authenticate(req, deps);
+      } catch (err) {
+        authError = err;
       }
     }
-    const key = principal ? `${principal.role}:${principal.sub}` : `ip:${req.socket.remoteAddress ?? '?'}`;
-    limit(deps, [{ kind: 'principal', id: key }]);
-    for (const [name, schema] of Object.entries(route.params ?? {})) {
-      const p = validate(schema, params[name], name);
+    limit(deps, [principal ? { kind: 'principal', id: `${principal.role}:${principal.sub}` } : { kind: 'source', id: source }]);
+    if (authError) throw authError;
+    if (principal && route.auth !== 'public' && !route.auth.includes(principal.role)) {
+      throw new ApiError(403, 'forbidden', `${route.method} ${route.path} requires the role ${route.auth.join(' or ')}; the token has '${principal.role}'`);
+    }
+    const gates = gatesOf(route);
+    for (const [name, gate] of gates.params) {
+      const p = stringProblem(params[name] ?? '', name) ?? gate(params[name], name);
       if (p) throw new ApiError(400, 'validation', `path parameter ${p.field}: expected ${p.expected}, got ${p.got}`, p);
     }
-    if (route.query) {
-      const q = validate(route.query, Object.fromEntries(url.searchParams), '');
+    if (gates.query) {
+      const query = Object.fromEntries(url.searchParams);
+      const q = guardJson(query) ?? gates.query(query, '');
       if (q) throw new ApiError(400, 'validation', `query parameter ${q.field}: expected ${q.expected}, got ${q.got}`, q);
     }
     body = await readJson(req);
-    if (route.body) {
+    if (body !== undefined) {
+      // Hostile shapes first (depth, prototype keys, NUL, lone surrogates): no schema walk, and
+      // no handler, ever sees them, whether or not the route takes a body.
+      const g = guardJson(body);
+      if (g) throw new ApiError(400, 'validation', `${g.field || 'body'}: expected ${g.expected}, got ${g.got}`, g);
+    }
+    if (gates.body) {
       if (body === undefined) throw new ApiError(400, 'validation', 'a JSON request body is required', { field: '', expected: 'a JSON body', got: 'nothing' });
-      const p = validate(route.body, body, '');
+      const p = gates.body(body, '');
       if (p) throw new ApiError(400, 'validation', `${p.field || 'body'}: expected ${p.expected}, got ${p.got}`, p);
     }
     const ctx: Ctx = {
@@ -161,15 +186,44 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, routes: reado
   } catch (err) {
     const e = toApiError(err);
     if (e.status === 500) log(`[cloud] ${requestId} ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
-    if (e.status === 403 && route) {
+    // Refusals are on record: 403 (who may not) and 409 (what the statechart or the data does
+    // not allow now); 422s are audited by their route. Handlers' own rows rolled back with them.
+    if ((e.status === 403 || e.status === 409) && route) {
       await audit(deps.engine, {
-        requestId, principal, action: route.operationId, outcome: 'denied', atMs: deps.now(),
+        requestId, principal, action: route.operationId, outcome: e.status === 403 ? 'denied' : 'rejected', atMs: deps.now(),
         deviceId: deviceOf(params, body), detail: { message: e.message },
       }).catch((auditErr: unknown) => log(`[cloud] ${requestId}: audit of a denial failed: ${(auditErr as Error).message}`));
     }
-    const out = { error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId };
-    send(res, e.status, JSON.stringify(out), requestId, e.headers);
+    // RFC 7807 problem details (type, title, status, detail, instance), keeping this API's own
+    // members (error, message, field, expected, got, request_id) alongside.
+    const out = {
+      type: `https://keytwin.dev/problems/${e.code}`, title: TITLES[e.status] ?? 'Error', status: e.status, detail: e.message,
+      instance: (req.url ?? '/').split('?')[0]!.slice(0, 200),
+      error: e.code, message: e.message, ...(e.problem ?? {}), request_id: requestId,
+    };
+    send(res, e.status, JSON.stringify(out), requestId, { 'content-type': 'application/problem+json; charset=utf-8', ...e.headers });
   }
+}
+
+interface Gates {
+  params: [string, CompiledSchema][];
+  query: CompiledSchema | null;
+  body: CompiledSchema | null;
+}
+
+/** Each route's schemas compiled once (ajv compiles to code: not per request). */
+const GATES = new WeakMap<Route, Gates>();
+function gatesOf(route: Route): Gates {
+  let g = GATES.get(route);
+  if (!g) {
+    g = {
+      params: Object.entries(route.params ?? {}).map(([n, s]) => [n, compileSchema(s)]),
+      query: route.query ? compileSchema(route.query) : null,
+      body: route.body ? compileSchema(route.body) : null,
+    };
+    GATES.set(route, g);
+  }
+  return g;
 }
 
 /** The device a refused request was about (path, or body), for its audit row. */
@@ -188,27 +242,35 @@ function match(routes: readonly CompiledRoute[], method: string, path: string): 
       continue;
     }
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    r.names.forEach((n, i) => {
+      const raw = m[i + 1]!;
+      try {
+        params[n] = decodeURIComponent(raw);
+      } catch {
+        throw new ApiError(400, 'validation', `path parameter ${n}: expected valid percent-encoding (UTF-8), got '${raw.slice(0, 60)}'`,
+          { field: n, expected: 'valid percent-encoding (UTF-8)', got: raw.slice(0, 60) });
+      }
+    });
     return { route: r, params };
   }
   if (allowed.length) throw new ApiError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`, null, { allow: allowed.join(', ') });
   throw new ApiError(404, 'not_found', `no route ${method} ${path} (see /api/v1/openapi.json)`);
 }
 
-function authenticate(req: IncomingMessage, deps: Deps): Principal {
+async function authenticate(req: IncomingMessage, deps: Deps): Promise<Principal> {
   const h = req.headers.authorization;
   const challenge = { 'www-authenticate': 'Bearer realm="keytwin"' };
   if (!h) throw new ApiError(401, 'unauthorized', 'missing Authorization: Bearer <token>', null, challenge);
   const m = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(h);
   if (!m) throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"', null, challenge);
   try {
-    return verifyToken(deps.jwtSecret, m[1]!, deps.now());
+    return await verifyToken(deps.jwtSecret, m[1]!, deps.now());
   } catch (err) {
     throw new ApiError(401, 'unauthorized', `invalid token: ${(err as Error).message}`, null, { 'www-authenticate': 'Bearer realm="keytwin", error="invalid_token"' });
   }
 }
 
-function limit(deps: Deps, keys: { kind: 'principal' | 'device'; id: string }[]): void {
+function limit(deps: Deps, keys: { kind: 'principal' | 'source' | 'device'; id: string }[]): void {
   const waitMs = deps.limiter.take(keys, deps.now());
   if (waitMs > 0) {
     const which = keys.length === 1 ? `${keys[0]!.kind} ${keys[0]!.id}` : `one of ${keys.length} ${keys[0]!.kind} buckets`;
@@ -218,13 +280,15 @@ function limit(deps: Deps, keys: { kind: 'principal' | 'device'; id: string }[])
 
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  const e = err as Error & { code?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code;
-  if (code === 'ECONNREFUSED' || code === '57P01' || code === '08006' || /Connection terminated|connect ECONNREFUSED/.test(e.message ?? '')) {
-    return new ApiError(503, 'store_unavailable', 'the database is unavailable; retry later');
-  }
+  // A lost or refused database connection is the store's outage, not the request's fault.
+  if (isConnectionError(err)) return new ApiError(503, 'store_unavailable', 'the database is unavailable; retry later', null, { 'retry-after': '1' });
   return new ApiError(500, 'internal', 'internal error (logged with the request id)');
 }
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 410: 'Gone',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
 
 function send(res: ServerResponse, status: number, body: string, requestId: string, headers: Readonly<Record<string, string>> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, 'cache-control': 'no-store', ...headers });

@@ -123,7 +123,21 @@ export async function openPgEngine(url: string): Promise<Engine> {
   };
 }
 
-function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated/i.test(String((err as Error).message));
+/** SQLSTATE classes and node codes that mean "the server or the connection is gone", not "this query is wrong". */
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|has encountered a connection error and is not queryable|Client was closed and is not queryable|cannot connect to Postgres|timeout exceeded when trying to connect/i;
+
+/**
+ * Whether an error (or its cause) says the database could not be reached or the connection was
+ * lost, so a client should retry later (the cloud answers 503), rather than that the query failed.
+ * pg reports a client whose connection died as "Client has encountered a connection error and is
+ * not queryable", with no code: it is matched by message (issue 15, item 5).
+ */
+export function isConnectionError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (CONNECTION_CODES.has(code) || code.startsWith('08')) return true;
+    if (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message)) return true;
+  }
+  return false;
 }

@@ -5,9 +5,11 @@
  * @module
  */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Engine, QueryResult, Tx } from './engine.ts';
+import { lockStore, type StoreLock } from './store-lock.ts';
+import { diskFull, FRESH_STORE_BYTES, freeBytes, mb, pgliteMessage } from './pglite-errors.ts';
 
 /** Rows per COPY statement are bounded by bytes so a large run does not build one huge Blob. */
 const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -30,6 +32,9 @@ async function copy(db: Q, table: string, columns: readonly string[], chunks: It
     rows += res.affectedRows ?? 0;
     parts = [];
     bytes = 0;
+    // PGlite runs each COPY synchronously in wasm: let the event loop serve I/O (an InfluxDB
+    // sink writing concurrently, an HTTP server) between chunks instead of after the whole load.
+    await new Promise<void>((r) => setImmediate(r));
   };
   for (const chunk of chunks) {
     parts.push(chunk);
@@ -51,22 +56,45 @@ export async function openPgliteEngine(location: string): Promise<Engine> {
       throw new Error(`cannot create the embedded store directory ${dataDir}: ${(err as Error).message}`, { cause: err });
     }
   }
+  // One process per directory (store-lock.ts): refused here, before PGlite touches the files.
+  const lock: StoreLock | null = dataDir ? lockStore(dataDir) : null;
+  const fresh = dataDir !== undefined && readdirSync(dataDir).length === 0;
+  if (fresh) {
+    // initdb on a full disk leaves a broken half-store behind: refuse before writing anything.
+    const free = freeBytes(dataDir!);
+    if (free !== null && free < FRESH_STORE_BYTES) {
+      lock?.release();
+      throw new Error(`cannot create the embedded store at ${dataDir}: only ${mb(free)} free on its filesystem, a new store needs about ${mb(FRESH_STORE_BYTES)} (ENOSPC); free some space or choose another --store`);
+    }
+  }
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir ?? 'memory://');
   } catch (err) {
-    throw new Error(`cannot open the embedded store at ${dataDir ?? location}: ${(err as Error).message}`, { cause: err });
+    lock?.release();
+    const full = dataDir ? diskFull(dataDir) : null;
+    // A store that failed while being created is not a store: leave an empty directory behind,
+    // not one the next open would take for a damaged store.
+    if (fresh) for (const f of readdirSync(dataDir!)) rmSync(`${dataDir}/${f}`, { recursive: true, force: true });
+    const why = full ? `the disk is full (${mb(full.free)} free): ${pgliteMessage(err)}` : pgliteMessage(err);
+    throw new Error(`cannot open the embedded store at ${dataDir ?? location}: ${why}`, { cause: err });
   }
+  // A failure while the disk is full is reported as that, whatever Postgres said.
+  const explain = (err: unknown): never => {
+    const full = dataDir ? diskFull(dataDir) : null;
+    if (!full) throw err;
+    throw new Error(`the embedded store at ${dataDir} ran out of disk space (${mb(full.free)} free on its filesystem): ${pgliteMessage(err)}`, { cause: err });
+  };
   let closed = false;
   return {
     kind: 'pglite',
     location: dataDir ?? 'memory://',
     schema: null,
-    exec: async (sql) => void (await db.exec(sql)),
-    query: (sql, params) => run(db, sql, params),
-    copyIn: (table, columns, chunks) => copy(db, table, columns, chunks),
-    transaction: (fn) =>
-      db.transaction(async (t) => {
+    exec: async (sql) => void (await db.exec(sql).catch(explain)),
+    query: <T>(sql: string, params?: readonly unknown[]) => run<T>(db, sql, params).catch(explain),
+    copyIn: (table, columns, chunks) => copy(db, table, columns, chunks).catch(explain),
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+      db.transaction(async (t): Promise<T> => {
         const tx: Tx = {
           backendPid: 0,
           query: (sql, params) => run(t, sql, params),
@@ -74,11 +102,15 @@ export async function openPgliteEngine(location: string): Promise<Engine> {
           exec: async (sql) => void (await t.exec(sql)),
         };
         return fn(tx);
-      }),
+      }).catch(explain),
     async close() {
       if (closed) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

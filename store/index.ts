@@ -11,7 +11,8 @@ export {
   provisionDevice, changePolicy, revokeDevice, policyHistory, PUBLIC_KEY_LENGTHS,
   type ProvisionInput, type Provisioned, type PolicyVersion, type PolicyRow, type NewUser,
 } from './registry.ts';
-export { redact } from './engine-pg.ts';
+export { redact, isConnectionError } from './engine-pg.ts';
+export { lockStore, lockHolder, lockPath, StoreLockedError, type LockHolder, type StoreLock } from './store-lock.ts';
 export {
   openInflux, influxConfig, describeTarget, runPoints, formatLine, readSpill, PRECISION,
   type InfluxConfig, type InfluxEnv, type InfluxSink, type InfluxWriteReport, type PointCounts, type FieldValue, type SpillContents,

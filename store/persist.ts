@@ -16,6 +16,7 @@ import { readSpill } from './influx/spill.ts';
 import { postLines, v1Headers, v1WriteUrl, WriteError } from './influx/sink-v1.ts';
 import type { SaveRunReport } from './runs.ts';
 import { DEFAULT_STORE, isPostgresUrl, openStore } from './store.ts';
+import { lockHolder, StoreLockedError } from './store-lock.ts';
 
 export interface SinkOptions {
   /** A postgres:// URL, an embedded directory, or memory://. */
@@ -94,6 +95,10 @@ async function checkStore(url: string): Promise<string> {
   if (readdirSync(dir).length > 0 && !existsSync(resolve(dir, 'PG_VERSION'))) {
     throw new Error(`store ${dir}: the directory is not empty and is not an embedded store (no PG_VERSION); choose another --store`);
   }
+  // Fail before the simulation, not after it, when another process holds the store (it may
+  // still hold it when the run ends: persistRun takes the lock for real).
+  const holder = lockHolder(dir);
+  if (holder && holder.pid !== process.pid) throw new Error(`store ${dir}: ${new StoreLockedError(dir, holder).message}`);
   return `store ${dir}: writable`;
 }
 

@@ -12,7 +12,10 @@ export const deviceParam = { device_id: uuid } as const;
 
 export const errorSchema: Schema = {
   type: 'object',
+  description: 'RFC 7807 problem details (application/problem+json) with this API\'s members',
   properties: {
+    type: { type: 'string', description: 'https://keytwin.dev/problems/<error>' },
+    title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' },
     error: { type: 'string', description: 'stable error code: validation, unauthorized, forbidden, not_found, conflict, rate_limited, ...' },
     message: { type: 'string' },
     field: { type: 'string', description: 'path of the offending field, e.g. records[3].meta.rssi' },

@@ -25,6 +25,7 @@ const record: Schema = {
     attestation: { anyOf: [{ type: 'string', enum: ['idle', 'challenged'] }, { type: 'null' }] },
     policy_delivery: { anyOf: [{ type: 'string', enum: ['current', 'pending'] }, { type: 'null' }] },
     attest_failures: { type: 'integer', minimum: 0 },
+    suspension: { type: 'string', enum: ['none', 'tamper', 'admin', 'forged', 'replayed'], description: 'why the device is suspended: tamper (the owner may re-key), admin/forged/replayed (an admin lifts it)' },
     signature_alg: { type: 'string' },
     provisioned_at: { type: 'string', format: 'date-time' },
   },
@@ -42,7 +43,10 @@ async function show(ctx: Ctx): Promise<Reply> {
       body: {
         device_id: deviceId, user_id: dev.userId, device_type: d.device_type, device_model: d.device_model, state: dev.state,
         attestation: region(dev.record, 'attestation'), policy_delivery: region(dev.record, 'policy'),
-        attest_failures: dev.record.context.attestFailures, signature_alg: mldsaName(new Uint8Array(d.public_pq_key)),
+        attest_failures: dev.record.context.attestFailures,
+        // Records persisted before reasons existed count as admin holds (the machine's rule).
+        suspension: dev.state === 'suspended' ? (dev.record.context.suspension ?? 'admin') : 'none',
+        signature_alg: mldsaName(new Uint8Array(d.public_pq_key)),
         provisioned_at: d.provisioning_date.toISOString(),
       },
     };

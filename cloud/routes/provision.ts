@@ -86,7 +86,7 @@ async function handle(ctx: Ctx): Promise<Reply> {
   const mlkem = b.public_keys.mlkem ? bytesOf(b.public_keys.mlkem) : null;
   const cert = bytesOf(b.se_certificate);
   const problem = registrationProblem(mldsa, mlkem, cert);
-  const event = { type: 'provision.requested', registration: problem ? 'invalid' : 'valid' } as const;
+  const event = { type: 'provision.requested', registration: problem ? 'invalid' : 'valid', by: p.role === 'admin' ? 'admin' : 'owner' } as const;
   const { engine, now } = ctx.deps;
   const at = now();
 
@@ -101,6 +101,12 @@ async function handle(ctx: Ctx): Promise<Reply> {
       // Nothing is registered, but the attempt is on record (commits with the audit row only).
       await audit(tx, { ...entry, deviceId: row ? deviceId : null, action: 'device.provision', outcome: 'rejected', detail: { ...problem, device_id: deviceId } });
       return { status: 422, body: { error: 'invalid_registration', message: `${problem!.field}: expected ${problem!.expected}, got ${problem!.got}`, ...problem, request_id: ctx.requestId } };
+    }
+    if (s.actions.includes('recordRekeyRefused')) {
+      // The statechart keeps the record suspended: its reason is not one this caller may lift.
+      const reason = s.record.context.suspension ?? 'unrecorded';
+      throw new ApiError(403, 'forbidden', `device ${deviceId} is suspended (reason: ${reason}); only an admin may lift that suspension (reinstate, or re-key as admin)`,
+        { field: 'device_id', expected: 'a device suspended for tamper (the owner may re-key it)', got: `suspended (reason: ${reason})` });
     }
     if (!s.actions.includes('recordProvisioned')) throw refused(deviceId, s.state, 'a registration');
     if (row) {
@@ -149,7 +155,7 @@ export const provisionRoute: Route = {
     201: { description: 'registered', schema: provisioned },
     200: { description: 'a suspended device re-keyed and active again', schema: provisioned },
     400: { description: 'malformed request (field named)', schema: errorSchema },
-    403: { description: 'the device or user_id belongs to another user', schema: errorSchema },
+    403: { description: 'the device or user_id belongs to another user, or the device is suspended for a reason only an admin may lift (audited)', schema: errorSchema },
     409: { description: 'the device is active or revoked (the statechart refuses a registration), or a duplicate', schema: errorSchema },
     422: { description: 'the keys or certificate are not a keychain\'s (field named); attempt audited', schema: errorSchema },
   },

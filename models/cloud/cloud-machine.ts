@@ -3,6 +3,8 @@
  * suspended → revoked), attestation challenge/response, and policy versions. `active` has two
  * orthogonal regions (attestation, policy). Revoked is final: a revoked identity never returns;
  * a re-provisioned keychain is a new record, or a suspended one re-keyed by a valid registration.
+ * A suspension records its reason (context.suspension), and the reason decides who may lift it:
+ * an admin always (reinstate or re-key); the owner only by re-keying a `tamper` suspension.
  * Pure: effects are named no-op actions (issueChallenge, pushPolicy, ...) the twin reacts to.
  * @module
  */
@@ -11,12 +13,15 @@ import {
   DEFAULT_CLOUD_TIMING,
   MAX_ATTEST_FAILURES,
   POLICY_VERSION_MODULUS,
+  type SuspensionReason,
   type CloudContext,
   type CloudEvent,
   type CloudInput,
 } from './cloud-types.ts';
 
 const noop = (): void => {};
+
+const reason = (r: SuspensionReason): SuspensionReason => r;
 
 const isResult = (event: CloudEvent, result: string): boolean =>
   event.type === 'attest.response' && event.result === result;
@@ -35,6 +40,12 @@ export const cloudMachine = setup({
     recordSuspended: noop,
     recordReinstated: noop,
     recordRevoked: noop,
+    recordRekeyRefused: noop,
+    suspendByAdmin: assign({ suspension: reason('admin') }),
+    suspendForTamper: assign({ suspension: reason('tamper') }),
+    suspendForForgery: assign({ suspension: reason('forged') }),
+    suspendForReplays: assign({ suspension: reason('replayed') }),
+    clearSuspension: assign({ suspension: reason('none') }),
     countAttestFailure: assign({
       attestFailures: ({ context }) => Math.min(MAX_ATTEST_FAILURES, context.attestFailures + 1),
     }),
@@ -47,6 +58,13 @@ export const cloudMachine = setup({
     isForged: ({ event }) => isResult(event, 'forged'),
     isReplayed: ({ event }) => isResult(event, 'replayed'),
     isAttestFailureLimit: ({ context }) => context.attestFailures >= MAX_ATTEST_FAILURES,
+    isTamperHold: ({ context }) => context.suspension === 'tamper',
+    // An admin may lift any suspension; the owner only one they may recover from by re-keying
+    // (tamper). A record persisted before reasons existed has none: only an admin lifts it.
+    mayRekey: ({ context, event }) =>
+      event.type === 'provision.requested' &&
+      event.registration === 'valid' &&
+      (event.by === 'admin' || context.suspension === 'tamper'),
   },
   delays: {
     challengeTtl: ({ context }) => context.timing.challengeTtlMs,
@@ -56,6 +74,7 @@ export const cloudMachine = setup({
   context: ({ input }) => ({
     attestFailures: 0,
     policyVersion: 0,
+    suspension: 'none' as SuspensionReason,
     timing: { challengeTtlMs: input.challengeTtlMs ?? DEFAULT_CLOUD_TIMING.challengeTtlMs },
   }),
   initial: 'unprovisioned',
@@ -71,8 +90,8 @@ export const cloudMachine = setup({
     active: {
       type: 'parallel',
       on: {
-        'admin.suspend': { target: 'suspended', actions: ['recordSuspended'] },
-        'tamper.reported': { target: 'suspended', actions: ['recordSuspended'] },
+        'admin.suspend': { target: 'suspended', actions: ['suspendByAdmin', 'recordSuspended'] },
+        'tamper.reported': { target: 'suspended', actions: ['suspendForTamper', 'recordSuspended'] },
         'admin.revoke': { target: 'revoked', actions: ['recordRevoked'] },
       },
       states: {
@@ -95,7 +114,7 @@ export const cloudMachine = setup({
                   {
                     guard: 'isForged',
                     target: '#cloud.suspended',
-                    actions: ['recordAttestationFailure', 'recordSuspended'],
+                    actions: ['recordAttestationFailure', 'suspendForForgery', 'recordSuspended'],
                   },
                   {
                     guard: 'isReplayed',
@@ -131,22 +150,30 @@ export const cloudMachine = setup({
       always: {
         guard: 'isAttestFailureLimit',
         target: 'suspended',
-        actions: ['recordSuspended'],
+        actions: ['suspendForReplays', 'recordSuspended'],
       },
     },
     suspended: {
       tags: ['suspended'],
       on: {
-        'admin.reinstate': { target: 'active', actions: ['resetAttestFailures', 'recordReinstated'] },
-        // Re-keyed after tamper or key loss: a valid new registration reactivates the record.
+        'admin.reinstate': {
+          target: 'active',
+          actions: ['resetAttestFailures', 'clearSuspension', 'recordReinstated'],
+        },
+        // Re-keyed after tamper or key loss: a valid new registration reactivates the record,
+        // if its sender may lift this suspension (mayRekey); otherwise it is refused unchanged.
         'provision.requested': [
           {
-            guard: 'isRegistrationValid',
+            guard: 'mayRekey',
             target: 'active',
-            actions: ['resetAttestFailures', 'recordProvisioned'],
+            actions: ['resetAttestFailures', 'clearSuspension', 'recordProvisioned'],
           },
+          { guard: 'isRegistrationValid', actions: ['recordRekeyRefused'] },
           { actions: ['recordRegistrationRejected'] },
         ],
+        // An operator's suspension of a record already suspended for tamper takes precedence:
+        // the owner may no longer lift it by re-keying. A tamper report changes nothing here.
+        'admin.suspend': { guard: 'isTamperHold', actions: ['suspendByAdmin', 'recordSuspended'] },
         'admin.revoke': { target: 'revoked', actions: ['recordRevoked'] },
       },
     },

@@ -21,6 +21,21 @@ export const DEFAULT_HALT_FAILURE_RATE = 0.02;
 export const REGISTRATION_VARIANTS = ['valid', 'invalid'] as const;
 export type Registration = (typeof REGISTRATION_VARIANTS)[number];
 
+/** Who sent a registration: the device's owner (the app) or an operator. */
+export const ACTORS = ['owner', 'admin'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/**
+ * Why a record is suspended, which decides who may lift the suspension. `tamper`: reported by
+ * the owner's app (or an operator) after a physical compromise; the owner may re-key it with a
+ * valid registration. `admin`: an operator's decision; `forged`: a forged attestation (a clone or
+ * a stolen key); `replayed`: MAX_ATTEST_FAILURES replays. The last three are lifted only by an
+ * admin (reinstate or re-key): a re-key by whoever holds the owner's token would otherwise undo
+ * an operator's decision, or install a key the attacker chose. `none` outside `suspended`.
+ */
+export const SUSPENSION_REASONS = ['none', 'tamper', 'admin', 'forged', 'replayed'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
 /** Outcome of checking an attestation response against the outstanding challenge. */
 export const ATTESTATION_RESULTS = ['valid', 'forged', 'replayed', 'expired'] as const;
 export type AttestationResult = (typeof ATTESTATION_RESULTS)[number];
@@ -43,11 +58,13 @@ export interface CloudContext {
   attestFailures: number;
   /** Latest published policy version, modulo POLICY_VERSION_MODULUS. */
   policyVersion: number;
+  /** Why the record is suspended ('none' outside `suspended`): who may lift it. */
+  suspension: SuspensionReason;
   timing: Readonly<CloudTiming>;
 }
 
 export type CloudEvent =
-  | { type: 'provision.requested'; registration: Registration }
+  | { type: 'provision.requested'; registration: Registration; by: Actor }
   | { type: 'attest.requested' }
   | { type: 'attest.response'; result: AttestationResult }
   | { type: 'policy.published' }
@@ -58,7 +75,10 @@ export type CloudEvent =
   | { type: 'admin.revoke' };
 
 export const cloudCatalog: readonly CatalogEvent[] = Object.freeze([
-  { type: 'provision.requested', variants: REGISTRATION_VARIANTS.map((registration) => ({ registration })) },
+  {
+    type: 'provision.requested',
+    variants: REGISTRATION_VARIANTS.flatMap((registration) => ACTORS.map((by) => ({ registration, by }))),
+  },
   { type: 'attest.requested' },
   { type: 'attest.response', variants: ATTESTATION_RESULTS.map((result) => ({ result })) },
   { type: 'policy.published' },

@@ -3,12 +3,13 @@
  * InfluxDB 1.x and VictoriaMetrics). Batches go out with bounded concurrency; a batch that
  * fails with a network error, 429 or 5xx is retried with exponential backoff; a 4xx other than
  * 429 is not retried (the server refused the data or the credentials). When a batch exhausts
- * its retries because the server is unreachable, the sink is marked down and the remaining
+ * its retries because the server did not answer at all, the sink is marked down and the remaining
  * batches are spilled at once instead of each waiting out its own retries.
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfluxConfig } from './config.ts';
+import { loopNow, loopTimeout } from './loop-clock.ts';
 import { PRECISION } from './points.ts';
 import { backoffMs, createAccounting, type InfluxSink } from './sink.ts';
 
@@ -38,21 +39,30 @@ export function v1Headers(config: InfluxConfig): Record<string, string> {
   return { 'content-type': 'text/plain; charset=utf-8', ...(config.token ? { authorization: `Token ${config.token}` } : {}) };
 }
 
-/** One POST of a body; resolves on 204, throws WriteError otherwise. */
+/**
+ * One POST of a body; resolves on 204, throws WriteError otherwise (status 0: no answer). The
+ * timeout runs on the event loop's responsive time (loop-clock.ts), so a stall of this process
+ * (the embedded store's save) does not abort a request the server is answering.
+ */
 export async function postLines(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<void> {
-  let res: Response;
+  const timeout = loopTimeout(timeoutMs);
   try {
-    res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (err) {
-    const cause = (err as Error).cause as Error | undefined;
-    throw new WriteError(`POST ${url.origin}${url.pathname} failed: ${cause?.message ?? (err as Error).message}`, true, 0, { cause: err });
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers, body, signal: timeout.signal });
+    } catch (err) {
+      const cause = (err as Error).cause as Error | undefined;
+      throw new WriteError(`POST ${url.origin}${url.pathname} failed: ${cause?.message ?? (err as Error).message}`, true, 0, { cause: err });
+    }
+    if (res.status === 204 || res.status === 200) {
+      await res.arrayBuffer();
+      return;
+    }
+    const text = (await res.text().catch(() => '')).trim().slice(0, 300);
+    throw new WriteError(`POST ${url.origin}${url.pathname} answered ${res.status}${text ? `: ${text}` : ''}`, res.status === 429 || res.status >= 500, res.status);
+  } finally {
+    timeout.cancel();
   }
-  if (res.status === 204 || res.status === 200) {
-    await res.arrayBuffer();
-    return;
-  }
-  const text = (await res.text().catch(() => '')).trim().slice(0, 300);
-  throw new WriteError(`POST ${url.origin}${url.pathname} answered ${res.status}${text ? `: ${text}` : ''}`, res.status === 429 || res.status >= 500, res.status);
 }
 
 export function openV1Sink(config: InfluxConfig): InfluxSink {
@@ -71,7 +81,8 @@ export function openV1Sink(config: InfluxConfig): InfluxSink {
   const send = async (batch: string[]): Promise<void> => {
     if (down !== null) return acc.fail(batch, new Error(`not sent: ${down}`));
     const body = batch.join('\n');
-    const start = performance.now();
+    // The retry budget is responsive loop time too: a stall of this process is not the server's.
+    const start = loopNow();
     for (let attempt = 1; ; attempt++) {
       try {
         await postLines(url, headers, body, timeoutMs);
@@ -79,9 +90,11 @@ export function openV1Sink(config: InfluxConfig): InfluxSink {
         return;
       } catch (err) {
         const e = err as WriteError;
-        const outOfTime = performance.now() - start >= maxRetryTime;
+        const outOfTime = loopNow() - start >= maxRetryTime;
         if (!e.retriable || attempt > maxRetries || outOfTime) {
-          if (e.retriable) down = `the server was still failing after ${attempt} attempts (${e.message})`;
+          // An outage is declared only when the server did not answer at all (status 0): a 429
+          // or 5xx is an answer, and the next batch may well be taken.
+          if (e.retriable && e.status === 0) down = `the server was still not answering after ${attempt} attempts (${e.message})`;
           return acc.fail(batch, err);
         }
         if (down !== null) return acc.fail(batch, new Error(`not sent: ${down}`));

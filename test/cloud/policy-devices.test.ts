@@ -50,7 +50,9 @@ describe.skipIf(pgsvc.skip)(titled('policy pushes and device lifecycle commands'
     expect((await call(h.svc, 'POST', `/api/v1/policy/${id}/ack`, user, { version: 3 })).status).toBe(409);
     const audit = (await db.query(`SELECT actor, role, action, outcome FROM "${h.schema}".audit_log WHERE device_id = $1 ORDER BY audit_id`, [id])).rows;
     expect(audit.map((a) => `${a.action}:${a.outcome}:${a.role}`)).toEqual([
-      'device.provision:ok:user', 'pushPolicy:denied:user', 'policy.push:ok:admin', 'policy.push:ok:admin', 'policy.ack:ok:user']);
+      'device.provision:ok:user', 'pushPolicy:denied:user', 'policy.push:ok:admin', 'policy.push:ok:admin',
+      // 409 refusals are audited like 403s: the stale ack, then the repeated one.
+      'ackPolicy:rejected:user', 'policy.ack:ok:user', 'ackPolicy:rejected:user']);
   });
 
   it('validates the policy body and the path parameter', async () => {
@@ -98,5 +100,25 @@ describe.skipIf(pgsvc.skip)(titled('policy pushes and device lifecycle commands'
     const rec = await call(h.svc, 'GET', `/api/v1/devices/${id}`, user);
     expect(rec.body).toMatchObject({ state: 'active', attestation: 'idle', signature_alg: 'ML-DSA-65' });
     expect((await call(h.svc, 'GET', `/api/v1/devices/${id}`, h.svc.token('user', randomUUID()))).status).toBe(403);
+  });
+  it('an owner cannot undo an admin\'s suspension by re-keying (403, audited); an admin can', async () => {
+    const id = await device('life-3');
+    expect((await call(h.svc, 'POST', `/api/v1/devices/${id}/suspend`, admin)).body.state).toBe('suspended');
+    // A tamper report on top of the admin's suspension must not turn it into an owner-liftable one.
+    expect((await call(h.svc, 'POST', `/api/v1/devices/${id}/tamper`, user)).status).toBe(409);
+    const attacker = keychain('life-3-attacker');
+    const r = await call(h.svc, 'POST', '/api/v1/provision', user, provisionBody(attacker, { device_id: id }));
+    expect(r.status, JSON.stringify(r.body)).toBe(403);
+    expect(r.body.message).toMatch(/suspended \(reason: admin\); only an admin may lift/);
+    const rec = await call(h.svc, 'GET', `/api/v1/devices/${id}`, user);
+    expect(rec.body).toMatchObject({ state: 'suspended', suspension: 'admin' });
+    const key = (await db.query(`SELECT public_pq_key FROM "${h.schema}".devices WHERE device_id = $1`, [id])).rows[0].public_pq_key;
+    expect(Buffer.compare(key, Buffer.from(attacker.mldsa))).not.toBe(0);
+    const denied = (await db.query(`SELECT count(*)::int AS n FROM "${h.schema}".audit_log WHERE device_id = $1 AND action = 'provisionDevice' AND outcome = 'denied'`, [id])).rows[0].n;
+    expect(denied).toBe(1);
+    const fresh = keychain('life-3-ops');
+    const byAdmin = await call(h.svc, 'POST', '/api/v1/provision', admin, provisionBody(fresh, { device_id: id, user_id: alice }));
+    expect(byAdmin.status, JSON.stringify(byAdmin.body)).toBe(200);
+    expect(byAdmin.body).toMatchObject({ rekeyed: true, state: 'active' });
   });
 });

@@ -9,7 +9,7 @@ const pgsvc = await postgres();
 describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate limits, startup', pgsvc), () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(pgsvc, 'service', null, { rateLimits: { principal: { capacity: 5, perSecond: 1 }, device: { capacity: 3, perSecond: 0.5 } } });
+    h = await startHarness(pgsvc, 'service', null, { rateLimits: { principal: { capacity: 5, perSecond: 0.2 }, source: { capacity: 8, perSecond: 0.2 }, device: { capacity: 3, perSecond: 0.5 } } });
   });
   afterAll(async () => h?.close());
 
@@ -50,8 +50,46 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // Another principal is not affected; after the refill time the first is served again.
     expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, h.svc.token('user', randomUUID()))).status).toBe(404);
-    h.clock.offset += 2000;
+    h.clock.offset += 30_000;
     expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok)).status).toBe(404);
+  });
+
+  it('rate-limits refused requests before their authorisation outcome: a forbidden flood is 429, audited only while it got through', async () => {
+    const tok = h.svc.token('user', randomUUID());
+    const target = randomUUID();
+    const statuses = await Promise.all(Array.from({ length: 60 }, () => call(h.svc, 'POST', `/api/v1/devices/${target}/suspend`, tok).then((r) => r.status)));
+    // Burst 5, refilled at 0.2/s while the 60 requests are served (a loaded machine takes seconds).
+    const forbidden = statuses.filter((s) => s === 403).length;
+    expect(forbidden).toBeGreaterThanOrEqual(5);
+    expect(forbidden).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBe(60 - forbidden);
+    const rows = await h.svc.store.engine.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'suspendDevice' AND outcome = 'denied' AND actor = $1", [JSON.parse(Buffer.from(tok.split('.')[1]!, 'base64url').toString()).sub]);
+    expect(rows.rows[0]!.n).toBe(forbidden);
+    h.clock.offset += 30_000;
+  });
+
+  it('limits requests without a valid token per source address (no token, forged tokens, unknown routes)', async () => {
+    h.clock.offset += 30_000; // a full source bucket
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const tok = i % 3 === 0 ? null : i % 3 === 1 ? 'not.a.token' : `${h.svc.token('admin')}x`;
+      statuses.push((await call(h.svc, i === 9 ? 'GET' : 'POST', i === 9 ? '/api/v1/nowhere' : `/api/v1/devices/${randomUUID()}/suspend`, tok)).status);
+    }
+    expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(8)).toEqual([429, 429]);
+    // A valid token has its own bucket, whatever the source's.
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, h.svc.token('admin', 'fresh'))).status).toBe(404);
+    h.clock.offset += 30_000;
+  });
+
+  it('audits a 409 refusal like a 403', async () => {
+    h.clock.offset += 30_000;
+    const admin = h.svc.token('admin', 'auditor');
+    const dev = (await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', randomUUID()), provisionBody(keychain('rl-409')))).body.device_id as string;
+    expect((await call(h.svc, 'POST', `/api/v1/devices/${dev}/reinstate`, admin)).status).toBe(409);
+    const rows = await h.svc.store.engine.query<{ outcome: string; actor: string }>("SELECT outcome, actor FROM audit_log WHERE action = 'reinstateDevice' AND device_id = $1", [dev]);
+    expect(rows.rows).toEqual([{ outcome: 'rejected', actor: 'auditor' }]);
+    h.clock.offset += 30_000;
   });
 
   it('limits each device across principals', async () => {

@@ -11,35 +11,35 @@ const b64url = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
 
 describe('verifyToken', () => {
   const now = Date.UTC(2026, 0, 1);
-  it('accepts what mintToken signs and returns the principal', () => {
-    expect(verifyToken(SECRET, mintToken(SECRET, { sub: USER, role: 'user', nowMs: now }), now + 1000)).toEqual({ sub: USER, role: 'user', exp: now / 1000 + 900 });
+  it('accepts what mintToken signs and returns the principal', async () => {
+    expect(await verifyToken(SECRET, mintToken(SECRET, { sub: USER, role: 'user', nowMs: now }), now + 1000)).toEqual({ sub: USER, role: 'user', exp: now / 1000 + 900 });
   });
-  it('refuses alg none, another secret, a changed payload, expiry, and over-long lifetimes', () => {
+  it('refuses alg none, another secret, a changed payload, expiry, and over-long lifetimes (verified by jose)', async () => {
     const tok = mintToken(SECRET, { sub: USER, role: 'user', nowMs: now });
     const [, p, s] = tok.split('.');
-    expect(() => verifyToken(SECRET, `${b64url('{"alg":"none","typ":"JWT"}')}.${p}.`, now)).toThrow(/must be HS256, got "none"/);
-    expect(() => verifyToken(new Uint8Array(32).fill(9), tok, now)).toThrow(/signature is invalid/);
+    await expect(verifyToken(SECRET, `${b64url('{"alg":"none","typ":"JWT"}')}.${p}.`, now)).rejects.toThrow(/must be HS256, got "none"/);
+    await expect(verifyToken(new Uint8Array(32).fill(9), tok, now)).rejects.toThrow(/signature is invalid/);
     const admin = b64url(JSON.stringify({ iss: 'keytwin-cloud', sub: USER, role: 'admin', iat: now / 1000, exp: now / 1000 + 900 }));
-    expect(() => verifyToken(SECRET, `${tok.split('.')[0]}.${admin}.${s}`, now)).toThrow(/signature is invalid/);
-    expect(() => verifyToken(SECRET, tok, now + 900_000)).toThrow(/expired/);
+    await expect(verifyToken(SECRET, `${tok.split('.')[0]}.${admin}.${s}`, now)).rejects.toThrow(/signature is invalid/);
+    await expect(verifyToken(SECRET, tok, now + 900_000)).rejects.toThrow(/expired/);
     const h = tok.split('.')[0]!;
     const long = b64url(JSON.stringify({ iss: 'keytwin-cloud', sub: USER, role: 'user', iat: now / 1000, exp: now / 1000 + 200_000 }));
     const sig = b64url(hmac(sha256, SECRET, new TextEncoder().encode(`${h}.${long}`)));
-    expect(() => verifyToken(SECRET, `${h}.${long}.${sig}`, now)).toThrow(/lifetime exceeds 86400/);
+    await expect(verifyToken(SECRET, `${h}.${long}.${sig}`, now)).rejects.toThrow(/lifetime exceeds 86400/);
     expect(() => mintToken(SECRET, { sub: 'bob', role: 'user' })).toThrow(/must be the user's UUID/);
   });
 });
 
 describe('RateLimiter', () => {
   it('takes from every bucket or none, and refills at the configured rate', () => {
-    const rl = new RateLimiter({ principal: { capacity: 2, perSecond: 1 }, device: { capacity: 1, perSecond: 0.5 } });
+    const rl = new RateLimiter({ principal: { capacity: 2, perSecond: 1 }, source: { capacity: 1, perSecond: 1 }, device: { capacity: 1, perSecond: 0.5 } });
     const keys = [{ kind: 'principal' as const, id: 'p' }, { kind: 'device' as const, id: 'd' }];
     expect(rl.take(keys, 0)).toBe(0);
     expect(rl.take(keys, 0)).toBe(2000); // the device bucket is empty: 1 token / 0.5 per s
     expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(0); // the refused request took nothing
     expect(rl.take([{ kind: 'principal', id: 'p' }], 0)).toBe(1000);
     expect(rl.take(keys, 2000)).toBe(0);
-    expect(() => new RateLimiter({ principal: { capacity: 0, perSecond: 1 }, device: { capacity: 1, perSecond: 1 } })).toThrow(/principal/);
+    expect(() => new RateLimiter({ principal: { capacity: 0, perSecond: 1 }, source: { capacity: 1, perSecond: 1 }, device: { capacity: 1, perSecond: 1 } })).toThrow(/principal/);
   });
 });
 
@@ -70,5 +70,24 @@ describe('attestation and canonical JSON', () => {
   });
   it('sorts keys at every depth', () => {
     expect(canonicalJson({ b: [{ z: 1, a: 2 }], a: 'x', u: undefined })).toBe('{"a":"x","b":[{"a":2,"z":1}]}');
+  });
+});
+
+describe('loadCloudKeys', () => {
+  it('creates the key file 0600 and refuses one readable by group or others, naming the fix', async () => {
+    const { mkdtempSync, chmodSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadCloudKeys } = await import('../../cloud/keys.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'kt-keys-'));
+    try {
+      const file = join(dir, 'keys.json');
+      expect(loadCloudKeys(file, {}).created).toBe(true);
+      expect(loadCloudKeys(file, {}).created).toBe(false);
+      chmodSync(file, 0o644);
+      expect(() => loadCloudKeys(file, {})).toThrow(/accessible by group or others \(mode 0644\).*chmod 600/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

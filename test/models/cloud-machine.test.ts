@@ -48,11 +48,13 @@ function runRollout(events: readonly RolloutEvent[]) {
   return s;
 }
 
-const PROVISIONED: CloudEvent[] = [{ type: 'provision.requested', registration: 'valid' }];
+const PROVISIONED: CloudEvent[] = [{ type: 'provision.requested', registration: 'valid', by: 'owner' }];
+const REKEY_OWNER: CloudEvent = { type: 'provision.requested', registration: 'valid', by: 'owner' };
+const REKEY_ADMIN: CloudEvent = { type: 'provision.requested', registration: 'valid', by: 'admin' };
 
 describe('cloudMachine: pure steps', () => {
   it('an invalid registration is rejected; a valid one activates the record', () => {
-    const { s, actions } = runCloud([{ type: 'provision.requested', registration: 'invalid' }, ...PROVISIONED]);
+    const { s, actions } = runCloud([{ type: 'provision.requested', registration: 'invalid', by: 'owner' }, ...PROVISIONED]);
     expect(actions).toEqual([['recordRegistrationRejected'], ['recordProvisioned']]);
     expect(s.value).toEqual({ active: { attestation: 'idle', policy: 'current' } });
   });
@@ -109,7 +111,41 @@ describe('cloudMachine: pure steps', () => {
   it('suspended (tamper reported) is re-keyed by a valid registration', () => {
     const { s } = runCloud([...PROVISIONED, { type: 'tamper.reported' }, { type: 'attest.requested' }]);
     expect(s.value).toBe('suspended');
-    expect(transition(cloudMachine, s, PROVISIONED[0]!)[0].matches('active')).toBe(true);
+    expect(s.context.suspension).toBe('tamper');
+    const [a] = transition(cloudMachine, s, REKEY_OWNER);
+    expect(a.matches('active')).toBe(true);
+    expect(a.context.suspension).toBe('none');
+  });
+
+  it('an admin\'s, a forged-attestation or a replay suspension is lifted only by an admin (the owner\'s re-key is refused)', () => {
+    const round = (result: 'replayed' | 'forged'): CloudEvent[] => [{ type: 'attest.requested' }, { type: 'attest.response', result }];
+    const held: [string, CloudEvent[]][] = [
+      ['admin', [{ type: 'admin.suspend' }]],
+      ['forged', round('forged')],
+      ['replayed', Array.from({ length: MAX_ATTEST_FAILURES }, () => round('replayed')).flat()],
+      // An operator's suspension on top of a tamper report takes precedence; a tamper report on
+      // top of an operator's suspension changes nothing.
+      ['admin', [{ type: 'tamper.reported' }, { type: 'admin.suspend' }]],
+      ['admin', [{ type: 'admin.suspend' }, { type: 'tamper.reported' }]],
+    ];
+    for (const [reason, events] of held) {
+      const { s } = runCloud([...PROVISIONED, ...events]);
+      expect(s.value).toBe('suspended');
+      expect(s.context.suspension).toBe(reason);
+      const [o, oa] = transition(cloudMachine, s, REKEY_OWNER);
+      expect(o.value).toBe('suspended');
+      expect(own(oa)).toEqual(['recordRekeyRefused']);
+      expect(transition(cloudMachine, s, REKEY_ADMIN)[0].matches('active')).toBe(true);
+      expect(transition(cloudMachine, s, { type: 'admin.reinstate' })[0].matches('active')).toBe(true);
+    }
+  });
+
+  it('a record persisted before suspension reasons existed is an admin hold', () => {
+    const { s } = runCloud([...PROVISIONED, { type: 'admin.suspend' }]);
+    const { suspension: _dropped, ...legacy } = s.context;
+    const old = cloudMachine.resolveState({ value: 'suspended', context: legacy as typeof s.context });
+    expect(transition(cloudMachine, old, REKEY_OWNER)[0].value).toBe('suspended');
+    expect(transition(cloudMachine, old, REKEY_ADMIN)[0].matches('active')).toBe(true);
   });
 });
 
@@ -154,13 +190,29 @@ describe('rolloutMachine and waveVerdict', () => {
   });
 });
 
-/** Cloud invariants: revoked absorbs; attested only against an outstanding challenge; forged suspends. */
-const cloudInvariants: Monitor<{ revoked: boolean }> = {
-  initial: { revoked: false },
-  key: (m) => String(m.revoked),
-  step: (m, { to }) => ({ revoked: m.revoked || to.matches('revoked') }),
+/** Whether the event was sent by an admin (the only actor who may lift an admin hold). */
+const byAdmin = (e: { type: string; by?: string }): boolean =>
+  e.type === 'admin.reinstate' || (e.type === 'provision.requested' && e.by === 'admin');
+
+/**
+ * Cloud invariants: revoked absorbs; attested only against an outstanding challenge; forged
+ * suspends; a suspension by an admin, a forgery or replays (tracked here from the events, not
+ * read from the machine's context) is left for `active` only by an admin's event.
+ */
+const cloudInvariants: Monitor<{ revoked: boolean; adminHold: boolean }> = {
+  initial: { revoked: false, adminHold: false },
+  key: (m) => `${m.revoked}/${m.adminHold}`,
+  step: (m, { from, event, to }) => {
+    const revoked = m.revoked || to.matches('revoked');
+    if (!to.matches('suspended')) return { revoked, adminHold: false };
+    if (event.type === 'admin.suspend') return { revoked, adminHold: true };
+    if (from.matches('suspended')) return { revoked, adminHold: m.adminHold };
+    // Entered suspended from active: only the owner's tamper report is not an admin hold.
+    return { revoked, adminHold: event.type !== 'tamper.reported' };
+  },
   check(m, _n, { from, event, to, actions }) {
     if (m.revoked && !to.matches('revoked')) return 'left revoked';
+    if (m.adminHold && from.matches('suspended') && to.matches('active') && !byAdmin(event)) return 'an admin hold lifted without an admin';
     const types = actions.map((a) => a.type);
     if (types.includes('recordAttested') && !from.hasTag('attestation:challenged')) return 'attested without a challenge';
     if (types.includes('recordAttested') && !to.matches('active')) return 'attested outside active';
@@ -199,13 +251,13 @@ describe('cloud machines: exhaustive exploration', () => {
   it('explore(cloudMachine): no violation, every state and transition reached', () => {
     const x = explore(cloudMachine, cloudCatalog, {}, cloudInvariants);
     expect(x.violations).toEqual([]);
-    expect(x.configs.size).toBe(81);
+    expect(x.configs.size).toBe(141);
     const reached = reachedStateNodeIds(snapshotsOf(x));
     expect(allStateNodeIds(cloudMachine).filter((id) => !reached.has(id))).toEqual([]);
     const all = allTransitions(cloudMachine);
     const taken = takenTransitions(cloudMachine, x.edges);
     expect(all.filter((t) => !taken.has(t))).toEqual([]);
-    expect(all.length).toBe(20);
+    expect(all.length).toBe(22);
   });
 
   it('explore(rolloutMachine): no violation, every state and transition reached', () => {
@@ -224,6 +276,12 @@ describe('cloud machines: exhaustive exploration', () => {
     const { violations } = explore(broken, rolloutCatalog, {}, rolloutInvariants, 1);
     expect(violations[0]?.message).toBe('a failing wave did not halt the rollout');
     expect(violations[0]?.path).toEqual(['xstate.init', 'rollout.started', 'wave.completed']);
+  });
+
+  it('a cloud that lets the owner re-key any suspension is caught', () => {
+    const broken = cloudMachine.provide({ guards: { mayRekey: ({ event }) => event.type === 'provision.requested' && event.registration === 'valid' } });
+    const { violations } = explore(broken, cloudCatalog, {}, cloudInvariants, 1);
+    expect(violations[0]?.message).toBe('an admin hold lifted without an admin');
   });
 
   it('a cloud that accepts forged attestations is caught', () => {
