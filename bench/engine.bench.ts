@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { CalendarQueue, EventCalendar, createEnvironment, createRng, exponential, type Rng } from '../sim/engine/index.ts';
+import { EventCalendar, createEnvironment, createRng, exponential, type Rng } from '../sim/engine/index.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BUILD = path.join(HERE, '.build');
@@ -54,9 +54,9 @@ function streamState(): [number, number, number, number] {
 }
 
 /** (a) keytwin: one calendar event per device; the handler integrates the battery and reschedules. */
-export function keytwinSleepWake(devices: number, tEnd: number, queue: 'heap' | 'calendar' = 'heap'): RunResult {
+export function keytwinSleepWake(devices: number, tEnd: number): RunResult {
   const rng = createRng(SEED).stream('sleep-wake');
-  const env = createEnvironment({ initialCapacity: devices, queue });
+  const env = createEnvironment({ initialCapacity: devices });
   const battery = new Float64Array(devices).fill(1000);
   const last = new Float64Array(devices);
   const awake = new Uint8Array(devices);
@@ -76,12 +76,13 @@ export function keytwinSleepWake(devices: number, tEnd: number, queue: 'heap' | 
   const cpu = process.cpuUsage(c0);
   let checksum = 0;
   for (let i = 0; i < devices; i++) checksum += battery[i]!;
-  return { engine: `keytwin-${queue}`, devices, events: env.processed, checksum, runS, cpuS: (cpu.user + cpu.system) / 1e6 };
+  return { engine: 'keytwin-heap', devices, events: env.processed, checksum, runS, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 /**
- * Hold model (pop the minimum, push it back at t + increment) over several increment shapes:
- * the regression guard for the calendar queue, whose speed depends on the time distribution.
+ * Hold model (pop the minimum, push it back at t + increment) over several increment shapes,
+ * including the skewed ones that made the removed calendar queue collapse (docs/DECISIONS.md):
+ * the heap's speed must not depend much on the time distribution.
  */
 const HOLD_SHAPES: Record<string, (rng: Rng) => number> = {
   'Exp(1)': (r) => exponential(r, 1),
@@ -94,10 +95,10 @@ const HOLD_SHAPES: Record<string, (rng: Rng) => number> = {
   'integer ties {0,1,2}': (r) => Math.floor(3 * r.next()),
 };
 
-function holdModel(queue: 'heap' | 'calendar', pending: number, steps: number): Record<string, number> {
+function holdModel(pending: number, steps: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [shape, inc] of Object.entries(HOLD_SHAPES)) {
-    const q = queue === 'heap' ? new EventCalendar(pending) : new CalendarQueue(pending);
+    const q = new EventCalendar(pending);
     const rng = createRng(SEED).stream('hold');
     for (let i = 0; i < pending; i++) q.push(inc(rng), 0, 0, i, 0);
     const c0 = process.cpuUsage();
@@ -112,9 +113,8 @@ function holdModel(queue: 'heap' | 'calendar', pending: number, steps: number): 
 }
 
 /**
- * Runs keytwin in a child process per queue kind, so that each process's event loop stays
- * monomorphic (one queue class, one handler), as in a real run; mixing both kinds and many
- * closures in one process measures V8's polymorphic call sites instead of the engine.
+ * Runs keytwin in a child process, so that its event loop stays monomorphic (one handler), as in
+ * a real run; many closures in one process measure V8's polymorphic call sites instead.
  * The child runs an esbuild bundle of this file, as the fleet does (sim/twin/bundle.ts): under
  * tsx every cross-module call goes through an export getter, which would measure tsx.
  */
@@ -142,14 +142,13 @@ function childScript(): string {
 }
 
 function childMain(argv: readonly string[]): void {
-  const [mode, queue, a, b, c] = argv;
-  const q = queue === 'calendar' ? 'calendar' : 'heap';
+  const [mode, a, b, c] = argv;
   if (mode === 'hold') {
-    console.log(JSON.stringify(holdModel(q, Number(a), Number(b))));
+    console.log(JSON.stringify(holdModel(Number(a), Number(b))));
     return;
   }
-  keytwinSleepWake(10_000, 50, q); // warm-up: let V8 optimise the loop before timing
-  for (let r = 0; r < Number(c); r++) console.log(JSON.stringify(keytwinSleepWake(Number(a), Number(b), q)));
+  keytwinSleepWake(10_000, 50); // warm-up: let V8 optimise the loop before timing
+  for (let r = 0; r < Number(c); r++) console.log(JSON.stringify(keytwinSleepWake(Number(a), Number(b))));
 }
 
 function compileC(): string {
@@ -195,13 +194,13 @@ function sameRun(a: RunResult, b: RunResult): boolean {
 }
 
 /** Bytes per pending event: growth of ArrayBuffer memory with `count` events scheduled. */
-function bytesPerPending(count: number, queue: 'heap' | 'calendar'): { measured: number; structural: number } {
+function bytesPerPending(count: number): { measured: number; structural: number } {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   gc();
   gc();
   const before = process.memoryUsage();
-  const env = createEnvironment({ queue });
+  const env = createEnvironment();
   const rng = createRng(SEED);
   for (let i = 0; i < count; i++) env.schedule(exponential(rng, 1), 0, i);
   gc();
@@ -214,23 +213,20 @@ interface Row {
   devices: number;
   tEnd: number;
   heap: number[];
-  calendar: number[];
   c: number[];
   events: number;
   match: boolean;
 }
 
-/** Interleaves processes of the heap, the calendar queue and C so all three see the same machine load. */
+/** Interleaves keytwin and C processes so both see the same machine load. */
 function compare(devices: number, tEnd: number, procs: number, reps: number): Row {
-  const row: Row = { devices, tEnd, heap: [], calendar: [], c: [], events: 0, match: true };
+  const row: Row = { devices, tEnd, heap: [], c: [], events: 0, match: true };
   for (let p = 0; p < procs; p++) {
     const c = cSleepWakeReps(devices, tEnd, reps);
-    for (const [queue, into] of [['heap', row.heap], ['calendar', row.calendar]] as const) {
-      for (const line of child(['sleep-wake', queue, String(devices), String(tEnd), String(reps)])) {
-        const k = JSON.parse(line) as RunResult;
-        row.match &&= sameRun(k, c[0]!);
-        into.push(k.events / k.cpuS);
-      }
+    for (const line of child(['sleep-wake', String(devices), String(tEnd), String(reps)])) {
+      const k = JSON.parse(line) as RunResult;
+      row.match &&= sameRun(k, c[0]!);
+      row.heap.push(k.events / k.cpuS);
     }
     for (const b of c) row.c.push(b.events / b.cpuS);
     row.events = c[0]!.events;
@@ -248,8 +244,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   console.log(`# load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; medians over ${procs} interleaved processes × ${reps} runs; events per CPU-second of the run phase\n`);
 
   // Memory first, while the JS heap holds nothing else of ours.
-  const memHeap = bytesPerPending(1_000_000, 'heap');
-  const memCalendar = bytesPerPending(1_000_000, 'calendar');
+  const memHeap = bytesPerPending(1_000_000);
 
 
   // Equivalence at a horizon SimPy can afford: all three must agree exactly.
@@ -274,9 +269,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const row of rows) {
     const cm = median(row.c);
-    for (const [name, xs] of [['keytwin, binary heap (default)', row.heap], ["keytwin, calendar queue ({ queue: 'calendar' })", row.calendar]] as const) {
-      console.log(`| ${name} | ${row.devices} | ${row.events} | ${fmt(median(xs))} | ${range(xs)} | ${(median(xs) / cm).toFixed(2)}× | ${row.match ? 'yes' : 'NO'} |`);
-    }
+    const xs = row.heap;
+    console.log(`| keytwin, 4-ary SoA heap | ${row.devices} | ${row.events} | ${fmt(median(xs))} | ${range(xs)} | ${(median(xs) / cm).toFixed(2)}× | ${row.match ? 'yes' : 'NO'} |`);
     console.log(`| C -O2 binary heap | ${row.devices} | ${row.events} | ${fmt(cm)} | ${range(row.c)} | 1.00× | |`);
   }
   // SimPy's rate is compared with keytwin's at the same N (1e5); SimPy's per-event cost does not
@@ -289,23 +283,20 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
 
   console.log('\nhold model, 1e5 pending, pop + push per step (events/s of CPU):');
-  console.log('| increment | binary heap | calendar queue | calendar / heap |');
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('| increment | 4-ary heap | / Exp(1) |');
+  console.log('| --- | ---: | ---: |');
   const steps = String(quick ? 500_000 : 2_000_000);
-  const holdHeap = JSON.parse(child(['hold', 'heap', '100000', steps])[0]!) as Record<string, number>;
-  const holdCal = JSON.parse(child(['hold', 'calendar', '100000', steps])[0]!) as Record<string, number>;
+  const holdHeap = JSON.parse(child(['hold', '100000', steps])[0]!) as Record<string, number>;
   for (const shape of Object.keys(HOLD_SHAPES)) {
-    const h = holdHeap[shape]!;
-    const c = holdCal[shape]!;
-    console.log(`| ${shape} | ${fmt(h)} | ${fmt(c)} | ${(c / h).toFixed(2)}× |`);
+    console.log(`| ${shape} | ${fmt(holdHeap[shape]!)} | ${(holdHeap[shape]! / holdHeap['Exp(1)']!).toFixed(2)}× |`);
   }
 
   console.log(`\nmemory at 10^6 pending (heap + external growth / allocated by the queue's typed arrays):`);
-  console.log(`  binary heap:    ${memHeap.measured.toFixed(1)} B/event measured, ${memHeap.structural.toFixed(1)} B/event allocated (36 B per slot of capacity)`);
-  console.log(`  calendar queue: ${memCalendar.measured.toFixed(1)} B/event measured, ${memCalendar.structural.toFixed(1)} B/event allocated (36 B per slot + 8 B per bucket)`);
+  console.log(`  4-ary heap: ${memHeap.measured.toFixed(1)} B/event measured, ${memHeap.structural.toFixed(1)} B/event allocated (26 B per entry of capacity)`);
 
-  for (const [name, xs] of [['binary heap', rows[0]!.heap], ['calendar queue', rows[0]!.calendar]] as const) {
-    const k5 = median(xs);
+  {
+    const name = '4-ary heap';
+    const k5 = median(rows[0]!.heap);
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     console.log(`\ntargets at 1e5 pending, keytwin ${name}:`);
     console.log(`  ≥ 4 M ev/s ......... ${fmt(k5)} ev/s: ${verdict(k5 >= 4e6)}`);

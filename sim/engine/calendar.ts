@@ -1,28 +1,24 @@
 /**
- * The pending-event set: a binary min-heap on typed arrays (structure of arrays, no object per
- * event), keyed by (time, priority, sequence).
+ * The pending-event set: a plain 4-ary min-heap in structure-of-arrays form (one typed array per
+ * field, no object per event), keyed by (time, priority, sequence).
  *
- * Why this layout: research/perf.md §2 measured objects-per-event heaps 5–10× slower at 1e5–1e6
- * pending events (boxed doubles, GC promotion), and showed the loop is bound by cache misses, so
- * the heap itself is kept as small as possible: 12 bytes per entry, the event time and a slot.
+ *   time[i] float64 · tie[i] float64 = (priority + 1024) · 2^42 + seq, an exact integer < 2^53,
+ *   so (priority, seq) compares as one double · target[i] int32 (uint32 bits) · data[i] int32 ·
+ *   kind[i] uint16: 26 bytes per entry, all moved together when an entry moves.
  *
- *   heap:  time[i] (float64), slot[i] (int32)        ← what sifting reads and moves
- *   slots: tie[s] (float64) = (priority + 1024) · 2^42 + seq, an exact integer < 2^53, so
- *          (priority, seq) compares as one double; only read when two times are equal
- *          pay[3s .. 3s+2] = kind, target (uint32 stored as int32), data
+ * Why this layout (measured in the bench/engine.bench.ts sleep-wake loop at 10^5 pending, same
+ * process load, 2026-12-04): the previous indirect heap (time + slot moved, payload and tie read
+ * through the slot, deferred root removal) ran 2.1–2.7 M ev/s; this plain layout, as the C
+ * baseline does it, 2.2–3.2 M (binary) and 2.3–3.0 M (4-ary). Reading the payload through a slot
+ * costs a cache miss per pop that moving 14 more bytes per level does not; bottom-up deletion
+ * (Wegener) measured slower here (1.6–2.6 M), because a popped-then-pushed device lands high.
+ * 4-ary over binary: half the levels, the four children share one or two cache lines of `time`,
+ * and it measured a few per cent ahead (perf.md's idle-machine runs had binary ahead in V8; the
+ * difference is within noise either way, so the shallower tree wins for 10^6 pending).
  *
- * Freed slots are reused last-in first-out, so the slot a handler's push takes is the one its
- * pop just released: still in cache. Memory: 12 B (heap) + 20 B (slot) + 4 B (free list) =
- * 36 B per event of capacity; capacity grows by doubling.
- *
- * Deferred removal: `pop()` leaves the popped entry at the root, marked consumed, and the next
- * operation settles it. If it is a `push()` (the common case: a handler schedules its entity's
- * next event), the new entry replaces the root and sifts down once, which costs one descent
- * instead of a deletion plus an insertion, and stops early for near-future events. Otherwise
- * the root is deleted bottom-up (Wegener 1993) before the next peek or pop.
- *
- * Tie rule: equal times run by ascending priority, then by ascending sequence (the order
- * `push` was called), so equal-time events run FIFO within a priority and a run is reproducible.
+ * Tie rule: equal times run by ascending priority, then by ascending sequence (the order `push`
+ * was called), so equal-time events run FIFO within a priority and a run is reproducible.
+ * There is no delete: cancellation is the Tokens idiom (tokens.ts).
  * @module
  */
 
@@ -33,20 +29,17 @@ const PRIORITY_BIAS = 1024;
 /** 2^42: room for 4.4e12 sequence numbers per calendar while priority · 2^42 stays below 2^53. */
 const SEQ_SPAN = 4398046511104;
 const INITIAL_CAPACITY = 1024;
+/** Bytes per entry of capacity: time 8 + tie 8 + target 4 + data 4 + kind 2. */
+const ENTRY_BYTES = 26;
 
 export class EventCalendar {
   private time: Float64Array;
-  private slot: Int32Array;
   private tie: Float64Array;
-  private pay: Int32Array;
-  /** Stack of free slots: free[0 .. freeTop-1]. */
-  private free: Int32Array;
-  private freeTop: number;
+  private target: Int32Array;
+  private data: Int32Array;
+  private kind: Uint16Array;
   private cap: number;
-  /** Physical entries in the heap, including a consumed root. */
   private n = 0;
-  /** The root is the last popped entry, not yet removed (see the module header). */
-  private rootConsumed = false;
   /** Next sequence number: strictly increasing over the calendar's life. */
   private seq = 0;
 
@@ -62,13 +55,10 @@ export class EventCalendar {
     const cap = Math.max(16, initialCapacity | 0);
     this.cap = cap;
     this.time = new Float64Array(cap);
-    this.slot = new Int32Array(cap);
     this.tie = new Float64Array(cap);
-    this.pay = new Int32Array(3 * cap);
-    this.free = new Int32Array(cap);
-    // Slot 0 on top, so a fresh calendar fills slots in order.
-    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
-    this.freeTop = cap;
+    this.target = new Int32Array(cap);
+    this.data = new Int32Array(cap);
+    this.kind = new Uint16Array(cap);
   }
 
   /** Allocated entries (capacity), for memory accounting. */
@@ -78,7 +68,7 @@ export class EventCalendar {
 
   /** Bytes held by the typed arrays. */
   get byteLength(): number {
-    return this.time.byteLength + this.slot.byteLength + this.tie.byteLength + this.pay.byteLength + this.free.byteLength;
+    return this.cap * ENTRY_BYTES;
   }
 
   /** Sequence number the next push will get. */
@@ -98,12 +88,11 @@ export class EventCalendar {
 
   /** Number of pending entries. */
   get size(): number {
-    return this.rootConsumed ? this.n - 1 : this.n;
+    return this.n;
   }
 
   /** Time of the earliest entry, or Infinity when empty. */
   peekTime(): number {
-    if (this.rootConsumed) this.removeRoot();
     return this.n > 0 ? this.time[0]! : Infinity;
   }
 
@@ -114,34 +103,31 @@ export class EventCalendar {
   push(time: number, priority: number, kind: number, target: number, data: number): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPAN) throw new RangeError('EventCalendar: sequence space (2^42 events) exhausted');
-    if (this.freeTop === 0) this.grow();
-    const s = this.free[--this.freeTop]!;
+    if (this.n === this.cap) this.grow();
     const tie = (priority + PRIORITY_BIAS) * SEQ_SPAN + seq;
-    this.tie[s] = tie;
-    const pay = this.pay;
-    pay[3 * s] = kind;
-    pay[3 * s + 1] = target;
-    pay[3 * s + 2] = data;
-    if (this.rootConsumed) {
-      this.rootConsumed = false;
-      this.siftDownFromRoot(time, s, tie);
-      return seq;
-    }
-    const times = this.time;
-    const slots = this.slot;
-    const ties = this.tie;
+    const T = this.time;
+    const K = this.tie;
+    const G = this.target;
+    const D = this.data;
+    const Q = this.kind;
     // Sift up with a hole: move parents down until the new entry fits.
     let i = this.n++;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p]!;
-      if (pt < time || (pt === time && ties[slots[p]!]! < tie)) break;
-      times[i] = pt;
-      slots[i] = slots[p]!;
+      const p = (i - 1) >> 2;
+      const pt = T[p]!;
+      if (pt < time || (pt === time && K[p]! < tie)) break;
+      T[i] = pt;
+      K[i] = K[p]!;
+      G[i] = G[p]!;
+      D[i] = D[p]!;
+      Q[i] = Q[p]!;
       i = p;
     }
-    times[i] = time;
-    slots[i] = s;
+    T[i] = time;
+    K[i] = tie;
+    G[i] = target;
+    D[i] = data;
+    Q[i] = kind;
     return seq;
   }
 
@@ -150,10 +136,7 @@ export class EventCalendar {
    * @returns false when the calendar is empty.
    */
   pop(): boolean {
-    if (this.rootConsumed) this.removeRoot();
-    if (this.n === 0) return false;
-    this.readRoot();
-    return true;
+    return this.popUntil(Infinity);
   }
 
   /**
@@ -161,123 +144,75 @@ export class EventCalendar {
    * single call per event.
    */
   popUntil(untilTime: number): boolean {
-    if (this.rootConsumed) this.removeRoot();
-    if (this.n === 0 || this.time[0]! > untilTime) return false;
-    this.readRoot();
+    const T = this.time;
+    if (this.n === 0 || T[0]! > untilTime) return false;
+    const K = this.tie;
+    const G = this.target;
+    const D = this.data;
+    const Q = this.kind;
+    this.poppedTime = T[0]!;
+    this.poppedTie = K[0]!;
+    this.poppedKind = Q[0]!;
+    this.poppedTarget = G[0]! >>> 0;
+    this.poppedData = D[0]!;
+    const m = --this.n;
+    if (m === 0) return true;
+    // Sift the last entry down from the root (top-down, stopping early), as the C baseline does.
+    const lt = T[m]!;
+    const lk = K[m]!;
+    let i = 0;
+    let c = 1;
+    while (c < m) {
+      // Smallest of up to four children c .. c+3.
+      let b = c;
+      let bt = T[c]!;
+      const end = c + 4 < m ? c + 4 : m;
+      for (let j = c + 1; j < end; j++) {
+        const jt = T[j]!;
+        if (jt < bt || (jt === bt && K[j]! < K[b]!)) {
+          b = j;
+          bt = jt;
+        }
+      }
+      if (bt > lt || (bt === lt && K[b]! > lk)) break;
+      T[i] = bt;
+      K[i] = K[b]!;
+      G[i] = G[b]!;
+      D[i] = D[b]!;
+      Q[i] = Q[b]!;
+      i = b;
+      c = 4 * i + 1;
+    }
+    T[i] = lt;
+    K[i] = lk;
+    G[i] = G[m]!;
+    D[i] = D[m]!;
+    Q[i] = Q[m]!;
     return true;
   }
 
   /** Drops every pending entry (the sequence counter keeps increasing). */
   clear(): void {
-    const cap = this.cap;
-    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
-    this.freeTop = cap;
     this.n = 0;
-    this.rootConsumed = false;
-  }
-
-  private readRoot(): void {
-    const s = this.slot[0]!;
-    const pay = this.pay;
-    this.poppedTime = this.time[0]!;
-    this.poppedTie = this.tie[s]!;
-    this.poppedKind = pay[3 * s]!;
-    this.poppedTarget = pay[3 * s + 1]! >>> 0;
-    this.poppedData = pay[3 * s + 2]!;
-    // The slot is free from now on: nothing reads a consumed root's slot again.
-    this.free[this.freeTop++] = s;
-    this.rootConsumed = true;
-  }
-
-  /** Replaces the (consumed) root by a new entry and sifts it down, top-down (it may stop early). */
-  private siftDownFromRoot(time: number, s: number, tie: number): void {
-    const times = this.time;
-    const slots = this.slot;
-    const ties = this.tie;
-    const n = this.n;
-    let i = 0;
-    let c = 1;
-    while (c < n) {
-      let ct = times[c]!;
-      const r = c + 1;
-      if (r < n) {
-        const rt = times[r]!;
-        if (rt < ct || (rt === ct && ties[slots[r]!]! < ties[slots[c]!]!)) {
-          c = r;
-          ct = rt;
-        }
-      }
-      if (ct > time || (ct === time && ties[slots[c]!]! > tie)) break;
-      times[i] = ct;
-      slots[i] = slots[c]!;
-      i = c;
-      c = 2 * i + 1;
-    }
-    times[i] = time;
-    slots[i] = s;
-  }
-
-  /**
-   * Deletes the consumed root bottom-up (Wegener 1993): walk the hole from the root to a leaf
-   * along the smaller child (one comparison per level instead of two), then sift the former last
-   * entry up from there. The last entry is almost always one of the latest, so it rarely climbs.
-   */
-  private removeRoot(): void {
-    this.rootConsumed = false;
-    const n = --this.n;
-    if (n === 0) return;
-    const times = this.time;
-    const slots = this.slot;
-    const ties = this.tie;
-    let i = 0;
-    let c = 1;
-    while (c < n) {
-      const r = c + 1;
-      if (r < n) {
-        const ct = times[c]!;
-        const rt = times[r]!;
-        if (rt < ct || (rt === ct && ties[slots[r]!]! < ties[slots[c]!]!)) c = r;
-      }
-      times[i] = times[c]!;
-      slots[i] = slots[c]!;
-      i = c;
-      c = 2 * i + 1;
-    }
-    const time = times[n]!;
-    const s = slots[n]!;
-    const tie = ties[s]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p]!;
-      if (pt < time || (pt === time && ties[slots[p]!]! < tie)) break;
-      times[i] = pt;
-      slots[i] = slots[p]!;
-      i = p;
-    }
-    times[i] = time;
-    slots[i] = s;
   }
 
   private grow(): void {
-    // Only called with every slot in use (freeTop === 0), so n === cap.
-    const old = this.cap;
-    const cap = old * 2;
+    const cap = this.cap * 2;
     const time = new Float64Array(cap);
     time.set(this.time);
-    const slot = new Int32Array(cap);
-    slot.set(this.slot);
     const tie = new Float64Array(cap);
     tie.set(this.tie);
-    const pay = new Int32Array(3 * cap);
-    pay.set(this.pay);
-    const free = new Int32Array(cap);
-    for (let i = 0; i < old; i++) free[i] = cap - 1 - i; // new slots old..cap-1, lowest on top
+    const target = new Int32Array(cap);
+    target.set(this.target);
+    const data = new Int32Array(cap);
+    data.set(this.data);
+    const kind = new Uint16Array(cap);
+    kind.set(this.kind);
     this.time = time;
-    this.slot = slot;
     this.tie = tie;
-    this.pay = pay;
-    this.free = free;
-    this.freeTop = old;
+    this.target = target;
+    this.data = data;
+    this.kind = kind;
     this.cap = cap;
   }
 }

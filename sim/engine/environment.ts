@@ -2,7 +2,7 @@
  * The simulation environment: one clock (`now`, in milliseconds) and one event calendar.
  *
  * Events are plain numbers, not objects: `(atMs, kind, target, data, priority)`, stored in the
- * typed-array heap of calendar.ts. `run(untilMs, handler)` pops them in (time, priority, sequence)
+ * typed-array 4-ary heap of calendar.ts. `run(untilMs, handler)` pops them in (time, priority, sequence)
  * order and calls `handler(kind, target, data)` with `env.now` set to the event's time. The
  * consumer gives `kind` its meaning (e.g. an index into a compiled statechart's event table),
  * `target` is usually an entity index (a device) and `data` a small payload or a cancellation
@@ -13,7 +13,6 @@
  * @module
  */
 
-import { CalendarQueue } from './calendar-queue.ts';
 import { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
 
 /** Largest event kind (kinds are stored as 16-bit integers). */
@@ -28,11 +27,10 @@ export interface EnvironmentOptions {
   /** Initial calendar capacity in events (it grows by doubling). Defaults to 1024. */
   initialCapacity?: number;
   /**
-   * Pending-event set: `'heap'` (default; binary heap, O(log n), no bad cases) or `'calendar'`
-   * (calendar queue, O(1) on average, faster at ≤ 1e5 pending on smooth time distributions).
-   * Both give exactly the same event order.
+   * Pending-event set: `'heap'`, the only one (the 4-ary heap of calendar.ts). The calendar queue
+   * (`'calendar'`) was removed: it collapsed on skewed increments (docs/DECISIONS.md).
    */
-  queue?: 'heap' | 'calendar';
+  queue?: 'heap';
 }
 
 export class Environment {
@@ -40,7 +38,7 @@ export class Environment {
   now: number;
   /** Events dispatched since creation (including process wake-ups). */
   processed = 0;
-  private readonly calendar: EventCalendar | CalendarQueue;
+  private readonly calendar: EventCalendar;
   private stopRequested = false;
   private running = false;
 
@@ -49,10 +47,11 @@ export class Environment {
     if (!Number.isFinite(start)) throw new RangeError(`createEnvironment: startMs must be a finite number, got ${start}`);
     this.now = start;
     const queue = options.queue ?? 'heap';
-    if (queue !== 'heap' && queue !== 'calendar') {
-      throw new RangeError(`createEnvironment: queue must be 'heap' or 'calendar', got ${String(queue)}`);
+    if (queue !== 'heap') {
+      const why = String(queue) === 'calendar' ? ' (the calendar queue was removed, see docs/DECISIONS.md)' : '';
+      throw new RangeError(`createEnvironment: queue must be 'heap', got ${String(queue)}${why}`);
     }
-    this.calendar = queue === 'heap' ? new EventCalendar(options.initialCapacity) : new CalendarQueue(options.initialCapacity);
+    this.calendar = new EventCalendar(options.initialCapacity);
   }
 
   /** Number of events in the calendar. */

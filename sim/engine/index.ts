@@ -10,7 +10,6 @@
  */
 
 export { EventCalendar, MAX_PRIORITY, MIN_PRIORITY } from './calendar.ts';
-export { CalendarQueue } from './calendar-queue.ts';
 export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type EventHandler } from './environment.ts';
 export { Tokens } from './tokens.ts';
 export { SlotAgenda } from './slot-agenda.ts';

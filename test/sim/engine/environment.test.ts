@@ -135,25 +135,10 @@ describe('Environment', () => {
   });
 });
 
-describe("createEnvironment({ queue: 'calendar' })", () => {
-  it('gives the same trace as the heap, including events scheduled after a run(until) peeked ahead', () => {
-    const traces = (['heap', 'calendar'] as const).map((queue) => {
-      const env = createEnvironment({ queue });
-      const rng = createRng(77);
-      const out: string[] = [];
-      env.schedule(1000, 0, 1);
-      env.run(50, () => out.push('early'));
-      env.schedule(60, 0, 2); // before the event the queue scanned ahead to
-      for (let i = 0; i < 500; i++) env.schedule(env.now + exponential(rng, 5) * (i % 7 === 0 ? 100 : 1), 1, i, 0, (i % 3) - 1);
-      env.run(Infinity, (kind, target) => {
-        out.push(`${env.now}:${kind}:${target}`);
-        if (kind === 1 && out.length < 5000) env.scheduleIn(Math.floor(exponential(rng, 3)), 1, target, 0, target % 2);
-      });
-      return out;
-    });
-    expect(traces[0]).toContain('60:0:2');
-    expect(traces[0]!.length).toBeGreaterThan(4000);
-    expect(traces[1]).toEqual(traces[0]);
-    expect(() => createEnvironment({ queue: 'splay' as 'heap' })).toThrow(/queue must be 'heap' or 'calendar', got splay/);
+describe('createEnvironment({ queue })', () => {
+  it("accepts only 'heap': the removed calendar queue is refused with a pointer to the decision", () => {
+    expect(createEnvironment({ queue: 'heap' }).pending).toBe(0);
+    expect(() => createEnvironment({ queue: 'calendar' as 'heap' })).toThrow(/queue must be 'heap', got calendar \(the calendar queue was removed/);
+    expect(() => createEnvironment({ queue: 'splay' as 'heap' })).toThrow(/queue must be 'heap', got splay$/);
   });
 });
