@@ -13,6 +13,7 @@ command -v influxd >/dev/null || need+=(influxdb)
 command -v victoria-metrics >/dev/null || need+=(victoria-metrics)
 command -v chromium >/dev/null || need+=(chromium)
 command -v gcc >/dev/null || need+=(gcc)
+command -v spin >/dev/null || need+=(spin)
 command -v wrk >/dev/null || need+=(wrk)
 python3 -c 'import simpy' 2>/dev/null || [ -f /usr/lib/python3/dist-packages/simpy/__init__.py ] || need+=(python3-simpy)
 if [ ${#need[@]} -gt 0 ]; then
