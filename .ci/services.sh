@@ -15,6 +15,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v gcc >/dev/null || need+=(gcc)
 # libsodium headers: the host build of firmware/bench (test/firmware/bench-contract.test.ts)
 [ -f /usr/include/sodium.h ] || need+=(libsodium-dev)
+# SPIN: the protocol model check (test/models/verify.test.ts, keytwin verify)
+command -v spin >/dev/null || need+=(spin)
 command -v wrk >/dev/null || need+=(wrk)
 python3 -c 'import simpy' 2>/dev/null || [ -f /usr/lib/python3/dist-packages/simpy/__init__.py ] || need+=(python3-simpy)
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,7 +13,7 @@ import { ProtocolError } from './errors.ts';
 import { deriveSessionKeys, finishedMac, signedContent, transcriptHash, wipeKeys, type SessionKeys } from './key-schedule.ts';
 import type { SecureElement } from './secure-element.ts';
 import { Session } from './session.ts';
-import { compareStrength, SUITES, type Suite } from './suites.ts';
+import { SUITES, type Suite } from './suites.ts';
 import { readyPayload } from './app.ts';
 import {
   decodeClientFinished,
@@ -143,8 +143,9 @@ export class DeviceHandshake {
       const chosen = msg.suite;
       if (!msg.offered.includes(chosen)) throw new ProtocolError('suite.downgrade', `chosen suite ${chosen.id} is not in the offer`, 'ClientHello.suite');
       if (!this.#accept.includes(chosen)) throw new ProtocolError('suite.unsupported', `device policy does not accept ${chosen.id}`, 'ClientHello.suite');
-      const stronger = msg.offered.find((s) => this.#accept.includes(s) && compareStrength(s, chosen) > 0);
-      if (stronger) throw new ProtocolError('suite.downgrade', `chosen ${chosen.id} while the offer includes the stronger ${stronger.id}`, 'ClientHello.suite');
+      // The offer is in strict offer order (the decoder checked): the chosen suite must be the first one the device accepts.
+      const first = msg.offered.find((s) => this.#accept.includes(s))!;
+      if (first !== chosen) throw new ProtocolError('suite.downgrade', `chosen ${chosen.id} while the offer lists ${first.id} first of the suites the device accepts`, 'ClientHello.suite');
       if (this.#cache.has(msg.clientNonce)) throw new ProtocolError('replay.hello', 'ClientHello nonce seen before', 'ClientHello.clientNonce');
       this.#cache.add(msg.clientNonce);
       this.#ch = msg;

@@ -4,7 +4,7 @@
  * @module
  */
 
-/** Every check the protocol performs, in the order a message meets them. Stable: do not rename. */
+/** Every check code the protocol uses (the order a message meets them is docs/protocol.md §State tables). Stable: do not rename; new codes are appended. */
 export const CHECKS = [
   'decode.type', // first byte is not a known message type
   'decode.version', // protocol version byte is not 0x01
@@ -25,6 +25,7 @@ export const CHECKS = [
   'state.unexpected', // a well-formed message arrived in a state that does not accept it
   'session.closed', // the session was closed: its keys are gone
   'link.timeout', // an expected message never arrived (dropped or delayed past the timeout)
+  'seq.exhausted', // sender: the next record would carry sequence 2^64 - 1; a new handshake is required
 ] as const;
 
 export type CheckCode = (typeof CHECKS)[number];

@@ -14,7 +14,7 @@ import { ProtocolError } from './errors.ts';
 import { deriveSessionKeys, finishedMac, phoneProof, signedContent, transcriptHash, wipeKeys, type SessionKeys } from './key-schedule.ts';
 import type { RandomSource } from './random.ts';
 import { Session } from './session.ts';
-import { defaultOffer, DEFAULT_SUITE, MLDSA, type Suite } from './suites.ts';
+import { defaultOffer, DEFAULT_SUITE, MLDSA, offerOrder, type Suite } from './suites.ts';
 import { expectPayload } from './app.ts';
 import { decodeServerHello, encodeClientFinished, encodeClientHello, serverHelloSignedLength, type ServerHello } from './codec/messages.ts';
 import type { DeviceRegistration } from './codec/provisioning.ts';
@@ -76,6 +76,10 @@ export class PhoneHandshake {
     this.suite = options.suite ?? DEFAULT_SUITE;
     this.offered = options.offered ?? defaultOffer(this.suite).filter((s) => options.pairing.registration.suites.includes(s));
     if (!this.offered.includes(this.suite)) throw new RangeError(`the offer must contain the chosen suite ${this.suite.id}`);
+    // The device accepts only the first offered suite it supports, so the phone must offer in order and choose that one.
+    if (this.offered.some((s, i) => i > 0 && offerOrder(this.offered[i - 1]!, s) >= 0)) throw new RangeError('the offer must be in strict offer order (strongest first)');
+    const first = this.offered.find((s) => options.pairing.registration.suites.includes(s));
+    if (first && first !== this.suite) throw new RangeError(`the phone must choose ${first.id}: the first offered suite the device registered`);
     if (!options.pairing.registration.suites.includes(this.suite))
       throw new ProtocolError('suite.unsupported', `the device was not provisioned for ${this.suite.id}`, 'suite');
     this.#pairing = options.pairing;
@@ -173,7 +177,7 @@ export class PhoneHandshake {
       const pk = this.#pairing.registration.sigKeys[s.sig.name];
       if (!pk) throw new ProtocolError('suite.unsupported', `no registered ${s.sig.name} key for the device`, 'sigKeys');
       const content = signedContent(transcriptHash(this.#chBytes!, this.#shBytes!.subarray(0, serverHelloSignedLength(s))));
-      const ok = s.sig.name === 'p256' ? safeVerify(() => p256.verify(this.#sh!.signature, content, pk)) : safeVerify(() => MLDSA[s.sig.name as 'mldsa65'].verify(this.#sh!.signature, content, pk));
+      const ok = s.sig.name === 'p256' ? safeVerify(() => p256.verify(this.#sh!.signature, content, pk, { prehash: true, lowS: true })) : safeVerify(() => MLDSA[s.sig.name as 'mldsa65'].verify(this.#sh!.signature, content, pk));
       if (!ok) throw new ProtocolError('sig.device', `device ${s.sig.name} signature does not verify under the registered key`, 'ServerHello.signature');
     });
   }

@@ -4,8 +4,11 @@
  * header (type, version, sequence) is the associated data. Received sequence numbers pass a
  * sliding replay window (RFC 9147 §4.5.1 style): with the default width 1 only strictly increasing
  * numbers are accepted (BLE L2CAP is reliable and ordered, so any reordering is an attack); wider
- * windows tolerate reordering on lossy links while still refusing duplicates. `close()` zeroes the
- * key material in place; any use after it throws `session.closed`.
+ * windows tolerate reordering on lossy links while still refusing duplicates. Every rejection is
+ * fatal (docs/protocol.md §Records): a record that fails any check closes the session, because on a
+ * reliable link only an attacker or a broken peer produces one; the roles fail closed. Sequence
+ * 2^64 - 1 is never sent (`seq.exhausted`) nor accepted (`replay.seq`). `close()` zeroes the key
+ * material in place; any use after it throws `session.closed`.
  * @module
  */
 import { gcm } from '@noble/ciphers/aes.js';
@@ -14,10 +17,11 @@ import { u64be, wipe } from './bytes.ts';
 import { ProtocolError } from './errors.ts';
 import { wipeKeys, type SessionKeys } from './key-schedule.ts';
 import type { Suite } from './suites.ts';
-import { decodeRecord, encodeRecord, MAX_RECORD_PLAINTEXT, RECORD_HEADER_BYTES } from './codec/messages.ts';
+import { decodeRecord, encodeRecord, MAX_RECORD_PLAINTEXT, MIN_RECORD_PLAINTEXT, RECORD_HEADER_BYTES } from './codec/messages.ts';
 
 export const MAX_REPLAY_WINDOW = 1024;
-const MAX_SEQ = 0xffff_ffff_ffff_ffffn;
+/** 2^64 - 1: reserved, never carried by a record; the last usable sequence number is one below. */
+export const RESERVED_SEQ = 0xffff_ffff_ffff_ffffn;
 
 /** Sliding replay window over 64-bit sequence numbers. */
 export class ReplayWindow {
@@ -30,6 +34,7 @@ export class ReplayWindow {
   }
   /** Throws replay.seq if `seq` was seen or is older than the window. Does not record it. */
   check(seq: bigint): void {
+    if (seq === RESERVED_SEQ) throw new ProtocolError('replay.seq', 'sequence 2^64 - 1 is reserved and never valid', 'Record.seq');
     if (seq > this.#highest) return;
     const age = this.#highest - seq;
     if (age >= BigInt(this.size)) throw new ProtocolError('replay.seq', `sequence ${seq} is older than the replay window (highest ${this.#highest}, width ${this.size})`, 'Record.seq');
@@ -51,6 +56,7 @@ export class ReplayWindow {
 export type Role = 'phone' | 'device';
 
 const sessionKeysForTests = new WeakMap<Session, SessionKeys>();
+const sendSeqSetters = new WeakMap<Session, (seq: bigint) => void>();
 
 export class Session {
   readonly suite: Suite;
@@ -66,6 +72,7 @@ export class Session {
     this.#keys = keys;
     this.#window = new ReplayWindow(replayWindow);
     sessionKeysForTests.set(this, keys);
+    sendSeqSetters.set(this, (seq) => (this.#sendSeq = seq));
   }
 
   get closed(): boolean {
@@ -91,16 +98,32 @@ export class Session {
   seal(plaintext: Uint8Array): Uint8Array {
     this.#live();
     if (plaintext.length > MAX_RECORD_PLAINTEXT) throw new RangeError(`record plaintext is limited to ${MAX_RECORD_PLAINTEXT} bytes, got ${plaintext.length}`);
-    if (this.#sendSeq === MAX_SEQ) throw new ProtocolError('replay.seq', 'send sequence space exhausted: a new handshake is required');
+    if (plaintext.length < MIN_RECORD_PLAINTEXT) throw new RangeError('a record carries at least one plaintext byte (the payload type)');
+    if (this.#sendSeq === RESERVED_SEQ) {
+      this.close();
+      throw new ProtocolError('seq.exhausted', 'send sequence space exhausted: a new handshake is required');
+    }
     const seq = this.#sendSeq++;
     const header = encodeRecord({ seq, ciphertext: new Uint8Array(this.suite.aead.tag) }).subarray(0, RECORD_HEADER_BYTES);
     const [key, iv] = this.role === 'phone' ? [this.#keys.c2sKey, this.#keys.c2sIv] : [this.#keys.s2cKey, this.#keys.s2cIv];
     return encodeRecord({ seq, ciphertext: this.#cipher(key, iv, seq, header).encrypt(plaintext) });
   }
 
-  /** Decrypts one record from the peer: replay window, then AEAD tag; the window advances only on success. */
+  /**
+   * Decrypts one record from the peer: closed?, decode, replay window, then AEAD tag; the window
+   * advances only on success. Any rejection closes the session (fail closed) and rethrows.
+   */
   open(record: Uint8Array): Uint8Array {
     this.#live();
+    try {
+      return this.#open(record);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  #open(record: Uint8Array): Uint8Array {
     const { msg, header } = decodeRecord(record, this.suite.aead.tag);
     this.#window.check(msg.seq);
     const [key, iv] = this.role === 'phone' ? [this.#keys.s2cKey, this.#keys.s2cIv] : [this.#keys.c2sKey, this.#keys.c2sIv];
@@ -125,5 +148,7 @@ export class Session {
 /** NOTE: for tests only, don't use: the live key arrays of a session, to check they are zeroed. */
 export const __tests = Object.freeze({
   sessionKeys: (s: Session): SessionKeys | undefined => sessionKeysForTests.get(s),
+  /** Jumps the send counter (vectors and tests at the sequence limit; 2^64 records cannot be sent). */
+  setSendSeq: (s: Session, seq: bigint): void => sendSeqSetters.get(s)!(seq),
   wipe,
 });

@@ -152,14 +152,25 @@ export function compareStrength(a: Suite, b: Suite): number {
 }
 
 /**
- * The phone's default offer for a chosen suite: the chosen one first, then its pure-PQ
- * counterpart (if hybrid), then the level-1 counterpart of the same mode (if stronger), so a
- * device with a smaller provisioning can still agree, and a stripped offer is visible.
+ * The offer order (docs/protocol.md §Suite order): strongest first by compareStrength, ties broken
+ * by the higher KEM category (confidentiality is what harvest-now-decrypt-later attacks), then by
+ * the lower AEAD code (AES-256-GCM before XChaCha20-Poly1305). A strict total order: two distinct
+ * suites never compare equal. Negative when a comes first in an offer.
+ */
+export function offerOrder(a: Suite, b: Suite): number {
+  return compareStrength(b, a) || (b.kem?.category ?? 0) - (a.kem?.category ?? 0) || a.aead.code - b.aead.code;
+}
+
+/**
+ * The phone's default offer for a chosen suite: the chosen one, its pure-PQ counterpart (if
+ * hybrid) and the ML-KEM-512 + ML-DSA-44 suite of the same mode and AEAD (if different), sorted in
+ * offer order (the chosen suite is always the strongest of them, so it comes first). A device with
+ * a smaller provisioning can still agree, and a stripped offer is visible.
  */
 export function defaultOffer(chosen: Suite): readonly Suite[] {
   const out = [chosen];
   if (chosen.mode === 'hybrid') out.push(parseSuite(`${chosen.kem!.name}-${chosen.sig.name}-pq-${chosen.aead.name}`));
   if (chosen.kem && (chosen.kem.name !== 'mlkem512' || chosen.sig.name !== 'mldsa44'))
     out.push(parseSuite(`mlkem512-mldsa44-${chosen.mode}-${chosen.aead.name}`));
-  return out;
+  return out.sort(offerOrder);
 }

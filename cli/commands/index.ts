@@ -9,6 +9,7 @@ export interface Command {
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'Simulate a fleet of keychains from a scenario file; print and store the summary', load: () => import('./run.ts') },
   handshake: { summary: 'Run the real hybrid PQ handshake (both roles), optionally under attack', load: () => import('./handshake.ts') },
+  verify: { summary: 'Model-check the handshake with SPIN (statecharts + Dolev-Yao attacker, mutants)', load: () => import('./verify.ts') },
   profile: { summary: 'Show or validate a calibration profile (units, sources, confidence)', load: () => import('./profile.ts') },
   calibrate: { summary: 'Fit a bench log and a power trace to a profile: calibrated profile JSON, diff, report', load: () => import('./calibrate.ts') },
   report: { summary: 'Write an HTML + Markdown report of a run (or two: --vs)', load: () => import('./report.ts') },

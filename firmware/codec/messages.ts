@@ -7,7 +7,7 @@
  */
 import { ProtocolError } from '../errors.ts';
 import { readU64be, u64be } from '../bytes.ts';
-import { suiteFromCode, X25519_BYTES, type Suite } from '../suites.ts';
+import { offerOrder, suiteFromCode, X25519_BYTES, type Suite } from '../suites.ts';
 import { encodeFields, fieldMap, splitFields, type Field, type FieldSpec } from './layout.ts';
 
 export const VERSION = 0x01;
@@ -17,6 +17,8 @@ export const MAC_BYTES = 32;
 export const MAX_OFFERED = 16;
 /** Largest record plaintext: a GATT write carries far less; bigger is refused before decryption. */
 export const MAX_RECORD_PLAINTEXT = 1024;
+/** Smallest record plaintext: every application payload starts with its type byte. */
+export const MIN_RECORD_PLAINTEXT = 1;
 
 // prettier-ignore
 export const MESSAGE_TYPES = Object.freeze({
@@ -108,6 +110,8 @@ export function decodeClientHello(bytes: Uint8Array): { msg: ClientHello; fields
   for (let i = 0; i < count; i++) {
     const s = suiteFromCode(v.offered!.subarray(4 * i, 4 * i + 4), `ClientHello.offered[${i}]`);
     if (offered.includes(s)) throw new ProtocolError('decode.field', `suite ${s.id} offered twice`, `ClientHello.offered[${i}]`);
+    // A strictly ordered offer makes "the first suite the device supports" and "the strongest one" the same suite.
+    if (i > 0 && offerOrder(offered[i - 1]!, s) > 0) throw new ProtocolError('decode.field', `offer is not in offer order: ${s.id} after ${offered[i - 1]!.id}`, `ClientHello.offered[${i}]`);
     offered.push(s);
   }
   return {
@@ -242,8 +246,8 @@ export function decodeRecord(bytes: Uint8Array, tagBytes: number): { msg: Sealed
   expectType(bytes, 'Record');
   expectVersion(bytes, 'Record');
   const ctLen = bytes.length - RECORD_HEADER_BYTES;
-  if (ctLen < tagBytes || ctLen > MAX_RECORD_PLAINTEXT + tagBytes)
-    throw new ProtocolError('decode.length', `Record ciphertext must be ${tagBytes}..${MAX_RECORD_PLAINTEXT + tagBytes} bytes, got ${Math.max(ctLen, 0)}`, 'Record.ciphertext');
+  if (ctLen < MIN_RECORD_PLAINTEXT + tagBytes || ctLen > MAX_RECORD_PLAINTEXT + tagBytes)
+    throw new ProtocolError('decode.length', `Record ciphertext must be ${MIN_RECORD_PLAINTEXT + tagBytes}..${MAX_RECORD_PLAINTEXT + tagBytes} bytes, got ${Math.max(ctLen, 0)}`, 'Record.ciphertext');
   const fields = splitFields('Record', bytes, recordLayout(ctLen));
   return { msg: { seq: readU64be(bytes, 2), ciphertext: fieldMap(fields).ciphertext! }, header: bytes.subarray(0, RECORD_HEADER_BYTES), fields };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { ProtocolError } from '../errors.ts';
-import { KEMS, SIGS, suiteFromCode, type KemName, type SigName, type Suite } from '../suites.ts';
+import { KEMS, SIGS, SUITES, suiteFromCode, type KemName, type SigName, type Suite } from '../suites.ts';
 import { MESSAGE_TYPES, VERSION, expectType } from './messages.ts';
 import { encodeFields, fieldMap, splitFields, type Field, type FieldSpec } from './layout.ts';
 
@@ -67,7 +67,7 @@ export function registrationLayout(suites: readonly Suite[]): FieldSpec[] {
 }
 
 export function encodeDeviceRegistration(m: DeviceRegistration): Uint8Array {
-  if (m.suites.length < 1 || m.suites.length > 255) throw new RangeError(`DeviceRegistration.suites: 1..255, got ${m.suites.length}`);
+  if (m.suites.length < 1 || m.suites.length > SUITES.length) throw new RangeError(`DeviceRegistration.suites: 1..${SUITES.length}, got ${m.suites.length}`);
   const values: Record<string, Uint8Array> = {
     type: one(MESSAGE_TYPES.DeviceRegistration),
     version: one(VERSION),
@@ -86,7 +86,8 @@ export function decodeDeviceRegistration(bytes: Uint8Array): { msg: DeviceRegist
   if (bytes.length < 20) throw new ProtocolError('decode.length', `DeviceRegistration is truncated in its header (${bytes.length} bytes)`, 'DeviceRegistration');
   if (bytes[1] !== VERSION) throw new ProtocolError('decode.version', `DeviceRegistration version 0x${bytes[1]!.toString(16)} is not 0x01`, 'DeviceRegistration.version');
   const count = bytes[19]!;
-  if (count < 1) throw new ProtocolError('decode.field', 'suiteCount must be at least 1', 'DeviceRegistration.suiteCount');
+  // At most every suite once: a longer list must repeat one, so it is refused before reading it.
+  if (count < 1 || count > SUITES.length) throw new ProtocolError('decode.field', `suiteCount must be 1..${SUITES.length}, got ${count}`, 'DeviceRegistration.suiteCount');
   if (bytes.length < 20 + 4 * count) throw new ProtocolError('decode.length', `DeviceRegistration is truncated in its suite list`, 'DeviceRegistration.suites');
   const suites: Suite[] = [];
   for (let i = 0; i < count; i++) {

@@ -13,6 +13,7 @@ import {
   SUITES,
   X25519_BYTES,
   bytesToHex,
+  offerOrder,
 } from '../../firmware/index.ts';
 
 const suiteArb = fc.constantFrom(...SUITES);
@@ -20,7 +21,7 @@ const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const chArb = suiteArb.chain((suite) =>
   fc.record({
     suite: fc.constant(suite),
-    offered: fc.uniqueArray(suiteArb, { minLength: 0, maxLength: 5 }).map((o) => [suite, ...o.filter((s) => s !== suite)]),
+    offered: fc.uniqueArray(suiteArb, { minLength: 0, maxLength: 5 }).map((o) => [suite, ...o.filter((s) => s !== suite)].sort(offerOrder)),
     clientNonce: bytes(32),
     x25519: suite.x25519 ? bytes(X25519_BYTES) : fc.constant(null),
     kemCiphertext: suite.kem ? bytes(suite.kem.cipherText) : fc.constant(null),
