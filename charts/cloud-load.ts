@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import type { CloudLoadRow } from './run-view.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
-import { num, percent, round } from './format.ts';
+import { num, percentClaim, round } from './format.ts';
 
 export const NO_CLOUD_MESSAGE =
   'This run has no cloud data: the simulator did not model the cloud (no cloud section in the scenario or in the RunResult), so there is no cloud load to show.';
@@ -21,7 +21,7 @@ export function cloudLoad(rows: readonly CloudLoadRow[] | null): ChartSpec {
   const data = rows.map((r) => ({ ...r, day: r.day + 1 }));
   return {
     id,
-    title: `Busiest cloud station: ${busiest.station} at ${percent(busiest.utilisation, busiest.utilisation < 0.01 ? 2 : 0)} utilisation on day ${num(busiest.day + 1)}`,
+    title: `Busiest cloud station: ${busiest.station} at ${percentClaim(busiest.utilisation, busiest.utilisation < 0.01 ? 2 : 0)} utilisation on day ${num(busiest.day + 1)}`,
     subtitle: 'Requests per simulated day by cloud station.',
     plot: {
       ...FRAME,

@@ -6,13 +6,14 @@
 import * as Plot from '@observablehq/plot';
 import type { DailyRow } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
-import { num, percent } from './format.ts';
+import { num, percentClaim } from './format.ts';
 
 export interface FailuresInput {
   daily: readonly DailyRow[];
   /** Totals by reason from the summary. */
   totals: Record<string, number>;
   unlocksAttempted: number;
+  unlocksSucceeded: number;
 }
 
 export function failuresOverTime(input: FailuresInput): ChartSpec {
@@ -20,8 +21,14 @@ export function failuresOverTime(input: FailuresInput): ChartSpec {
   const reasons = Object.keys(input.totals).filter((r) => (input.totals[r] ?? 0) > 0).sort((a, b) => (input.totals[b] ?? 0) - (input.totals[a] ?? 0) || a.localeCompare(b));
   const total = reasons.reduce((a, r) => a + (input.totals[r] ?? 0), 0);
   if (total === 0) {
-    const why = `No failures in ${num(input.unlocksAttempted)} unlock attempts.`;
-    return { id, title: 'No failures in this run', subtitle: why, plot: null, empty: why, table: { columns: ['reason', 'count'], rows: [] } };
+    // Intents the phone never answered record no failure reason, but they were not served either.
+    const unserved = input.unlocksAttempted - input.unlocksSucceeded;
+    const why =
+      unserved > 0
+        ? `No failure reasons recorded, but ${num(unserved)} of ${num(input.unlocksAttempted)} unlock intents (${percentClaim(unserved / input.unlocksAttempted)}) did not unlock (phone not in range or no answer).`
+        : `No failures: all ${num(input.unlocksAttempted)} unlock intents unlocked.`;
+    const title = unserved > 0 ? `No recorded failures; ${num(unserved)} unlock intents not served` : 'No failures in this run';
+    return { id, title, subtitle: why, plot: null, empty: why, table: { columns: ['reason', 'count'], rows: [] } };
   }
   const week = input.daily.length > 60;
   const unit = week ? 7 : 1;
@@ -39,7 +46,7 @@ export function failuresOverTime(input: FailuresInput): ChartSpec {
   const top = reasons[0]!;
   return {
     id,
-    title: `${num(total)} failures (${percent(total / Math.max(1, input.unlocksAttempted))} of unlock attempts); most are '${top}' (${percent((input.totals[top] ?? 0) / total, 0)})`,
+    title: `${num(total)} failures (${percentClaim(total / Math.max(1, input.unlocksAttempted))} of unlock attempts); most are '${top}' (${percentClaim((input.totals[top] ?? 0) / total, 0)})`,
     subtitle: `Failures per ${week ? 'week (bar starts at its first day)' : 'simulated day'}, stacked by reason.`,
     plot: {
       ...FRAME,
@@ -56,7 +63,7 @@ export function failuresOverTime(input: FailuresInput): ChartSpec {
     },
     table: {
       columns: ['reason', 'count', 'share of failures', 'per 1,000 unlock attempts'],
-      rows: reasons.map((r) => [r, input.totals[r] ?? 0, percent((input.totals[r] ?? 0) / total), num(((input.totals[r] ?? 0) * 1000) / Math.max(1, input.unlocksAttempted), 2)]),
+      rows: reasons.map((r) => [r, input.totals[r] ?? 0, percentClaim((input.totals[r] ?? 0) / total), num(((input.totals[r] ?? 0) * 1000) / Math.max(1, input.unlocksAttempted), 2)]),
     },
   };
 }

@@ -29,6 +29,20 @@ export function percent(fraction: number, digits = 1): string {
   return `${num(fraction * 100, digits)} %`;
 }
 
+/**
+ * A share as a claim: `digits` decimals, but a non-zero share never reads as 0 % and a share
+ * short of the whole never reads as 100 % (0.0004 → "< 0.1 %", 0.99996 → "> 99.9 %"), so
+ * "18 failures (0.0 %)" cannot happen.
+ */
+export function percentClaim(fraction: number, digits = 1): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const step = 10 ** -digits;
+  const pct = fraction * 100;
+  if (pct > 0 && pct < step / 2) return `< ${num(step, digits)} %`;
+  if (pct < 100 && pct >= 100 - step / 2) return `> ${num(100 - step, digits)} %`;
+  return percent(fraction, digits);
+}
+
 /** Rounds for tables so snapshots do not churn on the last float bit. */
 export function round(value: number, digits = 3): number {
   if (!Number.isFinite(value)) return NaN;

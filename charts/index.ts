@@ -36,7 +36,7 @@ export function runCharts(view: RunView): ChartSpec[] {
     handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: deviceDays > 0 ? s.handshake.count / deviceDays : 0 }),
     latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs }),
     handshakeSequence(view.handshake ? { ...view.handshake, timeMsByPhase: s.handshake.meanTimeMsByPhase, ...(s.handshake.steps ? { steps: s.handshake.steps } : {}) } : null),
-    failuresOverTime({ daily: view.daily, totals: s.failures, unlocksAttempted: s.unlocks.attempted }),
+    failuresOverTime({ daily: view.daily, totals: s.failures, unlocksAttempted: s.unlocks.attempted, unlocksSucceeded: s.unlocks.succeeded }),
     cloudLoad(view.cloud),
   ];
 }

@@ -7,6 +7,7 @@
 import type { CloudResult } from '../results/index.ts';
 import type { RunManifest, RunSummary } from '../results/index.ts';
 import { DAY_MS } from '../units/index.ts';
+import { percentClaim } from '../charts/format.ts';
 
 export function table(rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -83,7 +84,9 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
   if (s.ota && s.ota.offered > 0) out.push(`firmware updates: ${s.ota.offered} offered in background sessions, ${s.ota.applied} applied`);
   if (s.nfcTaps) out.push(`NFC taps: ${s.nfcTaps}`);
   const fails = Object.entries(s.failures).sort((a, b) => b[1] - a[1]);
-  if (fails.length === 0) out.push('failures: none');
+  const unserved = s.unlocks.attempted - s.unlocks.succeeded;
+  // "none" only when every unlock intent was served: an intent the phone never answered is not a success.
+  if (fails.length === 0) out.push(unserved > 0 ? `failures recorded: none; ${unserved} of ${s.unlocks.attempted} unlock intents not unlocked (${pct(unserved, s.unlocks.attempted)}: no phone in range or no answer)` : 'failures: none');
   else out.push(table([['failures by reason', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
   out.push('');
   const wall = m ? `, wall ${(m.wallMs / 1000).toFixed(1)} s (${num(m.eventsPerSecond / 1e6)} M events/s, ${m.workers} worker${m.workers > 1 ? 's' : ''})` : '';
@@ -92,7 +95,7 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
 }
 
 function pct(a: number, b: number): string {
-  return b > 0 ? `${((100 * a) / b).toFixed(1)} %` : '–';
+  return b > 0 ? percentClaim(a / b) : '–';
 }
 
 /** The cloud capacity model's per-station table. */

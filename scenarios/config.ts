@@ -8,6 +8,7 @@
  */
 import type { DistributionSpec } from '../sim/engine/index.ts';
 import type { Profile } from '../firmware/profiles/index.ts';
+import type { ScanModeId } from '../sim/device/phone-scan.ts';
 
 export interface FleetBehaviour {
   /** Unlock intents per device per day (drawn once per device). */
@@ -22,6 +23,8 @@ export interface FleetBehaviour {
   ota: { everyDays: number; imageBytes: number } | null;
   /** Probability that the phone is in range and the app answers when the owner wants to unlock. */
   phoneInRange: number;
+  /** Share of owners per phone scan mode (sim/device/phone-scan.ts), normalised. */
+  phoneScan: Readonly<Partial<Record<ScanModeId, number>>>;
   /** Mean RSSI of the phone link per device, dBm. */
   rssiDbm: DistributionSpec;
   /** Device temperature per device, °C (capacity derating, self-discharge). */
@@ -38,8 +41,6 @@ export interface FleetRadio {
   supervisionTimeoutMs: number;
   /** Body/pocket margin subtracted from each device's mean RSSI, dB. */
   shadowingDb: number;
-  /** The phone's BLE scanner duty cycle, 0..1 (discovery latency). */
-  scanDuty: number;
   /** Extra per-PDU loss from interference, 0..1. */
   interferencePer: number;
   /** A fixed per-PDU loss whatever the RSSI, or null for the RSSI waterfall. */

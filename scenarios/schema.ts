@@ -13,6 +13,7 @@ import { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
 import { DAY_MS } from '../units/index.ts';
+import { failScanDuty, parsePhoneScan, type PhoneScanShares } from './phone-scan.ts';
 import { checkInfluxUrl, checkStoreLocation, EMBEDDED_STORE } from './sinks.ts';
 
 export type PathSegment = string | number;
@@ -66,6 +67,8 @@ export interface Scenario {
     nfcTapsPerYear: number;
     /** Firmware updates: every N days, image size; null for none. */
     ota: { everyDays: number; imageBytes: number } | null;
+    /** Share of owners per phone scan mode (phone-scan.ts), normalised. */
+    phoneScan: PhoneScanShares;
   };
   radio: {
     phy: '1M' | '2M';
@@ -73,8 +76,6 @@ export interface Scenario {
     connIntervalMs: number;
     packetsPerEvent: number;
     supervisionTimeoutMs: number;
-    /** Phone scanner duty cycle 0..1. */
-    scanDuty: number;
     loss: LossModel;
   };
   sweep: SweepVariant[];
@@ -274,7 +275,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
   const capacityFactor = c.dist(['fleet', 'capacityFactor'], fleetRaw.capacityFactor, { dist: 'constant', value: 1 }, { min: 0 });
   const temperatureC = c.dist(['fleet', 'temperatureC'], fleetRaw.temperatureC, { dist: 'constant', value: 20 }, { min: -40, max: 85 });
 
-  const bRaw = c.map(['behaviour'], top.behaviour ?? {}, ['unlocksPerDay', 'diurnal', 'phoneInRange', 'jostlesPerDay', 'rssiDbm', 'nfcTapsPerYear', 'ota'], ['unlocksPerDay']) ?? {};
+  const bRaw = c.map(['behaviour'], top.behaviour ?? {}, ['unlocksPerDay', 'diurnal', 'phoneInRange', 'jostlesPerDay', 'rssiDbm', 'nfcTapsPerYear', 'ota', 'phoneScan'], ['unlocksPerDay']) ?? {};
   const unlocksPerDay = c.dist(['behaviour', 'unlocksPerDay'], bRaw.unlocksPerDay, { dist: 'constant', value: 0 }, { min: 0 });
   let diurnal: Scenario['behaviour']['diurnal'] = { preset: 'flat', weights: normaliseWeights(DIURNAL_PRESETS.flat!) };
   const d = bRaw.diurnal;
@@ -299,7 +300,10 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     };
   }
 
+  const phoneScan = parsePhoneScan(c, bRaw.phoneScan);
+
   const rRaw = c.map(['radio'], top.radio ?? {}, ['phy', 'attMtu', 'connIntervalMs', 'packetsPerEvent', 'supervisionTimeoutMs', 'scanDuty', 'loss']) ?? {};
+  if ('scanDuty' in rRaw) failScanDuty(c, rRaw.scanDuty);
   const connIntervalMs = c.num(['radio', 'connIntervalMs'], rRaw.connIntervalMs, { min: 7.5, max: 4000 }, 15);
   if (rRaw.connIntervalMs !== undefined && Math.abs(connIntervalMs / 1.25 - Math.round(connIntervalMs / 1.25)) > 1e-9)
     c.fail(['radio', 'connIntervalMs'], 'a multiple of 1.25 ms (Bluetooth Core: 7.5 ms .. 4 s in 1.25 ms units)', rRaw.connIntervalMs);
@@ -328,7 +332,6 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     connIntervalMs,
     packetsPerEvent: c.num(['radio', 'packetsPerEvent'], rRaw.packetsPerEvent, { min: 1, max: 50, int: true }, 6),
     supervisionTimeoutMs,
-    scanDuty: c.num(['radio', 'scanDuty'], rRaw.scanDuty, { min: 0.001, max: 1 }, 0.25),
     loss,
   };
 
@@ -362,7 +365,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     start,
     profile: c.str(['profile'], top.profile, 'default', 'a profile path or "default"'),
     fleet: { suites, capacityFactor, temperatureC },
-    behaviour: { unlocksPerDay, diurnal, phoneInRange, jostlesPerDay, rssiDbm, nfcTapsPerYear, ota },
+    behaviour: { unlocksPerDay, diurnal, phoneInRange, jostlesPerDay, rssiDbm, nfcTapsPerYear, ota, phoneScan },
     radio,
     sweep,
     sinks,

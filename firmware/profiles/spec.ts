@@ -192,7 +192,6 @@ export const PROFILE_SPEC = {
     advDelayMax: time,
     advPayloadBytes: q('bytes'),
     advEventCharge: q('charge'),
-    scanDuty: q('fraction'),
     connInterval: time,
     connEventCharge: q('charge'),
     supervisionTimeout: time,

@@ -17,15 +17,16 @@
  * - Charge: the profile's per-application-byte charge for the PHY (B7.33/B7.34, bytes sent again
  *   on retransmission count again) plus connEventCharge per connection event (B7.32) on the radio;
  *   the other parts draw their `radio` power-mode currents for the duration.
- * - Discovery: advertising events at t = 0 and then every interval + U(0, advDelayMax); each is
- *   heard with probability scanDuty × (1 − PER of the advertising PDU); fast interval for
- *   advFastDuration, then slow (B7.16, B7.17).
+ * - Discovery: advertising events at t = 0 and then every interval + U(0, advDelayMax) (fast
+ *   interval for advFastDuration, then slow: B7.16); the first one that falls inside one of the
+ *   phone's periodic scan windows (phone-scan.ts, B7.15) and is not lost is heard.
  * @module
  */
 import { llPayloadSizes } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
 import { batteryCurrentMa, chargeInto, modeCurrents, zero, type OpCost, type PerComponent } from './power.ts';
-import { geometricTrials, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
+import { SCAN_MODES } from './phone-scan.ts';
+import { sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export type Phy = '1M' | '2M';
 export type Direction = 'tx' | 'rx';
@@ -308,8 +309,9 @@ export interface AdvertisingParams {
   advFastDurationMs: number;
   advIntervalSlowMs: number;
   advDelayMaxMs: number;
-  /** Phone scanner duty cycle, 0..1. */
-  scanDuty: number;
+  /** The phone's scan window and the interval between window starts, ms (phone-scan.ts). */
+  scanWindowMs: number;
+  scanIntervalMs: number;
   rssiDbm: number;
   phy: Phy;
   /** Give up after this long, ms. */
@@ -318,34 +320,30 @@ export interface AdvertisingParams {
 
 export function advertisingParams(profile: Profile, overrides: Partial<AdvertisingParams> = {}): AdvertisingParams {
   const b = profile.ble;
-  return {
+  const scan = SCAN_MODES['android-balanced'];
+  const p: AdvertisingParams = {
     advIntervalFastMs: b.advIntervalFast.value,
     advFastDurationMs: b.advFastDuration.value,
     advIntervalSlowMs: b.advIntervalSlow.value,
     advDelayMaxMs: b.advDelayMax.value,
-    scanDuty: b.scanDuty.value,
+    scanWindowMs: scan.windowMs,
+    scanIntervalMs: scan.intervalMs,
     rssiDbm: -60,
     // Advertising is on the 1M PHY (legacy advertising).
     phy: '1M',
     timeoutMs: 120_000,
     ...overrides,
   };
+  if (!(p.scanIntervalMs > 0 && p.scanWindowMs > 0 && p.scanWindowMs <= p.scanIntervalMs)) {
+    throw new RangeError(`advertisingParams: scan window must be in (0, interval], got ${p.scanWindowMs}/${p.scanIntervalMs} ms`);
+  }
+  if (!(p.advIntervalFastMs > 0 && p.advIntervalSlowMs > 0)) throw new RangeError(`advertisingParams: advertising intervals must be > 0, got ${p.advIntervalFastMs}/${p.advIntervalSlowMs} ms`);
+  return p;
 }
 
 export interface DiscoveryResult extends OpCost {
   ok: boolean;
   advEvents: number;
-}
-
-/** Sum of n independent U(0, w): exact below 32 terms, the Irwin–Hall normal limit above. */
-function sumUniforms(u: Uniform, n: number, w: number): number {
-  if (n <= 0 || w === 0) return 0;
-  if (n <= 32) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += u.next();
-    return s * w;
-  }
-  return Math.max(0, Math.min(n, n / 2 + Math.sqrt(n / 12) * standardNormal(u))) * w;
 }
 
 const advBaseCache = new WeakMap<Profile, Readonly<PerComponent>>();
@@ -359,30 +357,29 @@ function advertisingBase(profile: Profile): Readonly<PerComponent> {
 /**
  * Samples the time from the start of advertising until the phone hears an advertising event
  * (and the charge spent), or a failure after `timeoutMs`, written into `out` (no allocation).
+ * The scanner listens `scanWindowMs` every `scanIntervalMs` from a phase uniform over the
+ * interval; advertising events come at 0 and then every interval + U(0, advDelayMax) (fast, then
+ * slow after advFastDuration). An event is heard when it falls inside a window and its PDU is
+ * not lost. An event lasts < 1.5 ms on three channels and the scanner listens on one channel for
+ * the whole window, so an event is treated as an instant that reaches the scanned channel.
+ * Uniforms: one for the phase, one per event inside a window when loss is possible, one per gap.
  */
 export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
   const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
-  const q = adv.scanDuty * (1 - per);
-  const k = geometricTrials(u, q); // the event that is heard (1-based)
-  const meanDelay = adv.advDelayMaxMs / 2;
-  const fastGap = adv.advIntervalFastMs + meanDelay;
-  const nFast = Math.max(1, Math.ceil(adv.advFastDurationMs / fastGap)); // events in the fast phase
-  const slowGap = adv.advIntervalSlowMs + meanDelay;
-  // Events by the timeout (mean gaps), to bound K and to charge a failed discovery.
-  const eventsByTimeout =
-    adv.timeoutMs <= nFast * fastGap ? Math.floor(adv.timeoutMs / fastGap) + 1 : nFast + Math.floor((adv.timeoutMs - nFast * fastGap) / slowGap);
-  let ok = k <= eventsByTimeout;
-  let events = ok ? k : eventsByTimeout;
+  const w = adv.scanWindowMs;
+  const iv = adv.scanIntervalMs;
+  const continuous = w >= iv;
+  const phase = continuous ? 0 : u.next() * iv;
   let t = 0;
-  if (ok) {
-    const gapsFast = Math.min(k, nFast) - 1;
-    const gapsSlow = Math.max(0, k - nFast);
-    t = gapsFast * adv.advIntervalFastMs + sumUniforms(u, gapsFast, adv.advDelayMaxMs);
-    if (gapsSlow > 0) t += gapsSlow * adv.advIntervalSlowMs + sumUniforms(u, gapsSlow, adv.advDelayMaxMs);
-    if (t > adv.timeoutMs) {
-      ok = false;
-      events = eventsByTimeout;
+  let events = 0;
+  let ok = false;
+  while (t <= adv.timeoutMs) {
+    events++;
+    if ((continuous || (t + phase) % iv < w) && (per === 0 || u.next() >= per)) {
+      ok = true;
+      break;
     }
+    t += (t < adv.advFastDurationMs ? adv.advIntervalFastMs : adv.advIntervalSlowMs) + u.next() * adv.advDelayMaxMs;
   }
   const durationMs = ok ? t : adv.timeoutMs;
   const charge = chargeInto(out.charge, advertisingBase(profile), durationMs);
@@ -391,11 +388,6 @@ export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv:
   out.advEvents = events;
   out.durationMs = durationMs;
   return out;
-}
-
-/** Mean discovery latency of the B7.17 formula, ms: (interval/2 + mean advDelay/2) / duty. */
-export function meanDiscoveryMs(advIntervalMs: number, advDelayMaxMs: number, scanDuty: number): number {
-  return (advIntervalMs / 2 + advDelayMaxMs / 4) / scanDuty;
 }
 
 /**

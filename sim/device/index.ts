@@ -9,3 +9,4 @@ export * from './power.ts';
 export * from './crypto-timing.ts';
 export * from './ble.ts';
 export * from './nfc.ts';
+export * from './phone-scan.ts';

@@ -13,6 +13,8 @@ import type { Profile } from '../../firmware/profiles/index.ts';
 import {
   DEVICE_OPS,
   advertisingParams,
+  SCAN_MODES,
+  SCAN_MODE_IDS,
   sampleDiscoveryInto,
   type AdvertisingParams,
   createCryptoTiming,
@@ -182,15 +184,16 @@ export class OpModel {
   }
 
   /**
-   * Advertising until the phone's scanner hears the keychain (B7.17 model: advertising interval,
-   * random delay, scanner duty, packet loss at the RSSI); `ok` false when it never does within
-   * `timeoutMs`.
+   * Advertising until the phone's scanner hears the keychain (advertising interval, random delay,
+   * the scan windows of the owner's scan mode `scanMode` (index in SCAN_MODE_IDS), packet loss at
+   * the RSSI); `ok` false when it never does within `timeoutMs`.
    */
-  discovery(rssiDbm: number, timeoutMs: number, u: Uniform): OpOutcome {
-    const key = Math.round(rssiDbm);
+  discovery(rssiDbm: number, scanMode: number, timeoutMs: number, u: Uniform): OpOutcome {
+    const key = Math.round(rssiDbm) * 16 + scanMode;
     let adv = this.adverts.get(key);
     if (adv === undefined) {
-      adv = advertisingParams(this.profile, { rssiDbm: key, phy: this.radio.phy, scanDuty: this.radio.scanDuty, timeoutMs });
+      const scan = SCAN_MODES[SCAN_MODE_IDS[scanMode]!];
+      adv = advertisingParams(this.profile, { rssiDbm: Math.round(rssiDbm), phy: this.radio.phy, scanWindowMs: scan.windowMs, scanIntervalMs: scan.intervalMs, timeoutMs });
       this.adverts.set(key, adv);
     }
     const d = sampleDiscoveryInto(this.found, this.profile, adv, u);

@@ -146,7 +146,7 @@ export class DeviceSide implements ActionSink {
       return;
     }
     this.u.k = k;
-    const d = this.ops.discovery(t.rssi[k]!, ADVERTISE_LIMIT_MS, this.u);
+    const d = this.ops.discovery(t.rssi[k]!, t.scanMode[k]!, ADVERTISE_LIMIT_MS, this.u);
     if (!d.ok) {
       t.devOpMa[k] = this.advertiseMa;
       return;

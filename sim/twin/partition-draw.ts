@@ -1,13 +1,13 @@
 /**
  * Drawing each device of a partition: its suite by share, its owner's habits (unlocks, jostles
  * and NFC taps a day, as one arrival process split by share), its link (RSSI less shadowing), its
- * cell (temperature, capacity spread) and when the first firmware release reaches its phone. Each
+ * cell (temperature, capacity spread), its owner's phone scan mode (by share, without a draw) and when the first firmware release reaches its phone. Each
  * device draws from its own ('device-params', g) stream, and its event stream is seeded from
  * ('device', g): nothing depends on the partition a device is in.
  * @module
  */
 import { sampler, type Rng } from '../engine/index.ts';
-import { createCell } from '../device/index.ts';
+import { createCell, cumulativeShares, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
 import type { FleetConfig } from './config.ts';
 import type { Energy } from './partition-energy.ts';
 import type { DeviceStreams } from './partition-streams.ts';
@@ -22,6 +22,7 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
   const capf = sampler(b.capacityFactor, 'behaviour.capacityFactor');
   const shares = suiteIds.map((id) => cfg.suites[id]!);
   const totalShare = shares.reduce((a, x) => a + x, 0);
+  const scanCumulative = cumulativeShares(SCAN_MODE_IDS, b.phoneScan);
   const maxMa = Math.max(...energy.modeMa, 250);
   for (let k = 0; k < t.n; k++) {
     const g = t.lo + k;
@@ -42,6 +43,7 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
     // Releases reach phones spread over the first release period, then every period.
     if (b.ota) t.otaDue[k] = p.next() * otaEveryMs;
     t.rssi[k] = rssi(p) - cfg.radio.shadowingDb;
+    t.scanMode[k] = scanModeOfDevice(g, scanCumulative);
     const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
     energy.initCell(k, c, maxMa);
     root.streamStateInto(u.state, k << 2, 'device', g);

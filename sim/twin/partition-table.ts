@@ -64,6 +64,8 @@ export class DeviceTable {
   // Owner, phone and link.
   readonly suiteIdx: Uint8Array;
   readonly rssi: Float32Array;
+  /** Index of the owner's phone scan mode in SCAN_MODE_IDS. */
+  readonly scanMode: Uint8Array;
   readonly arrivalScale: Float32Array;
   readonly intentShare: Float32Array;
   readonly nfcShare: Float32Array;
@@ -100,6 +102,7 @@ export class DeviceTable {
     this.guardMah = new Float64Array(n);
     this.suiteIdx = new Uint8Array(n);
     this.rssi = new Float32Array(n);
+    this.scanMode = new Uint8Array(n);
     this.arrivalScale = new Float32Array(n);
     this.intentShare = new Float32Array(n);
     this.nfcShare = new Float32Array(n);

@@ -81,9 +81,9 @@ describe('chart findings are computed from the data', () => {
   });
 
   it('failuresOverTime() names the top reason and its share', () => {
-    const spec = failuresOverTime({ daily: view.daily, totals: { a: 3, b: 1 }, unlocksAttempted: 400 });
+    const spec = failuresOverTime({ daily: view.daily, totals: { a: 3, b: 1 }, unlocksAttempted: 400, unlocksSucceeded: 380 });
     expect(spec.title).toBe("4 failures (1.0 % of unlock attempts); most are 'a' (75 %)");
-    expect(failuresOverTime({ daily: view.daily, totals: {}, unlocksAttempted: 400 }).plot).toBeNull();
+    expect(failuresOverTime({ daily: view.daily, totals: {}, unlocksAttempted: 400, unlocksSucceeded: 380 }).plot).toBeNull();
   });
 
   it('cloudLoad(null) says the run has no cloud data instead of drawing', () => {

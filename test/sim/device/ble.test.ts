@@ -24,7 +24,7 @@ import {
   total,
   batteryCurrentMa,
 } from '../../../sim/device/index.ts';
-import type { Uniform } from '../../../sim/device/index.ts';
+import { meanDiscoveryDeterministicMs, SCAN_MODES, type Uniform } from '../../../sim/device/index.ts';
 
 const profile = defaultProfile();
 
@@ -156,37 +156,84 @@ describe('sampleTransfer', () => {
 });
 
 describe('sampleDiscovery', () => {
-  it('with a 100 % duty scanner and a strong signal the first advertising event is heard', () => {
-    const adv = advertisingParams(profile, { scanDuty: 1, rssiDbm: -40 });
+  const scan = (id: keyof typeof SCAN_MODES) => ({ scanWindowMs: SCAN_MODES[id].windowMs, scanIntervalMs: SCAN_MODES[id].intervalMs });
+  const meanOf = (adv: AdvertisingParams, seed: number, n: number) => {
+    const rng = createRng(seed).stream('adv');
+    let sum = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) {
+      const r = sampleDiscovery(adv, rng);
+      expect(r.ok).toBe(true);
+      sum += r.durationMs;
+      sq += r.durationMs ** 2;
+    }
+    const mean = sum / n;
+    return { mean, se: Math.sqrt((sq / n - mean ** 2) / n) };
+  };
+
+  it('a continuous scanner (LOW_LATENCY 100/100 ms) at a strong signal hears the first advertising event', () => {
+    const adv = advertisingParams(profile, { ...scan('android-low-latency'), rssiDbm: -40 });
     const r = sampleDiscovery(adv, createRng(1).stream('adv'));
     expect(r.ok && r.advEvents).toBe(1);
     expect(r.durationMs).toBe(0);
     expect(r.charge.radio).toBeCloseTo(0.3, 12);
   });
 
-  it('at 25 % duty the mean latency is (1/q − 1) × (20 + 5) ms in the fast phase', () => {
-    const adv = advertisingParams(profile, { scanDuty: 0.25, rssiDbm: -40 });
-    const q = 0.25 * (1 - packetErrorRate(profile, '1M', -40, 37));
-    const rng = createRng(2).stream('adv');
-    const xs = Array.from({ length: 10_000 }, () => sampleDiscovery(adv, rng).durationMs);
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean / ((1 / q - 1) * 25)).toBeCloseTo(1, 1);
+  it('the phase integral agrees with the analytic limit (I − W)² / 2I for dense advertising', () => {
+    for (const id of ['android-balanced', 'android-low-power', 'android-screen-off'] as const) {
+      const { windowMs: w, intervalMs: i } = SCAN_MODES[id];
+      expect(meanDiscoveryDeterministicMs(0.25, w, i, 4000)).toBeCloseTo((i - w) ** 2 / (2 * i), 0);
+    }
   });
 
-  it('falls back to the slow interval after the fast phase and fails at the timeout', () => {
-    const adv = advertisingParams(profile, { scanDuty: 0.001, rssiDbm: -40, timeoutMs: 60_000 });
-    const rng = createRng(3).stream('slow');
-    const rs = Array.from({ length: 2000 }, () => sampleDiscovery(adv, rng));
-    // 1200 fast events in 30 s (20 + 5 ms apart), then 31 slow ones (961 + 5 ms) by 60 s.
-    const late = rs.filter((r) => r.ok && r.durationMs > 30_000);
-    expect(late.length).toBeGreaterThan(0);
-    // the phase switch is by event count at the mean gap, so the 30 s boundary is fuzzy by a few events
-    for (const r of late) expect(r.advEvents).toBeGreaterThan(1180);
-    const failed = rs.filter((r) => !r.ok);
-    expect(failed.length / rs.length).toBeCloseTo(0.999 ** 1231, 1);
-    for (const r of failed) expect(r.durationMs).toBe(60_000);
-    const none = sampleDiscovery({ ...adv, rssiDbm: -130 }, rng);
-    expect(none.ok).toBe(false);
+  it('for deterministic advertising the sampled mean matches the integral over the scan phase', () => {
+    for (const [id, seed] of [['android-balanced', 11], ['android-low-power', 12], ['android-screen-off', 13]] as const) {
+      const adv = advertisingParams(profile, { ...scan(id), advDelayMaxMs: 0, rssiDbm: -20 });
+      const want = meanDiscoveryDeterministicMs(adv.advIntervalFastMs, adv.scanWindowMs, adv.scanIntervalMs);
+      const { mean, se } = meanOf(adv, seed, 20_000);
+      expect(Math.abs(mean - want)).toBeLessThan(4 * se);
+    }
+  });
+
+  it('BALANCED (183/730 ms) with 20 ms advertising takes about 215 ms on average, not the duty-cycle 75 ms', () => {
+    const closed = meanDiscoveryDeterministicMs(20, 183, 730);
+    expect(closed).toBeGreaterThan(205);
+    expect(closed).toBeLessThan(225);
+    // With advDelay U(0, 10 ms) the mean gap is 25 ms: the integral at 25 ms within sampling error.
+    const adv = advertisingParams(profile, { ...scan('android-balanced'), rssiDbm: -20 });
+    const { mean, se } = meanOf(adv, 14, 20_000);
+    expect(Math.abs(mean - meanDiscoveryDeterministicMs(25, 183, 730))).toBeLessThan(4 * se + 3);
+    expect(mean).toBeGreaterThan(200);
+  });
+
+  it('a screen-off or iOS-background phone takes seconds', () => {
+    for (const id of ['android-screen-off', 'ios-background'] as const) {
+      const { mean } = meanOf(advertisingParams(profile, { ...scan(id), rssiDbm: -20 }), 15, 4000);
+      expect(mean).toBeGreaterThan(4000);
+      expect(mean).toBeLessThan(5500);
+    }
+  });
+
+  it('after the fast phase advertising slows down, and an unheard keychain fails at the timeout', () => {
+    const adv = advertisingParams(profile, { rssiDbm: -130, timeoutMs: 60_000 });
+    const r = sampleDiscovery(adv, createRng(3).stream('slow'));
+    expect(r.ok).toBe(false);
+    expect(r.durationMs).toBe(60_000);
+    // 30 s of 20 + U(0, 10) ms gaps (≈ 1200 events), then 30 s of 961 + U(0, 10) ms (≈ 31).
+    expect(r.advEvents).toBeGreaterThan(1190);
+    expect(r.advEvents).toBeLessThan(1245);
+  });
+
+  it('a packet lost in a window is not heard: at the sensitivity edge discovery takes longer', () => {
+    const strong = meanOf(advertisingParams(profile, { ...scan('android-balanced'), rssiDbm: -20 }), 16, 4000).mean;
+    const adv = advertisingParams(profile, { ...scan('android-balanced'), rssiDbm: -97, timeoutMs: 1e9 });
+    const per = packetErrorRate(profile, '1M', -97, 37);
+    expect(per).toBeGreaterThan(0.2);
+    expect(meanOf(adv, 17, 4000).mean).toBeGreaterThan(strong + 20);
+  });
+
+  it('refuses a window longer than its interval', () => {
+    expect(() => advertisingParams(profile, { scanWindowMs: 200, scanIntervalMs: 100 })).toThrow(/scan window must be in \(0, interval\], got 200\/100 ms/);
   });
 });
 
@@ -196,7 +243,7 @@ describe('advertisingCurrentMa', () => {
   });
 
   it('matches the charge rate of an unheard fast-phase discovery', () => {
-    const adv = advertisingParams(profile, { scanDuty: 1e-9, rssiDbm: -40, timeoutMs: 20_000 });
+    const adv = advertisingParams(profile, { rssiDbm: -130, timeoutMs: 20_000 });
     const r = sampleDiscovery(adv, createRng(4).stream('unheard'));
     expect(r.ok).toBe(false);
     expect((total(r.charge) / r.durationMs) * 1000).toBeCloseTo(advertisingCurrentMa(profile), 1);

@@ -75,7 +75,7 @@ describe('allocation-free BLE samplers', () => {
   });
 
   it('sampleDiscoveryInto() reusing its result equals a fresh one', () => {
-    const adv = advertisingParams(profile, { rssiDbm: -92, scanDuty: 0.25, timeoutMs: 20_000 });
+    const adv = advertisingParams(profile, { rssiDbm: -92, timeoutMs: 20_000 });
     const a = createRng(3).stream('d');
     const b = createRng(3).stream('d');
     const out = { ok: true, advEvents: 0, durationMs: 0, charge: zero() };

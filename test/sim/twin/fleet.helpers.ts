@@ -20,10 +20,11 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
       nfcTapsPerYear: 4,
       ota: null,
       rssiDbm: { dist: 'normal', mean: -65, sd: 6 },
+      phoneScan: { 'android-low-latency': 1 },
       temperatureC: { dist: 'normal', mean: 22, sd: 3 },
       capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },
     },
-    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, scanDuty: 1, shadowingDb: 0, interferencePer: 0, fixedPer: null },
+    radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, shadowingDb: 0, interferencePer: 0, fixedPer: null },
     traceDevices: 5,
     ...overrides,
   };
