@@ -56,14 +56,17 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
       ['l', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
-  out.push(`  unlock intents ${s.unlocks.attempted}, unlocked ${s.unlocks.succeeded} (${pct(s.unlocks.succeeded, s.unlocks.attempted)})`);
+  out.push(`  unlock latency over ${u.count} completed unlocks; handshake time and the phase means below over ${s.handshake.completed} completed of ${s.handshake.started} started handshakes (${s.handshake.failed} failed)`);
+  out.push(`  outcomes of ${s.unlocks.intents} unlock intents:`);
+  const outcomes = Object.entries(s.unlocks.outcomes).sort((a, b) => b[1] - a[1]);
+  out.push(table([['outcome', 'count', 'share'], ...outcomes.map(([o, c]) => [o, String(c), pct(c, s.unlocks.intents)])], ['l', 'r', 'r']));
   out.push('');
   const t = s.handshake.meanTimeMsByPhase;
   const e = s.handshake.meanEnergyMjByPhase;
   out.push(
     table(
       [
-        ['per handshake', 'radio', 'crypto', 'secure element', 'other'],
+        ['per handshake', 'radio', 'crypto', 'secure element', 'other (phone waits)'],
         ['time (ms)', num(t.radio), num(t.crypto), num(t.secureElement), num(t.other)],
         ['energy (mJ)', num(e.radio), num(e.crypto), num(e.secureElement), num(e.other)],
       ],
