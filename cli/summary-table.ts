@@ -86,8 +86,10 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
   if (s.ota && s.ota.offered > 0) out.push(`firmware updates: ${s.ota.offered} offered in background sessions, ${s.ota.applied} applied`);
   if (s.nfcTaps) out.push(`NFC taps: ${s.nfcTaps}`);
   const fails = Object.entries(s.failures).sort((a, b) => b[1] - a[1]);
-  if (fails.length === 0) out.push('failures: none');
-  else out.push(table([['failures by reason', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
+  // Named device-machine failures of every wake (intents and background sessions); the outcomes above count the intents.
+  const unserved = s.unlocks.intents - (s.unlocks.outcomes.unlocked ?? 0);
+  if (fails.length === 0) out.push(`named device failures: none (${unserved} of ${s.unlocks.intents} intents not unlocked, see outcomes)`);
+  else out.push(table([['device failures by reason (all wakes)', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
   out.push('');
   const wall = m ? `, wall ${(m.wallMs / 1000).toFixed(1)} s (${num(m.eventsPerSecond / 1e6)} M events/s, ${m.workers} worker${m.workers > 1 ? 's' : ''})` : '';
   out.push(`events processed: ${s.events}${wall}`);
