@@ -36,7 +36,7 @@ export function comparisonMetrics(a: RunView, b: RunView): Metric[] {
       hsTime: sum(s.handshake.meanTimeMsByPhase as unknown as Record<string, number>),
       hsEnergy: sum(s.handshake.meanEnergyMjByPhase as unknown as Record<string, number>),
       perDay: sum(s.energyMjPerDayByState),
-      failRate: (fails * 1000) / Math.max(1, s.unlocks.attempted),
+      failRate: (fails * 1000) / Math.max(1, s.unlocks.intents),
     };
   };
   const x = m(a);

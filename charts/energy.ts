@@ -84,7 +84,7 @@ export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
   const t = input.handshake.meanTimeMsByPhase;
   const eTotal = PHASES.reduce((a, p) => a + e[p], 0);
   const tTotal = PHASES.reduce((a, p) => a + t[p], 0);
-  if (!(input.handshake.count > 0) || !(eTotal > 0)) {
+  if (!(input.handshake.completed > 0) || !(eTotal > 0)) {
     const why = 'No handshake completed in this run.';
     return { id, title: 'No handshakes', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
   }

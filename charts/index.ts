@@ -33,10 +33,10 @@ export function runCharts(view: RunView): ChartSpec[] {
     batteryLifeEcdf(battery),
     socOverTime({ daily: view.daily, samples: view.socSamples }),
     energyByState({ daily: view.daily, perDeviceDay: s.energyMjPerDayByState }),
-    handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: deviceDays > 0 ? s.handshake.count / deviceDays : 0 }),
+    handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: deviceDays > 0 ? s.handshake.started / deviceDays : 0 }),
     latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs }),
     handshakeSequence(view.handshake ? { ...view.handshake, timeMsByPhase: s.handshake.meanTimeMsByPhase, ...(s.handshake.steps ? { steps: s.handshake.steps } : {}) } : null),
-    failuresOverTime({ daily: view.daily, totals: s.failures, unlocksAttempted: s.unlocks.attempted, unlocksSucceeded: s.unlocks.succeeded }),
+    failuresOverTime({ daily: view.daily, outcomes: s.unlocks.outcomes, intents: s.unlocks.intents }),
     cloudLoad(view.cloud),
   ];
 }

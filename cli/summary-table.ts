@@ -57,14 +57,17 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
       ['l', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
-  out.push(`  unlock intents ${s.unlocks.attempted}, unlocked ${s.unlocks.succeeded} (${pct(s.unlocks.succeeded, s.unlocks.attempted)})`);
+  out.push(`  unlock latency over ${u.count} completed unlocks; handshake time and the phase means below over ${s.handshake.completed} completed of ${s.handshake.started} started handshakes (${s.handshake.failed} failed)`);
+  out.push(`  outcomes of ${s.unlocks.intents} unlock intents:`);
+  const outcomes = Object.entries(s.unlocks.outcomes).sort((a, b) => b[1] - a[1]);
+  out.push(table([['outcome', 'count', 'share'], ...outcomes.map(([o, c]) => [o, String(c), pct(c, s.unlocks.intents)])], ['l', 'r', 'r']));
   out.push('');
   const t = s.handshake.meanTimeMsByPhase;
   const e = s.handshake.meanEnergyMjByPhase;
   out.push(
     table(
       [
-        ['per handshake', 'radio', 'crypto', 'secure element', 'other'],
+        ['per handshake', 'radio', 'crypto', 'secure element', 'other (phone waits)'],
         ['time (ms)', num(t.radio), num(t.crypto), num(t.secureElement), num(t.other)],
         ['energy (mJ)', num(e.radio), num(e.crypto), num(e.secureElement), num(e.other)],
       ],
@@ -84,10 +87,10 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
   if (s.ota && s.ota.offered > 0) out.push(`firmware updates: ${s.ota.offered} offered in background sessions, ${s.ota.applied} applied`);
   if (s.nfcTaps) out.push(`NFC taps: ${s.nfcTaps}`);
   const fails = Object.entries(s.failures).sort((a, b) => b[1] - a[1]);
-  const unserved = s.unlocks.attempted - s.unlocks.succeeded;
-  // "none" only when every unlock intent was served: an intent the phone never answered is not a success.
-  if (fails.length === 0) out.push(unserved > 0 ? `failures recorded: none; ${unserved} of ${s.unlocks.attempted} unlock intents not unlocked (${pct(unserved, s.unlocks.attempted)}: no phone in range or no answer)` : 'failures: none');
-  else out.push(table([['failures by reason', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
+  // Named device-machine failures of every wake (intents and background sessions); the outcomes above count the intents.
+  const unserved = s.unlocks.intents - (s.unlocks.outcomes.unlocked ?? 0);
+  if (fails.length === 0) out.push(`named device failures: none (${unserved} of ${s.unlocks.intents} intents not unlocked, see outcomes)`);
+  else out.push(table([['device failures by reason (all wakes)', 'count'], ...fails.map(([k, v]) => [k, String(v)])], ['l', 'r']));
   out.push('');
   const wall = m ? `, wall ${(m.wallMs / 1000).toFixed(1)} s (${num(m.eventsPerSecond / 1e6)} M events/s, ${m.workers} worker${m.workers > 1 ? 's' : ''})` : '';
   out.push(`events processed: ${s.events}${wall}`);

@@ -83,7 +83,7 @@ function facts(v: RunView): string {
     [`${num(s.durationDays)} d`, 'simulated'],
     [`${num(s.battery.lifeDays.p50.value)} d`, 'median battery life'],
     [`${num(s.unlocks.latencyMs.p95)} ms`, 'unlock latency p95'],
-    [num(s.unlocks.attempted), 'unlock attempts'],
+    [num(s.unlocks.intents), 'unlock intents'],
     [num(s.events), 'simulated events'],
   ];
   return `<div class="facts">${items.map(([b, l]) => `<div class="fact"><b>${escapeHtml(b)}</b><span>${escapeHtml(l)}</span></div>`).join('')}</div>`;

@@ -12,7 +12,7 @@ import type { DeviceColumns, RunResult } from './result.ts';
  * an optional field does not need it), so readers refuse a file they would misread. Files written
  * before the field existed have shape 1.
  */
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 2;
 
 const FLOAT_COLUMNS = ['capacityMah', 'depletedDay', 'lifeDays', 'finalSoc', 'energyMj'] as const;
 const UINT_COLUMNS = ['unlocks', 'handshakes', 'failures'] as const;
@@ -34,13 +34,15 @@ export function resultFromJson(text: string, source = 'result.json'): RunResult 
     throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${source}: expected a JSON object (is this a keytwin result.json?)`);
-  const { schemaVersion = 1, ...r } = raw as Record<string, unknown>;
-  if (schemaVersion !== RESULT_SCHEMA_VERSION) {
-    throw new Error(`${source}: result schema version ${JSON.stringify(schemaVersion)}, this keytwin reads version ${RESULT_SCHEMA_VERSION} (re-run the scenario, or use the keytwin that wrote it)`);
-  }
+  const { schemaVersion, ...r } = raw as Record<string, unknown>;
+  const refuse = (v: unknown) =>
+    new Error(`${source}: result schema version ${JSON.stringify(v)}, this keytwin reads version ${RESULT_SCHEMA_VERSION} (re-run the scenario, or use the keytwin that wrote it)`);
+  if (schemaVersion !== undefined && schemaVersion !== RESULT_SCHEMA_VERSION) throw refuse(schemaVersion);
   for (const key of ['manifest', 'summary', 'devices', 'daily', 'socSamples', 'telemetry']) {
     if (r[key] === undefined) throw new Error(`${source}: missing field '${key}' (is this a keytwin result.json?)`);
   }
+  // A result written before the version field is version 1 (no intent outcomes).
+  if (schemaVersion === undefined) throw refuse(1);
   const d = r.devices as Record<string, unknown>;
   const count = d.count;
   if (typeof count !== 'number') throw new Error(`${source}: devices.count must be a number`);

@@ -47,18 +47,43 @@ export interface RunSummary {
     /** Mean state of charge at the end, 0..1. */
     finalSocMean: number;
   };
-  unlocks: { attempted: number; succeeded: number; latencyMs: Percentiles };
-  handshake: {
-    count: number;
-    timeMs: Percentiles;
-    meanTimeMsByPhase: PhaseBreakdown;
-    meanEnergyMjByPhase: PhaseBreakdown;
+  unlocks: {
+    /** Owner intents: unlock intents and NFC taps, whatever the keychain's state. */
+    intents: number;
     /**
-     * The device-role handshake machine's states in machine order, with the mean time spent in
-     * each visit (ms): timed operations, and the waits for the phone (`await` states, which hold
-     * the phone's own computation and delays).
+     * How each intent ended, exactly one outcome each (the counts add up to `intents`): unlocked,
+     * phoneNotInRange, phoneNotFound (discovery window ended), busyDropped (a previous wake was
+     * running; the firmware has no queue), lowBatteryWakeOff, wakeOffNotProvisioned (locked down
+     * or unprovisioned), batteryDead, endedWithoutUnlock, runEnded, and `failed:<reason>`.
+     * Only non-zero outcomes are listed.
      */
-    steps?: { state: string; op: string | null; message: string | null; direction: 'tx' | 'rx' | null; meanMs: number; visits: number }[];
+    outcomes: Record<string, number>;
+    /** Unlocks performed (an unlock may also follow a wake without an owner intent). */
+    succeeded: number;
+    /** Latency from the wake to the unlock, over completed unlocks only. */
+    latencyMs: Percentiles;
+  };
+  handshake: {
+    /** Handshakes started; of them completed (established), failed, and running when the run ended. */
+    started: number;
+    completed: number;
+    failed: number;
+    /** Handshake time (start to established), over completed handshakes. */
+    timeMs: Percentiles;
+    /** Mean time by phase over completed handshakes (sums to timeMs.mean; `other` holds the waits for the phone). */
+    meanTimeMsByPhase: PhaseBreakdown;
+    /** Mean energy by phase over completed handshakes. */
+    meanEnergyMjByPhase: PhaseBreakdown;
+    /** Mean time and energy by phase over failed handshakes (until they failed). */
+    failedMeanTimeMsByPhase: PhaseBreakdown;
+    failedMeanEnergyMjByPhase: PhaseBreakdown;
+    /**
+     * The device-role handshake machine's states in visiting order, with the mean time spent in
+     * each visit (ms): timed operations, and the waits for the phone (`await` states, which hold
+     * the phone's own computation and delays). `completedMeanMs`: the state's time per completed
+     * handshake up to established (these add up to timeMs.mean; 0 for session states).
+     */
+    steps?: { state: string; op: string | null; message: string | null; direction: 'tx' | 'rx' | null; meanMs: number; visits: number; completedMeanMs: number }[];
   };
   /** Mean energy per device per day by power state, millijoules. */
   energyMjPerDayByState: Record<string, number>;
@@ -115,6 +140,8 @@ export interface DailyRow {
   unlocks: number;
   handshakes: number;
   failures: Record<string, number>;
+  /** How the intents of the day ended (non-zero outcomes; see RunSummary.unlocks.outcomes). */
+  outcomes: Record<string, number>;
   energyMjByState: Record<string, number>;
 }
 

@@ -48,7 +48,7 @@ export interface RunListing {
 }
 
 const DEVICE_COLUMNS = ['run_id', 'device', 'suite', 'capacity_mah', 'depleted_day', 'life_days', 'final_soc', 'unlocks', 'handshakes', 'failures', 'energy_mj'];
-const DAILY_COLUMNS = ['run_id', 'seq', 'day', 'soc_p5', 'soc_p50', 'soc_p95', 'alive', 'unlocks', 'handshakes', 'failures', 'energy_mj_by_state'];
+const DAILY_COLUMNS = ['run_id', 'seq', 'day', 'soc_p5', 'soc_p50', 'soc_p95', 'alive', 'unlocks', 'handshakes', 'failures', 'energy_mj_by_state', 'outcomes'];
 const SOC_COLUMNS = ['run_id', 'seq', 'device', 'day', 'soc', 'brownout'];
 const TELEMETRY_COLUMNS = ['run_id', 'seq', 'device', 'time_ms', 'event_type', 'success', 'latency_ms', 'rssi', 'session_kdf', 'suite', 'reason', 'soc'];
 
@@ -114,7 +114,7 @@ export function copyTables(result: RunResult): CopyTable[] {
       `${runIdText}\t${i}\t${text(d.suite[i]!)}\t${float(d.capacityMah[i]!)}\t${float(d.depletedDay[i]!)}\t${float(d.lifeDays[i]!)}\t${float(d.finalSoc[i]!)}\t${d.unlocks[i]}\t${d.handshakes[i]}\t${d.failures[i]}\t${float(d.energyMj[i]!)}`) },
     { table: 'run_daily', columns: DAILY_COLUMNS, chunks: () => rowsToCopyText(daily.length, (i) => {
       const r = daily[i]!;
-      return `${runIdText}\t${i}\t${float(r.day)}\t${float(r.socP5)}\t${float(r.socP50)}\t${float(r.socP95)}\t${int(r.alive, `daily[${i}].alive`)}\t${int(r.unlocks, `daily[${i}].unlocks`)}\t${int(r.handshakes, `daily[${i}].handshakes`)}\t${json(r.failures)}\t${json(r.energyMjByState)}`;
+      return `${runIdText}\t${i}\t${float(r.day)}\t${float(r.socP5)}\t${float(r.socP50)}\t${float(r.socP95)}\t${int(r.alive, `daily[${i}].alive`)}\t${int(r.unlocks, `daily[${i}].unlocks`)}\t${int(r.handshakes, `daily[${i}].handshakes`)}\t${json(r.failures)}\t${json(r.energyMjByState)}\t${json(r.outcomes)}`;
     }) },
     { table: 'run_soc_samples', columns: SOC_COLUMNS, chunks: () => rowsToCopyText(soc.length, (i) => {
       const s = soc[i]!;
@@ -219,6 +219,7 @@ export async function getRun(db: Queryable, runId: string): Promise<RunResult | 
     unlocks: Number(r.unlocks),
     handshakes: Number(r.handshakes),
     failures: r.failures as Record<string, number>,
+    outcomes: r.outcomes as Record<string, number>,
     energyMjByState: r.energy_mj_by_state as Record<string, number>,
   }));
   const socSamples: SocSample[] = (await db.query<Record<string, unknown>>('SELECT * FROM run_soc_samples WHERE run_id = $1 ORDER BY seq', [runId])).rows.map((r) => ({

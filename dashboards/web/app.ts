@@ -46,7 +46,7 @@ function runFacts(v: RunView): HTMLElement {
   const s = v.summary;
   return facts([
     [num(s.devices), 'keychains'], [`${num(s.durationDays)} d`, 'simulated'], [`${num(s.battery.lifeDays.p50.value)} d`, 'median battery life'],
-    [`${num(s.unlocks.latencyMs.p95)} ms`, 'unlock latency p95'], [num(s.unlocks.attempted), 'unlock attempts'], [Object.keys(s.suites).join(', '), 'suites'],
+    [`${num(s.unlocks.latencyMs.p95)} ms`, 'unlock latency p95'], [num(s.unlocks.intents), 'unlock intents'], [Object.keys(s.suites).join(', '), 'suites'],
   ]);
 }
 

@@ -104,6 +104,26 @@ export function sfc32NextU32(state: Int32Array, offset: number): number {
   return t >>> 0;
 }
 
+/**
+ * Seeds the sfc32 state at `state[offset .. offset+3]` as substream `index` of the key at
+ * `key[keyOffset .. keyOffset+3]` (from {@link Rng.streamKeyInto}), with no allocation: for a
+ * hot path that starts a fresh stream per episode so one episode's draws never shift the next's.
+ * Not the same numbers as `stream(...)` (a cheaper mix: one fmix32 per word, then the warm-up).
+ */
+export function seedIndexedInto(state: Int32Array, offset: number, key: Int32Array, keyOffset: number, index: number): void {
+  const lo = index >>> 0;
+  const hi = Math.floor(index / TWO_POW_32) >>> 0;
+  const a = fmix32((key[keyOffset]! ^ lo ^ LANE_SEEDS[0]) >>> 0);
+  const b = fmix32((key[keyOffset + 1]! ^ hi ^ a ^ LANE_SEEDS[1]) >>> 0);
+  const c = fmix32((key[keyOffset + 2]! ^ Math.imul(lo, 0xcc9e2d51) ^ b ^ LANE_SEEDS[2]) >>> 0);
+  const d = fmix32((key[keyOffset + 3]! ^ Math.imul(lo, 0x1b873593) ^ c ^ LANE_SEEDS[3]) >>> 0);
+  state[offset] = a;
+  state[offset + 1] = b;
+  state[offset + 2] = c;
+  state[offset + 3] = d;
+  for (let i = 0; i < SFC32_WARMUP; i++) sfc32NextU32(state, offset);
+}
+
 /** A seeded generator with named, independent substreams. */
 export class Rng {
   /** sfc32 state (a, b, c, d); Int32Array so that V8 keeps the words unboxed. */
@@ -187,6 +207,14 @@ export class Rng {
    */
   streamStateInto(out: Int32Array, offset: number, name: string, index = 0): void {
     out.set(this.stream(name, index).s, offset);
+  }
+
+  /**
+   * Writes the 128-bit key of `stream(name, index)` into `out[offset .. offset+3]`, for callers
+   * that derive many numbered substreams of it later without allocating ({@link seedIndexedInto}).
+   */
+  streamKeyInto(out: Int32Array, offset: number, name: string, index = 0): void {
+    out.set(this.streamKey(name, index), offset);
   }
 
   /** A copy of the current sfc32 state words (a, b, c, d) as uint32, e.g. to seed a C or Python twin. */

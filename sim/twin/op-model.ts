@@ -139,9 +139,10 @@ export class OpModel {
 
   /**
    * Samples op `opIndex` (a configuration's `op`), with message `messageIndex` and `direction`
-   * (0 tx, 1 rx) for transfers, on suite `suiteIndex` at `rssiDbm`.
+   * (0 tx, 1 rx) for transfers, on suite `suiteIndex` at `rssiDbm`. Radio ops draw from `radio`,
+   * timed ops from `crypto`, so a change in one never shifts the other's numbers.
    */
-  sample(opIndex: number, messageIndex: number, direction: number, suiteIndex: number, rssiDbm: number, u: Uniform): OpOutcome {
+  sample(opIndex: number, messageIndex: number, direction: number, suiteIndex: number, rssiDbm: number, radio: Uniform, crypto: Uniform): OpOutcome {
     const r = this.routes[opIndex]!;
     const o = this.outcome;
     o.phase = r.phase;
@@ -149,21 +150,21 @@ export class OpModel {
     switch (r.kind) {
       case KIND_BLE: {
         const bytes = this.bytes[suiteIndex]![messageIndex]!;
-        const t = sampleTransferInto(this.transfer, this.link(rssiDbm), bytes, direction === 1 ? 'rx' : 'tx', u);
+        const t = sampleTransferInto(this.transfer, this.link(rssiDbm), bytes, direction === 1 ? 'rx' : 'tx', radio);
         o.durationMs = t.durationMs;
         o.chargeMc = total(t.charge);
         o.ok = t.ok;
         return o;
       }
       case KIND_CONNECT: {
-        const c = sampleConnectInto(this.connect, this.link(rssiDbm), u);
+        const c = sampleConnectInto(this.connect, this.link(rssiDbm), radio);
         o.durationMs = c.durationMs;
         o.chargeMc = total(c.charge);
         o.ok = c.ok;
         return o;
       }
       case KIND_NFC: {
-        const t = sampleNfcTransfer(this.profile, this.bytes[suiteIndex]![messageIndex]!, u);
+        const t = sampleNfcTransfer(this.profile, this.bytes[suiteIndex]![messageIndex]!, radio);
         o.durationMs = t.durationMs;
         o.chargeMc = total(t.charge);
         return o;
@@ -173,7 +174,7 @@ export class OpModel {
         const bytes = messageIndex >= 0 ? this.bytes[suiteIndex]![messageIndex]! : r.payload < 0 ? undefined : this.payload[suiteIndex]![r.payload];
         const id = this.timingId[suiteIndex]![opIndex]!;
         // A name the suite cannot time: the name-based call throws its error (naming the op).
-        const d = id >= 0 ? timing.sampleMsById(id, u, bytes) : timing.sampleMs(r.op as DeviceOp, u, bytes);
+        const d = id >= 0 ? timing.sampleMsById(id, crypto, bytes) : timing.sampleMs(r.op as DeviceOp, crypto, bytes);
         o.durationMs = d;
         o.chargeMc = timing.chargeMcById(id, d);
         return o;

@@ -3,7 +3,9 @@
  * device, each arrival an NFC tap, an unlock intent or a jostle by share), whether the phone is
  * near, when a firmware release reaches the phone, and when the phone acts: it hears the
  * advertising, answers the handshake after its app's delay plus its own crypto, asks for the
- * unlock or offers the OTA image. Every draw is from the device's own stream.
+ * unlock or offers the OTA image. The owner draws from the device's owner stream, the same
+ * draws for every arrival whatever the device's state, so variants see the same owners; the
+ * phone draws from the device's episodic phone stream (partition-streams.ts).
  * @module
  */
 import type { CryptoTiming } from '../device/index.ts';
@@ -13,15 +15,19 @@ import { hourlyRates, nextArrival } from './diurnal.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { DC_MOTION, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST } from './partition-configs.ts';
+import { DC_MOTION, DC_NFC, DC_REST, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST } from './partition-configs.ts';
 import type { Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
 import type { DeviceStreams } from './partition-streams.ts';
+import { O_BUSY, O_DEAD, O_LOW_BATTERY, O_WAKE_OFF, type Outcomes } from './partition-outcomes.ts';
 import {
   F_DEAD,
   F_ESTABLISHED,
+  F_FOUND,
   F_INTENT,
+  F_LOW_SENT,
+  F_OPEN,
   F_OTA_PENDING,
   F_OTA_SESSION,
   F_PRESENT,
@@ -52,7 +58,10 @@ export class Behaviour {
 
   private readonly t: DeviceTable;
   private readonly clock: Clock;
-  private readonly u: DeviceStreams;
+  private readonly owner: DeviceStreams;
+  private readonly phone: DeviceStreams;
+  private readonly episode: Float64Array;
+  private readonly outcomes: Outcomes;
   private readonly res: PartitionResult;
   /** DC_* of each device-machine configuration; HC_* and the phone's next message of each handshake configuration. */
   private readonly devFlags: Uint8Array;
@@ -63,10 +72,13 @@ export class Behaviour {
   private readonly hIds: HandshakeIds;
   private readonly p: Deliver;
 
-  constructor(x: Parts, cfg: FleetConfig, durationMs: number) {
+  constructor(x: Parts, cfg: FleetConfig, durationMs: number, outcomes: Outcomes) {
     this.t = x.t;
     this.clock = x.clock;
-    this.u = x.u;
+    this.owner = x.s.owner;
+    this.phone = x.s.phone;
+    this.episode = x.s.episode;
+    this.outcomes = outcomes;
     this.res = x.res;
     this.devFlags = x.flags.dev;
     this.hsFlags = x.flags.hs;
@@ -92,41 +104,56 @@ export class Behaviour {
   scheduleArrival(k: number, from: number): void {
     const scale = this.t.arrivalScale[k]!;
     if (!(scale > 0)) return;
-    this.u.k = k;
+    this.owner.k = k;
     // Rates are per unit daily count; scaling the Exp(1) work by 1/scale scales the process.
-    const at = nextArrival(from, this.rates, this.u, scale);
+    const at = nextArrival(from, this.rates, this.owner, scale);
     if (at < this.durationMs) this.t.agenda.set(k, S_ARRIVAL, at);
   }
 
-  /** The owner's arrival popped: the next one, then a tap, an intent or a jostle, if the device is asleep. */
+  /**
+   * The owner's arrival popped: the next one, then a tap, an intent or a jostle. The owner's two
+   * draws (what the arrival is, whether the phone is near) are made for every arrival whatever
+   * the device's state, and every arrival starts a new episode of the phone, radio and crypto
+   * streams. An intent the device cannot take (busy, wake off, dead) ends here with its outcome.
+   */
   arrival(k: number): void {
     const t = this.t;
+    const res = this.res;
     const now = this.clock.now;
     this.scheduleArrival(k, now);
-    if (t.flags[k]! & F_DEAD) return;
-    if (!(this.devFlags[t.devCfg[k]!]! & DC_MOTION)) return;
-    this.u.k = k;
-    const x = this.u.next();
+    this.episode[k]!++;
+    this.owner.k = k;
+    const x = this.owner.next();
+    const near = this.owner.next() < this.phoneInRange;
     const nfc = x < t.nfcShare[k]!;
-    const intent = !nfc && x < t.nfcShare[k]! + t.intentShare[k]!;
-    let f = t.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION);
+    const intent = nfc || x < t.nfcShare[k]! + t.intentShare[k]!;
+    if (nfc) res.deviceNfcTaps[k]!++;
+    if (intent) {
+      res.intents++;
+      res.deviceIntents[k]!++;
+    } else res.deviceJostles[k]!++;
+    const f0 = t.flags[k]!;
+    const dc = this.devFlags[t.devCfg[k]!]!;
+    if (f0 & F_DEAD || !(dc & (nfc ? DC_NFC : DC_MOTION))) {
+      if (intent) this.outcomes.dropped(k, f0 & F_DEAD ? O_DEAD : !(dc & DC_REST) ? O_BUSY : f0 & F_LOW_SENT ? O_LOW_BATTERY : O_WAKE_OFF);
+      return;
+    }
+    let f = f0 & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION | F_OPEN | F_FOUND);
     if (now >= t.otaDue[k]!) f |= F_OTA_PENDING;
     if (nfc) {
       // The owner taps the phone on the keychain: an unlock with the phone right there.
-      f |= F_INTENT | F_PRESENT;
-      this.res.nfcTaps++;
-      this.res.intents++;
+      f |= F_INTENT | F_PRESENT | F_OPEN;
+      res.nfcTaps++;
     } else if (intent) {
-      f |= F_INTENT;
-      this.res.intents++;
-      if (this.u.next() < this.phoneInRange) f |= F_PRESENT;
-    } else if (f & F_OTA_PENDING && this.u.next() < this.phoneInRange) {
+      f |= F_INTENT | F_OPEN;
+      if (near) f |= F_PRESENT;
+    } else if (f & F_OTA_PENDING && near) {
       // A wake the owner did not mean, with the phone near and an update waiting: the app uses it.
       f |= F_PRESENT | F_OTA_SESSION;
     }
     t.flags[k] = f;
     t.wakeT[k] = now;
-    this.res.binWakes[this.clock.bin()]!++;
+    res.binWakes[this.clock.bin()]!++;
     this.p.deliverDev(k, nfc ? this.dIds.nfcTapped : this.dIds.motion);
   }
 
@@ -142,7 +169,12 @@ export class Behaviour {
   /** The phone slot popped: what it held reaches the device's machines. */
   phoneActs(k: number): void {
     const what = this.t.phoneKind[k];
-    if (what === PHONE_FOUND) this.p.deliverDev(k, this.dIds.phoneFound);
+    if (what === PHONE_FOUND) {
+      const before = this.t.devCfg[k];
+      this.p.deliverDev(k, this.dIds.phoneFound);
+      // Found only if the device was still advertising (its window may have closed first).
+      if (this.t.devCfg[k] !== before) this.t.flags[k]! |= F_FOUND;
+    }
     else if (what === PHONE_OTA) {
       this.res.otaOffered++;
       this.p.deliverDev(k, this.dIds.otaOffered);
@@ -173,13 +205,14 @@ export class Behaviour {
     let delay = this.delay(k);
     const s = t.suiteIdx[k]!;
     const timing = this.timing[s]!;
-    this.u.k = k;
+    const u = this.phone;
+    u.k = k;
     if (msg === MSG_CLIENT_HELLO) {
-      if (this.x25519Id[s]! >= 0) delay += timing.sampleMsById(this.x25519Id[s]!, this.u);
-      if (this.encapsId[s]! >= 0) delay += timing.sampleMsById(this.encapsId[s]!, this.u);
+      if (this.x25519Id[s]! >= 0) delay += timing.sampleMsById(this.x25519Id[s]!, u);
+      if (this.encapsId[s]! >= 0) delay += timing.sampleMsById(this.encapsId[s]!, u);
     } else if (msg === MSG_CLIENT_FINISHED) {
-      if (this.verifyId[s]! >= 0) delay += timing.sampleMsById(this.verifyId[s]!, this.u);
-      if (this.x25519Id[s]! >= 0) delay += timing.sampleMsById(this.x25519Id[s]!, this.u);
+      if (this.verifyId[s]! >= 0) delay += timing.sampleMsById(this.verifyId[s]!, u);
+      if (this.x25519Id[s]! >= 0) delay += timing.sampleMsById(this.x25519Id[s]!, u);
     }
     this.set(k, this.clock.now + delay, PHONE_MSG);
   }
@@ -191,9 +224,9 @@ export class Behaviour {
 
   /** The phone app's and OS's own delay before it acts (profile phone.messageOverhead). */
   private delay(k: number): number {
-    this.u.k = k;
+    this.phone.k = k;
     const s = this.t.suiteIdx[k]!;
-    return this.timing[s]!.sampleMsById(this.messageId[s]!, this.u);
+    return this.timing[s]!.sampleMsById(this.messageId[s]!, this.phone);
   }
 
   private set(k: number, atMs: number, what: number): void {

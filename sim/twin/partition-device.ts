@@ -8,7 +8,8 @@
 import type { CompiledMachine } from '../statechart/index.ts';
 import type { Behaviour } from './partition-behaviour.ts';
 import type { Clock } from './partition-clock.ts';
-import { DC_BOOT_WAIT, DC_HANDSHAKE, DC_SESSION } from './partition-configs.ts';
+import { DC_BOOT_WAIT, DC_HANDSHAKE, DC_REST, DC_SESSION } from './partition-configs.ts';
+import { O_FAILURE, O_NOT_FOUND, O_NOT_IN_RANGE, O_NO_UNLOCK, O_UNLOCKED, type Outcomes } from './partition-outcomes.ts';
 import type { Energy } from './partition-energy.ts';
 import type { HandshakeSide } from './partition-handshake.ts';
 import type { LiveSampler } from './partition-live.ts';
@@ -16,7 +17,7 @@ import type { ActionSink, Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
 import type { DeviceStreams } from './partition-streams.ts';
-import { F_ESTABLISHED, F_INTENT, F_PRESENT, S_DEV_OP, type DeviceTable } from './partition-table.ts';
+import { F_ESTABLISHED, F_FOUND, F_OPEN, F_PRESENT, S_DEV_OP, type DeviceTable } from './partition-table.ts';
 import type { Telemetry } from './partition-telemetry.ts';
 import { ACT_FAILURE, ACT_OTA_APPLIED, ACT_SESSION_END, ACT_UNLOCK, type DeviceIds, type HandshakeIds } from './machines.ts';
 import { PHASE_OTHER, type OpModel } from './op-model.ts';
@@ -34,12 +35,14 @@ export interface DeviceSideParts {
   readonly energy: Energy;
   readonly live: LiveSampler;
   readonly telemetry: Telemetry;
+  readonly outcomes: Outcomes;
 }
 
 export class DeviceSide implements ActionSink {
   private readonly t: DeviceTable;
   private readonly clock: Clock;
-  private readonly u: DeviceStreams;
+  private readonly radio: DeviceStreams;
+  private readonly crypto: DeviceStreams;
   private readonly res: PartitionResult;
   /** DC_* of each device-machine configuration. */
   private readonly devFlags: Uint8Array;
@@ -54,11 +57,13 @@ export class DeviceSide implements ActionSink {
   private readonly energy: Energy;
   private readonly live: LiveSampler;
   private readonly telemetry: Telemetry;
+  private readonly outcomes: Outcomes;
 
   constructor(x: Parts, d: DeviceSideParts) {
     this.t = x.t;
     this.clock = x.clock;
-    this.u = x.u;
+    this.radio = x.s.radio;
+    this.crypto = x.s.crypto;
     this.res = x.res;
     this.devFlags = x.flags.dev;
     this.dm = x.dm;
@@ -72,6 +77,7 @@ export class DeviceSide implements ActionSink {
     this.energy = d.energy;
     this.live = d.live;
     this.telemetry = d.telemetry;
+    this.outcomes = d.outcomes;
   }
 
   /** After the device machine moved from `prev` (−1 at start) to its current configuration. */
@@ -86,8 +92,9 @@ export class DeviceSide implements ActionSink {
       if (op >= 0) {
         if (this.ops.isExternal(op)) this.advertise(k);
         else {
-          this.u.k = k;
-          const o = this.ops.sample(op, dm.message[cfg]!, dm.direction[cfg]!, t.suiteIdx[k]!, t.rssi[k]!, this.u);
+          this.radio.k = k;
+          this.crypto.k = k;
+          const o = this.ops.sample(op, dm.message[cfg]!, dm.direction[cfg]!, t.suiteIdx[k]!, t.rssi[k]!, this.radio, this.crypto);
           t.devOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
           t.devOpPhase[k] = o.phase;
           // A state that waits for the boot result (OTA) is left on boot.ok / boot.failed, not op.done.
@@ -99,6 +106,11 @@ export class DeviceSide implements ActionSink {
       const inHandshake = this.devFlags[cfg]! & DC_HANDSHAKE;
       if (inHandshake && t.hsCfg[k]! < 0 && !(t.flags[k]! & F_ESTABLISHED)) this.handshake.start(k);
       else if (!inHandshake && !(this.devFlags[cfg]! & DC_SESSION) && t.hsCfg[k]! >= 0) this.handshake.stop(k);
+      // Back at rest with the intent still open: the phone was away, or never found the keychain, or the wake ended without either.
+      if (this.devFlags[cfg]! & DC_REST && t.flags[k]! & F_OPEN) {
+        const f = t.flags[k]!;
+        this.outcomes.close(k, !(f & F_PRESENT) ? O_NOT_IN_RANGE : !(f & F_FOUND) ? O_NOT_FOUND : O_NO_UNLOCK);
+      }
     }
     this.behaviour.maybeSends(k);
     this.energy.setCurrent(k);
@@ -118,13 +130,14 @@ export class DeviceSide implements ActionSink {
       res.dayUnlocks[this.clock.day()]!++;
       res.binUnlocks[this.clock.bin()]!++;
       this.telemetry.record(k, 'unlock_attempt', true, latency, '');
+      this.outcomes.close(k, O_UNLOCKED);
     } else if (kind === ACT_FAILURE) {
       const r = this.dIds.actionReason[action]!;
       res.failures[k]!++;
       res.failuresByReason[r]!++;
       res.dayFailures[this.clock.day() * res.reasons.length + r]!++;
       res.binFailures[this.clock.bin()]!++;
-      if (t.flags[k]! & F_INTENT) this.telemetry.record(k, 'unlock_attempt', false, now - t.wakeT[k]!, this.dIds.failureReasons[r]!);
+      this.outcomes.close(k, O_FAILURE + r);
     } else if (kind === ACT_OTA_APPLIED) {
       res.otaApplied++;
       this.behaviour.otaApplied(k);
@@ -145,8 +158,8 @@ export class DeviceSide implements ActionSink {
       t.devOpMa[k] = this.advertiseMa;
       return;
     }
-    this.u.k = k;
-    const d = this.ops.discovery(t.rssi[k]!, t.scanMode[k]!, ADVERTISE_LIMIT_MS, this.u);
+    this.radio.k = k;
+    const d = this.ops.discovery(t.rssi[k]!, t.scanMode[k]!, ADVERTISE_LIMIT_MS, this.radio);
     if (!d.ok) {
       t.devOpMa[k] = this.advertiseMa;
       return;

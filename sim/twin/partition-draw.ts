@@ -1,19 +1,21 @@
 /**
  * Drawing each device of a partition: its suite by share, its owner's habits (unlocks, jostles
  * and NFC taps a day, as one arrival process split by share), its link (RSSI less shadowing), its
- * cell (temperature, capacity spread), its owner's phone scan mode (by share, without a draw) and when the first firmware release reaches its phone. Each
- * device draws from its own ('device-params', g) stream, and its event stream is seeded from
- * ('device', g): nothing depends on the partition a device is in.
+ * cell (temperature, capacity spread), its owner's phone scan mode (by share, without a draw) and
+ * when the first firmware release reaches its phone. Each device draws from its own
+ * ('device-params', g) stream; its owner stream is seeded from ('owner', g) and its episodic
+ * phone, radio and crypto streams are keyed by ('phone' | 'radio' | 'crypto', g)
+ * (partition-streams.ts): nothing depends on the partition a device is in.
  * @module
  */
 import { sampler, type Rng } from '../engine/index.ts';
 import { createCell, cumulativeShares, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
 import type { FleetConfig } from './config.ts';
 import type { Energy } from './partition-energy.ts';
-import type { DeviceStreams } from './partition-streams.ts';
+import type { Streams } from './partition-streams.ts';
 import type { DeviceTable } from './partition-table.ts';
 
-export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly string[], t: DeviceTable, u: DeviceStreams, energy: Energy, otaEveryMs: number): void {
+export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly string[], t: DeviceTable, u: Streams, energy: Energy, otaEveryMs: number): void {
   const b = cfg.behaviour;
   const unlocks = sampler(b.unlocksPerDay, 'behaviour.unlocksPerDay');
   const jostles = sampler(b.jostlesPerDay, 'behaviour.jostlesPerDay');
@@ -46,6 +48,9 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
     t.scanMode[k] = scanModeOfDevice(g, scanCumulative);
     const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
     energy.initCell(k, c, maxMa);
-    root.streamStateInto(u.state, k << 2, 'device', g);
+    root.streamStateInto(u.owner.state, k << 2, 'owner', g);
+    root.streamKeyInto(u.phone.key!, k << 2, 'phone', g);
+    root.streamKeyInto(u.radio.key!, k << 2, 'radio', g);
+    root.streamKeyInto(u.crypto.key!, k << 2, 'crypto', g);
   }
 }

@@ -108,7 +108,8 @@ export class Energy {
     res.energyByMode[t.curMode[k]!]! += uj;
     res.dayEnergyByMode[this.clock.day() * POWER_MODES.length + t.curMode[k]!]! += uj;
     const ph = t.curPhase[k]!;
-    if (ph >= 0) res.phaseEnergyUj[ph]! += uj;
+    // The running handshake's own account: booked as completed or failed when it ends.
+    if (ph >= 0) t.hsPhaseUj[(k << 2) + ph]! += uj;
     t.remMah[k] = q;
     t.lastT[k] = now;
     if (q < LOW_SOC * t.capMah[k]!) t.flags[k]! |= F_LOW;

@@ -19,7 +19,7 @@ import type { DeviceStreams } from './partition-streams.ts';
 import { F_ESTABLISHED, S_HS_OP, type DeviceTable } from './partition-table.ts';
 import type { Telemetry } from './partition-telemetry.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
-import type { OpModel } from './op-model.ts';
+import { PHASE_OTHER, type OpModel } from './op-model.ts';
 
 /** The twin's parts the handshake side drives. */
 export interface HandshakeSideParts {
@@ -42,7 +42,8 @@ function statePath(v: StateValue): string {
 export class HandshakeSide {
   private readonly t: DeviceTable;
   private readonly clock: Clock;
-  private readonly u: DeviceStreams;
+  private readonly radio: DeviceStreams;
+  private readonly crypto: DeviceStreams;
   private readonly res: PartitionResult;
   /** HC_* of each handshake-machine configuration. */
   private readonly hsFlags: Uint8Array;
@@ -60,11 +61,15 @@ export class HandshakeSide {
   private readonly opDone: Int32Array;
   /** Each configuration's state (index into res.hsStates). */
   private readonly stateOf: Int32Array;
+  private readonly nStates: number;
+  /** The running handshake's time in each state up to established, µs (nStates per device). */
+  private readonly stepUs: Float64Array;
 
   constructor(x: Parts, h: HandshakeSideParts) {
     this.t = x.t;
     this.clock = x.clock;
-    this.u = x.u;
+    this.radio = x.s.radio;
+    this.crypto = x.s.crypto;
     this.res = x.res;
     this.hsFlags = x.flags.hs;
     this.hm = x.hm;
@@ -94,6 +99,9 @@ export class HandshakeSide {
     res.hsStateUs = new Float64Array(names.length);
     res.hsStateVisits = new Float64Array(names.length);
     res.hsStateFirstUs = new Float64Array(names.length).fill(Infinity);
+    res.hsStateUsCompleted = new Float64Array(names.length);
+    this.nStates = names.length;
+    this.stepUs = new Float64Array(names.length * this.t.n);
   }
 
   start(k: number): void {
@@ -103,11 +111,16 @@ export class HandshakeSide {
     t.hsStateT[k] = now;
     this.res.handshakes[k]!++;
     this.res.dayHandshakes[this.clock.day()]!++;
+    t.hsPhaseUs.fill(0, k << 2, (k << 2) + 4);
+    t.hsPhaseUj.fill(0, k << 2, (k << 2) + 4);
+    this.stepUs.fill(0, k * this.nStates, (k + 1) * this.nStates);
     this.run.start(k, now);
     this.enter(k, -1);
   }
 
   stop(k: number): void {
+    // A handshake that ends before established failed: its phases go to the failed account.
+    if (this.t.hsCfg[k]! >= 0 && !(this.t.flags[k]! & F_ESTABLISHED)) this.book(k, false);
     this.run.stop(k);
     this.t.agenda.clear(k, S_HS_OP);
     this.t.hsOpMa[k] = NaN;
@@ -124,8 +137,14 @@ export class HandshakeSide {
       if (prev >= 0) {
         // Time in each handshake state, for the per-step breakdown (a typical handshake).
         const st = this.stateOf[prev]!;
-        res.hsStateUs[st]! += Math.round((now - t.hsStateT[k]!) * 1000);
+        const us = Math.round((now - t.hsStateT[k]!) * 1000);
+        res.hsStateUs[st]! += us;
         res.hsStateVisits[st]!++;
+        if (!(t.flags[k]! & F_ESTABLISHED)) {
+          // The phase of the state's op (still the device's current one), else 'other': waits for the phone.
+          this.stepUs[k * this.nStates + st]! += us;
+          t.hsPhaseUs[(k << 2) + (hm.op[prev]! >= 0 ? t.hsOpPhase[k]! : PHASE_OTHER)]! += us;
+        }
       }
       t.hsStateT[k] = now;
       const entered = this.stateOf[cfg]!;
@@ -141,17 +160,18 @@ export class HandshakeSide {
       }
       const op = hm.op[cfg]!;
       if (op >= 0) {
-        this.u.k = k;
+        this.radio.k = k;
+        this.crypto.k = k;
         const s = t.suiteIdx[k]!;
-        const o = this.ops.sample(op, hm.message[cfg]!, hm.direction[cfg]!, s, t.rssi[k]!, this.u);
+        const o = this.ops.sample(op, hm.message[cfg]!, hm.direction[cfg]!, s, t.rssi[k]!, this.radio, this.crypto);
         t.hsOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
         t.hsOpPhase[k] = o.phase;
-        if (!(t.flags[k]! & F_ESTABLISHED)) res.addPhaseTime(o.phase, o.durationMs);
         t.hsOpEvent[k] = o.ok ? this.opDone[s]! : this.hIds.opFailedLink;
         t.agenda.set(k, S_HS_OP, now + o.durationMs);
       }
       if (this.hsFlags[cfg]! & HC_ESTABLISHED) {
         if (!(t.flags[k]! & F_ESTABLISHED)) {
+          this.book(k, true);
           t.flags[k]! |= F_ESTABLISHED;
           const ms = now - t.hsT[k]!;
           res.handshakeTime.add(ms);
@@ -169,5 +189,24 @@ export class HandshakeSide {
     }
     this.behaviour.maybeSends(k);
     this.energy.setCurrent(k);
+  }
+
+  /** Books the running handshake's phase time and energy (and, completed, its steps) as completed or failed. */
+  private book(k: number, completed: boolean): void {
+    const t = this.t;
+    const res = this.res;
+    const us = completed ? res.phaseTimeUs : res.phaseTimeUsFailed;
+    const uj = completed ? res.phaseEnergyUj : res.phaseEnergyUjFailed;
+    for (let i = 0; i < 4; i++) {
+      us[i]! += t.hsPhaseUs[(k << 2) + i]!;
+      uj[i]! += t.hsPhaseUj[(k << 2) + i]!;
+      t.hsPhaseUs[(k << 2) + i] = 0;
+      t.hsPhaseUj[(k << 2) + i] = 0;
+    }
+    if (completed) {
+      res.hsCompleted++;
+      const base = k * this.nStates;
+      for (let i = 0; i < this.nStates; i++) res.hsStateUsCompleted[i]! += this.stepUs[base + i]!;
+    } else res.hsFailed++;
   }
 }

@@ -11,13 +11,14 @@ import type { Clock } from './partition-clock.ts';
 import type { ConfigFlags } from './partition-configs.ts';
 import type { Deliver } from './partition-machine.ts';
 import type { PartitionResult } from './partition-result.ts';
-import type { DeviceStreams } from './partition-streams.ts';
+import type { Streams } from './partition-streams.ts';
 import type { DeviceTable } from './partition-table.ts';
 
 export interface Parts {
   readonly t: DeviceTable;
   readonly clock: Clock;
-  readonly u: DeviceStreams;
+  /** The devices' random streams by purpose. */
+  readonly s: Streams;
   readonly res: PartitionResult;
   readonly dm: CompiledMachine;
   readonly hm: CompiledMachine;

@@ -7,6 +7,7 @@
 import { Tally, type TallyJson } from '../engine/index.ts';
 import type { SocSample, TelemetryEvent } from '../../results/index.ts';
 import { DAY_MS } from '../../units/index.ts';
+import { outcomeNames } from './partition-outcomes.ts';
 
 /** A state of the device-role handshake machine (its canonical state value) and what it does. */
 export interface HandshakeStep {
@@ -42,7 +43,11 @@ export class PartitionResult {
   energyUj: Float64Array;
   unlockLatency = new Tally();
   handshakeTime = new Tally();
+  /** Owner intents (unlock intents and NFC taps); each ends as one outcome (partition-outcomes.ts). */
   intents = 0;
+  /** Handshakes that reached established, and that ended before it (started − both: running at the end). */
+  hsCompleted = 0;
+  hsFailed = 0;
   nfcTaps = 0;
   otaOffered = 0;
   otaApplied = 0;
@@ -50,8 +55,20 @@ export class PartitionResult {
   events = 0;
   failuresByReason: Float64Array;
   energyByMode: Float64Array;
+  /** Handshake time (µs) and energy (µJ) by phase: of completed handshakes, and of failed ones. */
   phaseEnergyUj = new Float64Array(PHASE_COUNT);
   phaseTimeUs = new Float64Array(PHASE_COUNT);
+  phaseEnergyUjFailed = new Float64Array(PHASE_COUNT);
+  phaseTimeUsFailed = new Float64Array(PHASE_COUNT);
+  /** Outcome names (fixed outcomes, then `failed:<reason>`), fleet counts, per device (n × width), per day (days × width). */
+  readonly outcomeNames: readonly string[];
+  outcomes: Float64Array;
+  deviceOutcomes: Uint32Array;
+  dayOutcomes: Float64Array;
+  /** Per device: the owner's unlock intents (taps included), jostles and NFC taps (identical across variants). */
+  deviceIntents: Uint32Array;
+  deviceJostles: Uint32Array;
+  deviceNfcTaps: Uint32Array;
   dayUnlocks: Float64Array;
   dayHandshakes: Float64Array;
   dayFailures: Float64Array;
@@ -69,6 +86,8 @@ export class PartitionResult {
   hsStateVisits = new Float64Array(0);
   /** Earliest entry into each state since its handshake began, µs: orders the states as a handshake visits them. */
   hsStateFirstUs = new Float64Array(0);
+  /** Time in each state of completed handshakes up to established, µs (sums to their handshake time). */
+  hsStateUsCompleted = new Float64Array(0);
   socSamples: SocSample[] = [];
   telemetry: TelemetryEvent[] = [];
 
@@ -78,6 +97,14 @@ export class PartitionResult {
     this.days = Math.max(1, days);
     this.reasons = reasons;
     this.modes = modes;
+    this.outcomeNames = outcomeNames(reasons);
+    const w = this.outcomeNames.length;
+    this.outcomes = new Float64Array(w);
+    this.deviceOutcomes = new Uint32Array(n * w);
+    this.dayOutcomes = new Float64Array(this.days * w);
+    this.deviceIntents = new Uint32Array(n);
+    this.deviceJostles = new Uint32Array(n);
+    this.deviceNfcTaps = new Uint32Array(n);
     this.suite = new Uint8Array(n);
     this.capacityMah = new Float64Array(n);
     this.cutoffMah = new Float64Array(n);
@@ -102,15 +129,11 @@ export class PartitionResult {
     this.binFailures = new Float64Array(bins);
   }
 
-  /** Adds a handshake operation's duration (ms) to a phase, in whole microseconds. */
-  addPhaseTime(phase: number, ms: number): void {
-    this.phaseTimeUs[phase]! += Math.round(ms * 1000);
-  }
 }
 
-const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj'] as const;
+const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj', 'deviceIntents', 'deviceJostles', 'deviceNfcTaps'] as const;
 const SUMS = [
-  'hsStateUs', 'hsStateVisits',
+  'hsStateUs', 'hsStateVisits', 'hsStateUsCompleted', 'outcomes', 'dayOutcomes', 'phaseEnergyUjFailed', 'phaseTimeUsFailed',
   'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
   'dayEnergyByMode', 'daySoc', 'dayAlive', 'binWakes', 'binHandshakes', 'binUnlocks', 'binFailures',
 ] as const;
@@ -127,10 +150,13 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   out.hsStateUs = new Float64Array(first.hsStateUs.length);
   out.hsStateVisits = new Float64Array(first.hsStateVisits.length);
   out.hsStateFirstUs = new Float64Array(first.hsStateFirstUs.length).fill(Infinity);
+  out.hsStateUsCompleted = new Float64Array(first.hsStateUsCompleted.length);
+  const w = first.outcomeNames.length;
   let off = 0;
   for (const p of sorted) {
     if (p.reasons.join() !== first.reasons.join()) throw new Error('mergePartitions: partitions compiled different machines');
     for (const c of COLUMNS) (out[c] as Float64Array).set(p[c] as Float64Array, off);
+    out.deviceOutcomes.set(p.deviceOutcomes, off * w);
     for (const s of SUMS) {
       const dst = out[s];
       const src = p[s];
@@ -144,6 +170,8 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
     out.otaOffered += p.otaOffered;
     out.otaApplied += p.otaApplied;
     out.handshakesOk += p.handshakesOk;
+    out.hsCompleted += p.hsCompleted;
+    out.hsFailed += p.hsFailed;
     out.events += p.events;
     out.socSamples.push(...p.socSamples);
     out.telemetry.push(...p.telemetry);

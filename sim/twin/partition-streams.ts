@@ -1,12 +1,21 @@
 /**
- * The random streams of a partition's devices in one typed array: device k's stream is sfc32
- * state words 4k..4k+3, seeded from ('device', g) so a device's draws do not depend on the
- * partition it is in. One object serves every device: set `k` before drawing. It hands out both
- * normals of each Box–Muller pair, the spare kept per device (like the stream, it belongs to the
- * device). Nothing is allocated per draw.
+ * The random streams of a partition's devices, one per purpose so that variants see common
+ * random numbers: what differs between two runs (a suite, a radio, a firmware) changes only the
+ * draws of its own purpose, never the owners'.
+ *
+ * - owner: arrival times, what each arrival is (tap, intent, jostle) and whether the phone is
+ *   near; one stream for the whole run, drawn the same way whatever the device's state.
+ * - phone, radio, crypto: the phone app's delays and crypto, discovery/connect/per-packet loss,
+ *   the keychain's crypto timing. These are episodic: each owner arrival starts a fresh stream
+ *   seeded from (seed, purpose, device, episode), lazily at the episode's first draw, so a
+ *   longer message in one episode does not shift the draws of the next.
+ *
+ * Device k's stream is sfc32 state words 4k..4k+3 of one typed array. One object per purpose
+ * serves every device: set `k` before drawing. Both normals of each Box–Muller pair are used, the
+ * spare kept per device (and dropped when an episode re-seeds). Nothing is allocated per draw.
  * @module
  */
-import { sfc32NextU32 } from '../engine/index.ts';
+import { seedIndexedInto, sfc32NextU32 } from '../engine/index.ts';
 import { boxMullerPair, type NormalSource } from '../device/index.ts';
 
 export class DeviceStreams implements NormalSource {
@@ -14,26 +23,63 @@ export class DeviceStreams implements NormalSource {
   k = 0;
   /** sfc32 state, 4 words per device. */
   readonly state: Int32Array;
+  /** Episodic streams: the stream key per device (4 words), and the episode its state is seeded for. */
+  readonly key: Int32Array | null;
+  private readonly seededFor: Float64Array | null;
+  /** The current episode of each device (shared by the episodic streams of a partition). */
+  private readonly episode: Float64Array | null;
   private readonly spare: Float64Array;
   private readonly hasSpare: Uint8Array;
 
-  constructor(n: number) {
+  /** A whole-run stream per device, or (with `episode`) an episodic one. */
+  constructor(n: number, episode: Float64Array | null = null) {
     this.state = new Int32Array(4 * n);
+    this.episode = episode;
+    this.key = episode ? new Int32Array(4 * n) : null;
+    this.seededFor = episode ? new Float64Array(n).fill(-1) : null;
     this.spare = new Float64Array(n);
     this.hasSpare = new Uint8Array(n);
   }
 
   next(): number {
-    return (sfc32NextU32(this.state, this.k << 2) >>> 0) * 2.3283064365386963e-10;
+    const k = this.k;
+    if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
+    return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
   }
 
   nextNormal(): number {
     const k = this.k;
+    if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
     if (this.hasSpare[k]) {
       this.hasSpare[k] = 0;
       return this.spare[k]!;
     }
     this.hasSpare[k] = 1;
     return boxMullerPair(this, this.spare, k);
+  }
+
+  private reseed(k: number): void {
+    const e = this.episode![k]!;
+    this.seededFor![k] = e;
+    this.hasSpare[k] = 0;
+    seedIndexedInto(this.state, k << 2, this.key!, k << 2, e);
+  }
+}
+
+/** The streams of a partition by purpose, and the episode counter the episodic ones follow. */
+export class Streams {
+  /** Owner arrivals per device so far: the episode index of the phone, radio and crypto streams. */
+  readonly episode: Float64Array;
+  readonly owner: DeviceStreams;
+  readonly phone: DeviceStreams;
+  readonly radio: DeviceStreams;
+  readonly crypto: DeviceStreams;
+
+  constructor(n: number) {
+    this.episode = new Float64Array(n);
+    this.owner = new DeviceStreams(n);
+    this.phone = new DeviceStreams(n, this.episode);
+    this.radio = new DeviceStreams(n, this.episode);
+    this.crypto = new DeviceStreams(n, this.episode);
   }
 }

@@ -28,6 +28,10 @@ export const F_LOW_SENT = 128;
 export const F_OTA_PENDING = 256;
 /** This wake's session is the phone's background OTA session. */
 export const F_OTA_SESSION = 512;
+/** The owner's intent of this wake has no outcome yet (partition-outcomes.ts). */
+export const F_OPEN = 1024;
+/** The phone heard this wake's advertising and the device machine took it. */
+export const F_FOUND = 2048;
 
 export class DeviceTable {
   /** Devices lo..lo+n−1. */
@@ -78,6 +82,9 @@ export class DeviceTable {
   readonly wakeT: Float64Array;
   readonly hsT: Float64Array;
   readonly hsStateT: Float64Array;
+  /** The running handshake's time (µs) and energy (µJ) by phase, 4 per device: booked as completed or failed when it ends. */
+  readonly hsPhaseUs: Float64Array;
+  readonly hsPhaseUj: Float64Array;
 
   constructor(lo: number, n: number, slots: number) {
     this.lo = lo;
@@ -109,6 +116,8 @@ export class DeviceTable {
     this.otaDue = new Float64Array(n).fill(Infinity);
     this.phoneKind = new Uint8Array(n);
     this.wakeT = new Float64Array(n);
+    this.hsPhaseUs = new Float64Array(4 * n);
+    this.hsPhaseUj = new Float64Array(4 * n);
     this.hsT = new Float64Array(n);
     this.hsStateT = new Float64Array(n);
   }

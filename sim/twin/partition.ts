@@ -48,9 +48,10 @@ import { LiveSampler } from './partition-live.ts';
 import { MachineRun, type Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import { PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
-import { DeviceStreams } from './partition-streams.ts';
+import { Streams } from './partition-streams.ts';
 import { DeviceTable, F_BROWNOUT_PENDING, F_DEAD, F_LOW, F_LOW_SENT, S_ARRIVAL, S_DEV_OP, S_DEV_TIMER, S_HS_OP, S_PHONE } from './partition-table.ts';
 import { Telemetry } from './partition-telemetry.ts';
+import { O_DEAD, O_RUN_ENDED, Outcomes } from './partition-outcomes.ts';
 
 export interface PartitionOptions {
   /** Called about every simulated day with (simulated ms done, events processed). */
@@ -78,6 +79,7 @@ class Partition implements Deliver {
   private readonly behaviour: Behaviour;
   private readonly device: DeviceSide;
   private readonly handshake: HandshakeSide;
+  private readonly outcomes: Outcomes;
 
   constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, onDay: ((slice: DaySlice) => void) | undefined) {
     const n = hi - lo;
@@ -99,7 +101,7 @@ class Partition implements Deliver {
     const x: Parts = {
       t,
       clock: this.clock,
-      u: new DeviceStreams(n),
+      s: new Streams(n),
       res,
       dm,
       hm,
@@ -113,12 +115,14 @@ class Partition implements Deliver {
     const energy = new Energy(cfg.profile, t, this.clock, res, dm, hm);
     const telemetry = new Telemetry(t, this.clock, energy, res, suites, cfg.traceDevices);
     const live = new LiveSampler(n, onDay);
-    const behaviour = new Behaviour(x, cfg, this.durationMs);
+    const outcomes = new Outcomes(t, this.clock, res, telemetry);
+    this.outcomes = outcomes;
+    const behaviour = new Behaviour(x, cfg, this.durationMs, outcomes);
     this.hs = new MachineRun(hm, t.hsCfg, t.agenda, hsTimerSlot, null);
     const hsOps = new OpModel(cfg.profile, hm, suites, cfg.radio);
     const handshake = new HandshakeSide(x, { run: this.hs, ops: hsOps, behaviour, energy, live, telemetry });
     const devOps = new OpModel(cfg.profile, dm, suites, cfg.radio, cfg.behaviour.ota?.imageBytes);
-    const device = new DeviceSide(x, { ops: devOps, advertiseMa: advertisingCurrentMa(cfg.profile), behaviour, handshake, energy, live, telemetry });
+    const device = new DeviceSide(x, { ops: devOps, advertiseMa: advertisingCurrentMa(cfg.profile), behaviour, handshake, energy, live, telemetry, outcomes });
     this.dev = new MachineRun(dm, t.devCfg, t.agenda, S_DEV_TIMER, device);
     this.energy = energy;
     this.telemetry = telemetry;
@@ -127,7 +131,7 @@ class Partition implements Deliver {
     this.device = device;
     this.handshake = handshake;
 
-    drawDevices(cfg, createRng(cfg.seed), suiteIds, t, x.u, energy, behaviour.otaEveryMs);
+    drawDevices(cfg, createRng(cfg.seed), suiteIds, t, x.s, energy, behaviour.otaEveryMs);
     // Start: the compiled initial configuration (provisioned, asleep), its timers, the first arrival.
     for (let k = 0; k < n; k++) {
       this.dev.start(k, 0);
@@ -220,6 +224,7 @@ class Partition implements Deliver {
   private brownout(k: number): void {
     const t = this.t;
     t.flags[k] = (t.flags[k]! & ~F_BROWNOUT_PENDING) | F_DEAD;
+    this.outcomes.close(k, O_DEAD);
     this.handshake.stop(k);
     t.agenda.clear(k, S_DEV_OP);
     t.devOpMa[k] = NaN;
@@ -258,6 +263,8 @@ class Partition implements Deliver {
       res.capacityMah[k] = t.capMah[k]!;
       res.suite[k] = t.suiteIdx[k]!;
       res.cutoffMah[k] = this.energy.sleepCutoffMah(k);
+      // An intent whose wake was still running when the run ended.
+      this.outcomes.close(k, O_RUN_ENDED);
     }
     res.suiteIds = this.suites.map((s) => s.id);
   }

@@ -61,8 +61,12 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
   const deviceDays = n * cfg.durationDays;
   const handshakes = r.handshakes.reduce((a, b) => a + b, 0);
   const unlocks = r.unlocks.reduce((a, b) => a + b, 0);
-  const phases = (acc: Float64Array, scale: number) =>
-    Object.fromEntries(PHASES.map((p, i) => [p, round(handshakes ? (acc[i]! * scale) / handshakes : 0)])) as unknown as RunSummary['handshake']['meanEnergyMjByPhase'];
+  // Phase means over one population each: completed handshakes, or failed ones.
+  const phases = (acc: Float64Array, scale: number, count: number) =>
+    Object.fromEntries(PHASES.map((p, i) => [p, round(count ? (acc[i]! * scale) / count : 0)])) as unknown as RunSummary['handshake']['meanEnergyMjByPhase'];
+  const outcomes = outcomeCounts(r, r.outcomes, 0);
+  const outcomeTotal = Object.values(outcomes).reduce((a, b) => a + b, 0);
+  if (outcomeTotal !== r.intents) throw new Error(`buildSummary: ${r.intents} intents but ${outcomeTotal} outcomes (an intent was lost or counted twice)`);
   const failures: Record<string, number> = {};
   r.reasons.forEach((reason, i) => {
     if (r.failuresByReason[i]) failures[reason] = r.failuresByReason[i]!;
@@ -94,12 +98,16 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
       },
       finalSocMean: round(r.finalSoc.reduce((a, b) => a + b, 0) / n),
     },
-    unlocks: { attempted: r.intents, succeeded: unlocks, latencyMs: percentiles(r.unlockLatency) },
+    unlocks: { intents: r.intents, outcomes, succeeded: unlocks, latencyMs: percentiles(r.unlockLatency) },
     handshake: {
-      count: handshakes,
+      started: handshakes,
+      completed: r.hsCompleted,
+      failed: r.hsFailed,
       timeMs: percentiles(r.handshakeTime),
-      meanTimeMsByPhase: phases(r.phaseTimeUs, 1e-3),
-      meanEnergyMjByPhase: phases(r.phaseEnergyUj, uj2mj),
+      meanTimeMsByPhase: phases(r.phaseTimeUs, 1e-3, r.hsCompleted),
+      meanEnergyMjByPhase: phases(r.phaseEnergyUj, uj2mj, r.hsCompleted),
+      failedMeanTimeMsByPhase: phases(r.phaseTimeUsFailed, 1e-3, r.hsFailed),
+      failedMeanEnergyMjByPhase: phases(r.phaseEnergyUjFailed, uj2mj, r.hsFailed),
       steps: handshakeSteps(r),
     },
     energyMjPerDayByState: energyByState,
@@ -159,6 +167,7 @@ export function dailyRows(r: PartitionResult, days: number): DailyRow[] {
       unlocks: r.dayUnlocks[d]!,
       handshakes: r.dayHandshakes[d]!,
       failures: fails,
+      outcomes: outcomeCounts(r, r.dayOutcomes, d * r.outcomeNames.length),
       energyMjByState: energy,
     });
   }
@@ -172,5 +181,20 @@ function handshakeSteps(r: PartitionResult): NonNullable<RunSummary['handshake']
     .map((st, i) => ({ st, i }))
     .filter(({ i }) => r.hsStateVisits[i]! > 0)
     .sort((a, b) => at(a.i) - at(b.i) || a.i - b.i)
-    .map(({ st, i }) => ({ ...st, meanMs: round(r.hsStateUs[i]! / 1000 / r.hsStateVisits[i]!), visits: r.hsStateVisits[i]! }));
+    .map(({ st, i }) => ({
+      ...st,
+      meanMs: round(r.hsStateUs[i]! / 1000 / r.hsStateVisits[i]!),
+      visits: r.hsStateVisits[i]!,
+      completedMeanMs: round(r.hsCompleted ? r.hsStateUsCompleted[i]! / 1000 / r.hsCompleted : 0),
+    }));
+}
+
+/** The non-zero outcome counts at `acc[offset ..]`, by outcome name. */
+function outcomeCounts(r: PartitionResult, acc: Float64Array, offset: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  r.outcomeNames.forEach((name, i) => {
+    const c = acc[offset + i]!;
+    if (c) out[name] = c;
+  });
+  return out;
 }

@@ -83,7 +83,7 @@ export function* runPoints(result: RunResult, counts: PointCounts = {}): Generat
   }
   const line = emit('run_summary', [['run_id', runId], ['scenario', scenario], ['profile', m.profile]], [
     ['devices', sum.devices], ['duration_days', sum.durationDays], ['seed', sum.seed],
-    ['unlocks_attempted', sum.unlocks.attempted], ['unlocks_succeeded', sum.unlocks.succeeded],
+    ['unlock_intents', sum.unlocks.intents], ['unlocks_succeeded', sum.unlocks.succeeded],
     ['unlock_latency_p50_ms', sum.unlocks.latencyMs.p50], ['unlock_latency_p95_ms', sum.unlocks.latencyMs.p95], ['unlock_latency_p99_ms', sum.unlocks.latencyMs.p99],
     ['handshake_time_p50_ms', sum.handshake.timeMs.p50], ['handshake_time_p95_ms', sum.handshake.timeMs.p95],
     ['battery_life_p5_days', sum.battery.lifeDays.p5.value], ['battery_life_p50_days', sum.battery.lifeDays.p50.value], ['battery_life_p95_days', sum.battery.lifeDays.p95.value],

@@ -68,17 +68,17 @@ describe('percentClaim', () => {
 });
 
 describe('failures headline', () => {
-  const daily = [{ day: 0, failures: { 'link lost': 18 } }] as never;
-  it('recomputes its count and share from the totals, never "0.0 %" for 18 failures', () => {
-    const spec = failuresOverTime({ daily, totals: { 'link lost': 18 }, unlocksAttempted: 200_000, unlocksSucceeded: 199_982 });
-    expect(spec.title).toBe("18 failures (< 0.1 % of unlock attempts); most are 'link lost' (100 %)");
+  const daily = [{ day: 0, failures: {}, outcomes: { 'link lost': 18 } }] as never;
+  it('recomputes its count and share from the outcomes, never "0.0 %" for 18 of 200,000 intents', () => {
+    const spec = failuresOverTime({ daily, outcomes: { unlocked: 199_982, 'link lost': 18 }, intents: 200_000 });
+    expect(spec.title).toBe("Outcomes of 200,000 unlock intents: 18 not unlocked (< 0.1 %); most 'link lost' (100 %)");
   });
   it('does not claim "no failures" while intents went unserved', () => {
-    const spec = failuresOverTime({ daily: [] as never, totals: {}, unlocksAttempted: 6343, unlocksSucceeded: 5727 });
-    expect(spec.title).toBe('No recorded failures; 616 unlock intents not served');
-    expect(spec.subtitle).toContain('616 of 6,343 unlock intents (9.7 %) did not unlock');
-    const clean = failuresOverTime({ daily: [] as never, totals: {}, unlocksAttempted: 10, unlocksSucceeded: 10 });
-    expect(clean.title).toBe('No failures in this run');
+    const spec = failuresOverTime({ daily: [] as never, outcomes: { unlocked: 5727, phoneNotInRange: 616 }, intents: 6343 });
+    expect(spec.title).toBe("Outcomes of 6,343 unlock intents: 616 not unlocked (9.7 %); most 'phoneNotInRange' (100 %)");
+    expect(spec.title).not.toMatch(/no failures/i);
+    const clean = failuresOverTime({ daily: [] as never, outcomes: { unlocked: 10 }, intents: 10 });
+    expect(clean.title).toBe('Outcomes of 10 unlock intents: all unlocked');
   });
 });
 

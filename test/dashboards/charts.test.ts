@@ -80,10 +80,16 @@ describe('chart findings are computed from the data', () => {
     expect(spec.table.rows[1]![6]).toBeCloseTo((120 * 11) / 19, 1);
   });
 
-  it('failuresOverTime() names the top reason and its share', () => {
-    const spec = failuresOverTime({ daily: view.daily, totals: { a: 3, b: 1 }, unlocksAttempted: 400, unlocksSucceeded: 380 });
-    expect(spec.title).toBe("4 failures (1.0 % of unlock attempts); most are 'a' (75 %)");
-    expect(failuresOverTime({ daily: view.daily, totals: {}, unlocksAttempted: 400, unlocksSucceeded: 380 }).plot).toBeNull();
+  it('failuresOverTime() counts every intent: names the top outcome not unlocked and its share', () => {
+    const spec = failuresOverTime({ daily: view.daily, outcomes: { unlocked: 396, a: 3, b: 1 }, intents: 400 });
+    expect(spec.title).toBe("Outcomes of 400 unlock intents: 4 not unlocked (1.0 %); most 'a' (75 %)");
+    const all = failuresOverTime({ daily: view.daily, outcomes: { unlocked: 400 }, intents: 400 });
+    expect(all.plot).toBeNull();
+    expect(all.title).toBe('Outcomes of 400 unlock intents: all unlocked');
+    // Intents unserved without any named failure (the phone away) are never 'no failures'.
+    const away = failuresOverTime({ daily: view.daily, outcomes: { unlocked: 300, phoneNotInRange: 100 }, intents: 400 });
+    expect(away.title).not.toMatch(/no failures/i);
+    expect(away.title).toContain('100 not unlocked');
   });
 
   it('cloudLoad(null) says the run has no cloud data instead of drawing', () => {

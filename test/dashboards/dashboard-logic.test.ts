@@ -149,7 +149,7 @@ describe('live progress', () => {
     expect(etaMs({ ...base, state: 'done' }, history)).toBe(0);
   });
   it('totals come from the fleet rows', () => {
-    const row = (unlocks: number, failures: Record<string, number>) => ({ day: 0, socP5: 1, socP50: 1, socP95: 1, alive: 100, unlocks, handshakes: 0, failures, energyMjByState: {} });
+    const row = (unlocks: number, failures: Record<string, number>) => ({ day: 0, socP5: 1, socP50: 1, socP95: 1, alive: 100, unlocks, handshakes: 0, failures, outcomes: {}, energyMjByState: {} });
     expect(liveTotals({ ...base, daily: [row(500, { rssi: 3 }), row(700, { rssi: 1, timeout: 2 })], unlockLatencyMs: [1, 2] })).toEqual({ unlocks: 1200, failures: 6, days: 2 });
   });
 });

@@ -88,6 +88,7 @@ export function fixtureRun(options: FixtureOptions = {}): RunResult {
       day: d, socP5: 0, socP50: 0, socP95: 0, alive: 0, unlocks: 0, handshakes: 0,
       failures: Object.fromEntries(REASONS.map((r) => [r, 0])),
       energyMjByState: Object.fromEntries(STATES.map((s) => [s, 0])),
+      outcomes: {},
     };
     const alive: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -129,6 +130,9 @@ export function fixtureRun(options: FixtureOptions = {}): RunResult {
     }
     alive.sort((a, b) => a - b);
     row.alive = alive.length;
+    // The fixture's intents are its unlock attempts: those without a unlock-path failure unlocked.
+    const unserved = ['ble.timeout', 'proximity.lost', 'auth.rejected'].map((r) => [`failed:${r}`, row.failures[r] ?? 0] as const).filter(([, c]) => c > 0);
+    row.outcomes = { unlocked: row.unlocks - unserved.reduce((x, [, c]) => x + c, 0), ...Object.fromEntries(unserved) };
     row.socP5 = pct(alive, 0.05);
     row.socP50 = pct(alive, 0.5);
     row.socP95 = pct(alive, 0.95);
@@ -200,9 +204,19 @@ export function fixtureRun(options: FixtureOptions = {}): RunResult {
         lifeDays: { p5: est(0.05), p50: est(0.5), p95: est(0.95), mean: sortedLife.reduce((a, b) => a + b, 0) / n },
         finalSocMean: finalSoc.reduce((a, b) => a + b, 0) / n,
       },
-      unlocks: { attempted: totalUnlocks, succeeded: totalUnlocks - (totalFail['ble.timeout'] ?? 0) - (totalFail['proximity.lost'] ?? 0) - (totalFail['auth.rejected'] ?? 0), latencyMs: perc(unlockLat) },
+      unlocks: {
+        intents: totalUnlocks,
+        outcomes: {
+          unlocked: totalUnlocks - (totalFail['ble.timeout'] ?? 0) - (totalFail['proximity.lost'] ?? 0) - (totalFail['auth.rejected'] ?? 0),
+          ...Object.fromEntries(['ble.timeout', 'proximity.lost', 'auth.rejected'].filter((r) => totalFail[r]).map((r) => [`failed:${r}`, totalFail[r]!])),
+        },
+        succeeded: totalUnlocks - (totalFail['ble.timeout'] ?? 0) - (totalFail['proximity.lost'] ?? 0) - (totalFail['auth.rejected'] ?? 0),
+        latencyMs: perc(unlockLat),
+      },
       handshake: {
-        count: totalUnlocks, timeMs: perc(hsLat),
+        started: totalUnlocks, completed: totalUnlocks, failed: 0, timeMs: perc(hsLat),
+        failedMeanTimeMsByPhase: { radio: 0, crypto: 0, secureElement: 0, other: 0 },
+        failedMeanEnergyMjByPhase: { radio: 0, crypto: 0, secureElement: 0, other: 0 },
         meanTimeMsByPhase: { radio: 120 * cost, crypto: 38 * cost, secureElement: 52, other: 11 },
         meanEnergyMjByPhase: { radio: 9.1 * cost, crypto: 6.3 * cost, secureElement: 2.4, other: 0.7 },
       },

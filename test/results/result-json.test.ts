@@ -16,9 +16,9 @@ describe('result.json codec', () => {
     expect('schemaVersion' in back).toBe(false);
   });
 
-  it('reads a file written before the version field as version 1', () => {
+  it('takes a file written before the version field as version 1, and refuses it naming the version', () => {
     const { schemaVersion: _v, ...old } = JSON.parse(resultToJson(run)) as Record<string, unknown>;
-    expect(resultFromJson(JSON.stringify(old)).summary).toEqual(run.summary);
+    expect(() => resultFromJson(JSON.stringify(old), 'old.json')).toThrow(`old.json: result schema version 1, this keytwin reads version ${RESULT_SCHEMA_VERSION}`);
   });
 
   it('refuses another schema version, and a file that is not a result, naming the source', () => {

@@ -58,6 +58,7 @@ export function makeRunResult(o: FixtureOptions = {}): RunResult {
     handshakes: 11 * n + day,
     failures: Object.fromEntries(REASONS.map((r, k) => [r, (day + k) % 3])),
     energyMjByState: Object.fromEntries(STATES.map((s, k) => [s, 1000 * (k + 1) + rnd()])),
+    outcomes: { unlocked: 10 * n + day, phoneNotInRange: 2 },
   }));
   const socSamples = [];
   for (let d = 0; d < sampled; d++) {
@@ -114,9 +115,13 @@ export function makeRunResult(o: FixtureOptions = {}): RunResult {
         lifeDays: { p5: { value: 3.5, lo: 3, hi: 4 }, p50: { value: 240.1, lo: 230, hi: 250 }, p95: { value: 290, lo: 280, hi: 300 }, mean: 231.7 },
         finalSocMean: 0.61,
       },
-      unlocks: { attempted: 400, succeeded: 380, latencyMs: pct },
+      unlocks: { intents: 400, outcomes: { unlocked: 380, phoneNotInRange: 12, 'failed:timeout': 8 }, succeeded: 380, latencyMs: pct },
       handshake: {
-        count: 420,
+        started: 420,
+        completed: 410,
+        failed: 10,
+        failedMeanTimeMsByPhase: { radio: 40, crypto: 0, secureElement: 0, other: 2.5 },
+        failedMeanEnergyMjByPhase: { radio: 1, crypto: 0, secureElement: 0, other: 0.05 },
         timeMs: pct,
         meanTimeMsByPhase: { radio: 80.5, crypto: 40.25, secureElement: 30.125, other: 5 },
         meanEnergyMjByPhase: { radio: 2.5, crypto: 1.25, secureElement: 0.75, other: 0.1 },

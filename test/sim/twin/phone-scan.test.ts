@@ -21,7 +21,7 @@ describe('the owner phone scan mode reaches discovery', () => {
     // opens 512 ms every 10,240 ms catches it when its phase puts a window start within the 3 s
     // (less the phone app's reaction), i.e. with probability ≈ (W + 3000 − reaction) / I ≈ 0.29–0.34.
     const window = DEFAULT_DEVICE_TIMING.advertiseWindowMs;
-    const ratio = slow.succeeded / slow.attempted / (fast.succeeded / fast.attempted);
+    const ratio = slow.succeeded / slow.intents / (fast.succeeded / fast.intents);
     expect(ratio).toBeGreaterThan((off.windowMs + window - 1000) / off.intervalMs);
     expect(ratio).toBeLessThan((off.windowMs + window) / off.intervalMs + 0.06);
     // The unlocks that do succeed waited for a window: later on average than a continuous scanner.
