@@ -13,7 +13,7 @@ import { hourlyRates, nextArrival } from './diurnal.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { DC_MOTION, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST } from './partition-configs.ts';
+import { DC_MOTION, DC_NFC, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, MSG_CLIENT_HELLO, MSG_NONE, MSG_UNLOCK_REQUEST } from './partition-configs.ts';
 import type { Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
@@ -22,6 +22,7 @@ import {
   F_DEAD,
   F_ESTABLISHED,
   F_INTENT,
+  F_NFC_WAKE,
   F_OTA_PENDING,
   F_OTA_SESSION,
   F_PRESENT,
@@ -104,17 +105,21 @@ export class Behaviour {
     const now = this.clock.now;
     this.scheduleArrival(k, now);
     if (t.flags[k]! & F_DEAD) return;
-    if (!(this.devFlags[t.devCfg[k]!]! & DC_MOTION)) return;
+    const wakes = this.devFlags[t.devCfg[k]!]! & (DC_MOTION | DC_NFC);
+    if (!wakes) return;
     this.u.k = k;
     const x = this.u.next();
     const nfc = x < t.nfcShare[k]!;
+    // Low-battery mode: the machine ignores motion but still wakes on a tap.
+    if (!(wakes & (nfc ? DC_NFC : DC_MOTION))) return;
     const intent = !nfc && x < t.nfcShare[k]! + t.intentShare[k]!;
-    let f = t.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION);
+    let f = t.flags[k]! & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION | F_NFC_WAKE);
     if (now >= t.otaDue[k]!) f |= F_OTA_PENDING;
     if (nfc) {
       // The owner taps the phone on the keychain: an unlock with the phone right there.
-      f |= F_INTENT | F_PRESENT;
+      f |= F_INTENT | F_PRESENT | F_NFC_WAKE;
       this.res.nfcTaps++;
+      this.res.nfcWakes[k]!++;
       this.res.intents++;
     } else if (intent) {
       f |= F_INTENT;

@@ -13,6 +13,8 @@ export const DC_SESSION = 2;
 export const DC_BOOT_WAIT = 4;
 /** Wakes on motion (asleep). */
 export const DC_MOTION = 8;
+/** Wakes on an NFC tap (asleep; still so in low-battery mode). */
+export const DC_NFC = 16;
 
 /** Handshake-machine configuration: awaits a phone message, established, failed. */
 export const HC_AWAIT = 1;
@@ -41,7 +43,8 @@ export class ConfigFlags {
       (dm.hasTag(c, dIds.tagHandshake) ? DC_HANDSHAKE : 0) |
       (dm.hasTag(c, dIds.tagSession) ? DC_SESSION : 0) |
       (!dm.handles(c, dIds.opDone) && dm.handles(c, dIds.bootOk) ? DC_BOOT_WAIT : 0) |
-      (dm.handles(c, dIds.motion) ? DC_MOTION : 0),
+      (dm.handles(c, dIds.motion) ? DC_MOTION : 0) |
+      (dm.handles(c, dIds.nfcTapped) ? DC_NFC : 0),
     );
     const messageOf = (c: number): string => (hm.message[c]! >= 0 ? hm.messages[hm.message[c]!]! : '');
     this.hs = Uint8Array.from({ length: hm.nConfigs }, (_, c) =>

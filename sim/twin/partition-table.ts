@@ -28,6 +28,8 @@ export const F_LOW_SENT = 128;
 export const F_OTA_PENDING = 256;
 /** This wake's session is the phone's background OTA session. */
 export const F_OTA_SESSION = 512;
+/** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
+export const F_NFC_WAKE = 1024;
 
 export class DeviceTable {
   /** Devices lo..lo+n−1. */
