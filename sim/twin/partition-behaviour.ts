@@ -103,8 +103,9 @@ export class Behaviour {
   arrival(k: number): void {
     const t = this.t;
     const now = this.clock.now;
-    this.scheduleArrival(k, now);
+    // A dead keychain has no owner events left to draw (a run to brown-out would spend its time here).
     if (t.flags[k]! & F_DEAD) return;
+    this.scheduleArrival(k, now);
     const wakes = this.devFlags[t.devCfg[k]!]! & (DC_MOTION | DC_NFC);
     if (!wakes) return;
     this.u.k = k;
