@@ -142,9 +142,14 @@ export class Energy {
     return cutoffMah(this.cell, this.modeMa[0]!);
   }
 
-  /** Fraction of device k's capacity below the cutoff at deep-sleep current (what a projection cannot use). */
-  sleepCutoffFraction(k: number): number {
-    return this.sleepCutoffMah(k) / this.t.capMah[k]!;
+  /**
+   * Live view only: days from the start to device k's brown-out at its mean load so far, in closed
+   * form with self-discharge (the final figure also applies low-battery mode: life.ts).
+   */
+  liveLifeDays(k: number, nowMs: number, energyUj: number): number {
+    this.useCell(k);
+    const loadMa = nowMs > 0 ? energyUj / this.vNominal / nowMs : 0;
+    return (nowMs + timeToCutoffMs(this.cell, this.t.remMah[k]!, loadMa)) / DAY_MS;
   }
 
   private useCell(k: number): void {
