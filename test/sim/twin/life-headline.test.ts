@@ -3,6 +3,7 @@ import { runFleet } from '../../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
 import { batteryLifeHistogram } from '../../../charts/battery-life.ts';
 import { quantileSorted } from '../../../charts/format.ts';
+import { formatSummary } from '../../../cli/summary-table.ts';
 import { smallFleet } from './fleet.helpers.ts';
 
 const machines = compileTwinMachines();
@@ -39,6 +40,11 @@ describe('battery-life headline', () => {
     expect(hi).toBeGreaterThanOrEqual(median!);
     expect(obs).toBe(observed);
     expect(proj).toBe(out.summary.devices - observed);
+    // The CLI table says the same of the same data.
+    const text = formatSummary(out.summary);
+    expect(text).toContain(`time to brown-out: ${observed} observed (browned out in the run), ${out.summary.devices - observed} projected in closed form`);
+    const usefulObserved = Array.from(out.devices.usefulLifeDays!).filter((d) => d <= RUN_DAYS).length;
+    expect(text).toContain(`useful life (until low-battery mode): ${usefulObserved} observed, ${out.summary.devices - usefulObserved} projected`);
 
     // No spike where observed and projected lives meet: around the run's end the histogram's data
     // matches the lives observed by running the same keychains to brown-out, bin for bin. (The
