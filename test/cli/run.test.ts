@@ -24,7 +24,7 @@ describe('keytwin run', () => {
     const b = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'b'), '--workers', '2');
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
-    expect(a.stdout).toMatch(/battery life \(days\)\s+value\s+95 % CI/);
+    expect(a.stdout).toMatch(/battery \(days\)\s+value\s+95 % CI/);
     expect(a.stdout).toMatch(/unlock \(wake → unlocked\)/);
     expect(a.stdout).toMatch(/per handshake\s+radio\s+crypto\s+secure element/);
     const sa = readFileSync(join(dir, 'a', 'summary.json'), 'utf8');
