@@ -1,6 +1,7 @@
 /**
  * Battery life across the fleet: a histogram and an ECDF of days to brown-out (observed where a
- * keychain died within the run, projected from its drain otherwise), p5/p50/p95 marked.
+ * keychain died within the run, projected in closed form otherwise: sim/twin/life.ts), p5/p50/p95
+ * marked; titles say how many figures are observed and how many projected.
  * @module
  */
 import * as Plot from '@observablehq/plot';
@@ -29,20 +30,29 @@ function markers(input: BatteryLifeInput): Marker[] {
   ];
 }
 
+/** Who the figures stand for: observed brown-outs vs closed-form projections. */
+export function lifePopulation(b: RunSummary['battery']): string {
+  return `${num(b.depleted)} observed, ${num(b.censored)} projected`;
+}
+
 function finding(input: BatteryLifeInput): string {
   const l = input.battery.lifeDays;
-  return `Median battery life ${num(l.p50.value)} days; 5 % of keychains last under ${num(l.p5.value)}`;
+  return `Median time to brown-out ${num(l.p50.value)} days (95 % CI ${num(l.p50.lo)}–${num(l.p50.hi)}; ${lifePopulation(input.battery)}); 5 % of keychains last under ${num(l.p5.value)}`;
 }
 
 function caveat(input: BatteryLifeInput): string {
   const { depleted, censored } = input.battery;
-  return `${num(depleted)} of ${num(input.devices)} keychains browned out within the run (observed); ${num(censored)} projected from their drain.`;
+  const useful = input.battery.usefulLifeDays;
+  const usefulLine = useful ? ` Useful life (until low-battery mode) p50 ${num(useful.p50.value)} days (${num(useful.observed)} observed, ${num(useful.projected)} projected).` : '';
+  return `${num(depleted)} of ${num(input.devices)} keychains browned out within the run (observed); ${num(censored)} projected in closed form (self-discharge, low-battery mode).${usefulLine}`;
 }
 
 function percentileTable(input: BatteryLifeInput) {
   const l = input.battery.lifeDays;
   const rows: Cell[][] = (['p5', 'p50', 'p95'] as const).map((q) => [q, round(l[q].value, 1), round(l[q].lo, 1), round(l[q].hi, 1)]);
   rows.push(['mean', round(l.mean, 1), '', '']);
+  const u = input.battery.usefulLifeDays;
+  if (u) for (const q of ['p5', 'p50', 'p95'] as const) rows.push([`useful life ${q}`, round(u[q].value, 1), round(u[q].lo, 1), round(u[q].hi, 1)]);
   return { columns: ['percentile', 'days', 'CI 95 % low', 'CI 95 % high'], rows };
 }
 
@@ -91,7 +101,7 @@ export function batteryLifeEcdf(input: BatteryLifeInput): ChartSpec {
   const deciles = [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => [`p${Math.round(q * 100)}`, round(quantileSorted(input.lifeDays, q), 1)]);
   return {
     id,
-    title: `${percent(under365, 0)} of keychains need a charge within a year; the longest-lived 5 % last over ${num(input.battery.lifeDays.p95.value)} days`,
+    title: `${percent(under365, 0)} of keychains need a charge within a year; the longest-lived 5 % last over ${num(input.battery.lifeDays.p95.value)} days (${lifePopulation(input.battery)})`,
     subtitle: `Share of keychains whose battery life is at most x days (ECDF). ${caveat(input)}`,
     plot: {
       ...FRAME,

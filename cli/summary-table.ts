@@ -30,20 +30,13 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
   out.push(`${s.scenario}: ${s.devices} keychains × ${num(s.durationDays)} days, seed ${s.seed}, ${suites}`);
   out.push('');
   const b = s.battery.lifeDays;
+  const useful = s.battery.usefulLifeDays;
+  const rows = (label: string, l: typeof b) => (['p5', 'p50', 'p95'] as const).map((q) => [`${label} ${q}`, num(l[q].value), `${num(l[q].lo)} – ${num(l[q].hi)}`]);
+  out.push(table([['battery (days)', 'value', '95 % CI'], ...rows('brown-out', b), ...(useful ? rows('useful life', useful) : [])], ['l', 'r', 'r']));
   out.push(
-    table(
-      [
-        ['battery life (days)', 'value', '95 % CI'],
-        ['p5', num(b.p5.value), `${num(b.p5.lo)} – ${num(b.p5.hi)}`],
-        ['p50', num(b.p50.value), `${num(b.p50.lo)} – ${num(b.p50.hi)}`],
-        ['p95', num(b.p95.value), `${num(b.p95.lo)} – ${num(b.p95.hi)}`],
-      ],
-      ['l', 'r', 'r'],
-    ),
+    `  time to brown-out: ${s.battery.depleted} observed (browned out in the run), ${s.battery.censored} projected in closed form; mean end SoC ${(s.battery.finalSocMean * 100).toFixed(1)} %`,
   );
-  out.push(
-    `  ${s.battery.depleted} browned out during the run; ${s.battery.censored} alive at the end (life projected), mean end SoC ${(s.battery.finalSocMean * 100).toFixed(1)} %`,
-  );
+  if (useful) out.push(`  useful life (until low-battery mode): ${useful.observed} observed, ${useful.projected} projected`);
   out.push('');
   const u = s.unlocks.latencyMs;
   const h = s.handshake.timeMs;

@@ -81,7 +81,7 @@ function facts(v: RunView): string {
   const items: [string, string][] = [
     [num(s.devices), 'keychains'],
     [`${num(s.durationDays)} d`, 'simulated'],
-    [`${num(s.battery.lifeDays.p50.value)} d`, 'median battery life'],
+    [`${num(s.battery.lifeDays.p50.value)} d (${num(s.battery.lifeDays.p50.lo)}–${num(s.battery.lifeDays.p50.hi)})`, `median time to brown-out: ${s.battery.depleted} observed, ${s.battery.censored} projected`],
     [`${num(s.unlocks.latencyMs.p95)} ms`, 'unlock latency p95'],
     [num(s.unlocks.intents), 'unlock intents'],
     [num(s.events), 'simulated events'],

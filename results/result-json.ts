@@ -49,6 +49,8 @@ export function resultFromJson(text: string, source = 'result.json'): RunResult 
   const cols: Record<string, unknown> = { count, suite: d.suite };
   for (const name of FLOAT_COLUMNS) cols[name] = Float64Array.from(column(d, name, count, source), (v) => (v === null ? NaN : v));
   for (const name of UINT_COLUMNS) cols[name] = Uint32Array.from(column(d, name, count, source), (v) => v ?? 0);
+  // Optional: files written before useful life was reported lack it.
+  if (d.usefulLifeDays !== undefined) cols.usefulLifeDays = Float64Array.from(column(d, 'usefulLifeDays', count, source), (v) => (v === null ? NaN : v));
   return { ...(r as unknown as RunResult), devices: cols as unknown as DeviceColumns };
 }
 

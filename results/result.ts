@@ -42,8 +42,17 @@ export interface RunSummary {
     depleted: number;
     /** Devices still alive at the end (their life is right-censored at durationDays). */
     censored: number;
-    /** Battery life in days across the fleet: observed where depleted, else projected from the average drain. */
+    /**
+     * Time to brown-out in days across the fleet: observed where depleted (`depleted` devices),
+     * else projected in closed form with self-discharge and low-battery mode (`censored` devices;
+     * sim/twin/life.ts).
+     */
     lifeDays: { p5: Estimate; p50: Estimate; p95: Estimate; mean: number };
+    /**
+     * Useful life in days (until the low-battery alert puts the keychain in low-battery mode):
+     * `observed` devices got the alert or browned out within the run, `projected` ones did not.
+     */
+    usefulLifeDays?: { p5: Estimate; p50: Estimate; p95: Estimate; mean: number; observed: number; projected: number };
     /** Mean state of charge at the end, 0..1. */
     finalSocMean: number;
   };
@@ -120,8 +129,10 @@ export interface DeviceColumns {
   capacityMah: Float64Array;
   /** Day of brown-out, or NaN when the device was alive at the end. */
   depletedDay: Float64Array;
-  /** Projected battery life in days (observed when depleted). */
+  /** Days to brown-out: observed when depleted, else projected (sim/twin/life.ts). */
   lifeDays: Float64Array;
+  /** Days to low-battery mode (useful life): observed when the alert came within the run, else projected. */
+  usefulLifeDays?: Float64Array;
   finalSoc: Float64Array;
   unlocks: Uint32Array;
   handshakes: Uint32Array;

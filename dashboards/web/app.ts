@@ -45,7 +45,7 @@ function facts(items: [string, string, string?][]): HTMLElement {
 function runFacts(v: RunView): HTMLElement {
   const s = v.summary;
   return facts([
-    [num(s.devices), 'keychains'], [`${num(s.durationDays)} d`, 'simulated'], [`${num(s.battery.lifeDays.p50.value)} d`, 'median battery life'],
+    [num(s.devices), 'keychains'], [`${num(s.durationDays)} d`, 'simulated'], [`${num(s.battery.lifeDays.p50.value)} d (${num(s.battery.lifeDays.p50.lo)}–${num(s.battery.lifeDays.p50.hi)})`, `median time to brown-out: ${s.battery.depleted} observed, ${s.battery.censored} projected`],
     [`${num(s.unlocks.latencyMs.p95)} ms`, 'unlock latency p95'], [num(s.unlocks.intents), 'unlock intents'], [Object.keys(s.suites).join(', '), 'suites'],
   ]);
 }

@@ -28,6 +28,7 @@ import {
   F_INTENT,
   F_LOW_SENT,
   F_OPEN,
+  F_NFC_WAKE,
   F_OTA_PENDING,
   F_OTA_SESSION,
   F_PRESENT,
@@ -138,12 +139,13 @@ export class Behaviour {
       if (intent) this.outcomes.dropped(k, f0 & F_DEAD ? O_DEAD : !(dc & DC_REST) ? O_BUSY : f0 & F_LOW_SENT ? O_LOW_BATTERY : O_WAKE_OFF);
       return;
     }
-    let f = f0 & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION | F_OPEN | F_FOUND);
+    let f = f0 & ~(F_INTENT | F_PRESENT | F_ESTABLISHED | F_REQUESTED | F_OTA_SESSION | F_OPEN | F_FOUND | F_NFC_WAKE);
     if (now >= t.otaDue[k]!) f |= F_OTA_PENDING;
     if (nfc) {
       // The owner taps the phone on the keychain: an unlock with the phone right there.
-      f |= F_INTENT | F_PRESENT | F_OPEN;
+      f |= F_INTENT | F_PRESENT | F_OPEN | F_NFC_WAKE;
       res.nfcTaps++;
+      res.nfcWakes[k]!++;
     } else if (intent) {
       f |= F_INTENT | F_OPEN;
       if (near) f |= F_PRESENT;

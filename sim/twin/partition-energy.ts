@@ -11,12 +11,12 @@ import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToCu
 import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, type DeviceTable } from './partition-table.ts';
+import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, type DeviceTable } from './partition-table.ts';
 import { PHASE_OTHER } from './op-model.ts';
 import type { PartitionResult } from './partition-result.ts';
 
 /** State of charge below which the device is told `battery.low`. */
-const LOW_SOC = 0.1;
+export const LOW_SOC = 0.1;
 
 export class Energy {
   /** Battery current of each power mode (mA), by POWER_MODES index. */
@@ -27,6 +27,8 @@ export class Energy {
   private readonly res: PartitionResult;
   private readonly dm: CompiledMachine;
   private readonly hm: CompiledMachine;
+  /** 1 for each device-machine configuration tagged `rest` (asleep between wakes). */
+  private readonly rest: Uint8Array;
   /** The cell of the device at hand (see useCell): one object, its two per-device fields rewritten. */
   private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
 
@@ -36,6 +38,8 @@ export class Energy {
     this.res = res;
     this.dm = dm;
     this.hm = hm;
+    const restTag = dm.tagId('rest');
+    this.rest = Uint8Array.from({ length: dm.nConfigs }, (_, c) => (dm.hasTag(c, restTag) ? 1 : 0));
     this.modeMa = Float64Array.from(POWER_MODES, (m) => (m === 'charging' ? 0 : batteryCurrentMa(profile, m)));
     const proto = createCell(profile);
     this.cell = { ...proto };
@@ -110,6 +114,12 @@ export class Energy {
     const ph = t.curPhase[k]!;
     // The running handshake's own account: booked as completed or failed when it ends.
     if (ph >= 0) t.hsPhaseUj[(k << 2) + ph]! += uj;
+    // What the life projection needs: the peak load, and what a tap-wake costs (low-battery mode keeps those).
+    if (ma > res.peakMa[k]!) res.peakMa[k] = ma;
+    if (t.flags[k]! & F_NFC_WAKE && !this.rest[t.devCfg[k]!]) {
+      res.nfcUj[k]! += uj;
+      if (ma > res.nfcPeakMa[k]!) res.nfcPeakMa[k] = ma;
+    }
     t.remMah[k] = q;
     t.lastT[k] = now;
     if (q < LOW_SOC * t.capMah[k]!) t.flags[k]! |= F_LOW;
@@ -133,9 +143,14 @@ export class Energy {
     return cutoffMah(this.cell, this.modeMa[0]!);
   }
 
-  /** Fraction of device k's capacity below the cutoff at deep-sleep current (what a projection cannot use). */
-  sleepCutoffFraction(k: number): number {
-    return this.sleepCutoffMah(k) / this.t.capMah[k]!;
+  /**
+   * Live view only: days from the start to device k's brown-out at its mean load so far, in closed
+   * form with self-discharge (the final figure also applies low-battery mode: life.ts).
+   */
+  liveLifeDays(k: number, nowMs: number, energyUj: number): number {
+    this.useCell(k);
+    const loadMa = nowMs > 0 ? energyUj / this.vNominal / nowMs : 0;
+    return (nowMs + timeToCutoffMs(this.cell, this.t.remMah[k]!, loadMa)) / DAY_MS;
   }
 
   private useCell(k: number): void {

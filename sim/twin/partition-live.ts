@@ -1,13 +1,12 @@
 /**
  * Live sampling for dashboards: a few unlock and handshake latencies per day and every sampled
- * device's projected life, handed out as a day slice at each day boundary. Only when the caller
+ * device's life (observed, or projected in closed form at its load so far), handed out as a day slice at each day boundary. Only when the caller
  * asked for day slices; otherwise each hook is one test.
  *
  * Devices run one after the other through a day, so "the first LIVE_SAMPLES latencies" would all
  * come from the first few devices: take at most one per device, from every stride-th device.
  * @module
  */
-import { DAY_MS } from '../../units/index.ts';
 import type { Energy } from './partition-energy.ts';
 import { daySlice, type DaySlice, type PartitionResult } from './partition-result.ts';
 
@@ -50,10 +49,7 @@ export class LiveSampler {
     const life: number[] = [];
     for (let k = 0; k < Math.min(this.n, LIVE_SAMPLES); k++) {
       const dead = res.depletedDay[k]!;
-      const used = 1 - energy.gaugeSoc(k);
-      if (dead === dead) life.push(dead);
-      // What is left above the cutoff at deep-sleep current lasts as long as the use so far predicts.
-      else if (used > 0) life.push((nowMs / DAY_MS) * ((1 - energy.sleepCutoffFraction(k)) / used));
+      life.push(dead === dead ? dead : energy.liveLifeDays(k, nowMs, res.energyUj[k]!));
     }
     this.onDay(daySlice(res, day, { unlock: this.unlock, handshake: this.handshake, life }));
     this.unlock = [];

@@ -41,6 +41,24 @@ export class PartitionResult {
   handshakes: Uint32Array;
   failures: Uint32Array;
   energyUj: Float64Array;
+  /** Simulated day the low-battery alert switched the device to low-battery mode (NaN: never). */
+  lowDay: Float64Array;
+  /** Self-discharge rate of the cell, per ms (the life projection integrates it). */
+  lambdaPerMs: Float64Array;
+  /** Remaining charge at the end, mAh (0 once browned out). */
+  finalMah: Float64Array;
+  /** Expected NFC taps per day (the owner's rate; the wakes low-battery mode keeps). */
+  nfcPerDay: Float64Array;
+  /** NFC-tap wakes, the energy drawn by them until back at rest (µJ), and their peak current (mA). */
+  nfcWakes: Float64Array;
+  nfcUj: Float64Array;
+  nfcPeakMa: Float64Array;
+  /** Highest current drawn over the run, mA. */
+  peakMa: Float64Array;
+  /** Low-battery mode, read from the compiled device machine: its rest current (mA) and whether taps / motion still wake it. */
+  lowRestMa = 0;
+  lowWakesOnNfc = false;
+  lowWakesOnMotion = false;
   unlockLatency = new Tally();
   handshakeTime = new Tally();
   /** Owner intents (unlock intents and NFC taps); each ends as one outcome (partition-outcomes.ts). */
@@ -114,6 +132,14 @@ export class PartitionResult {
     this.handshakes = new Uint32Array(n);
     this.failures = new Uint32Array(n);
     this.energyUj = new Float64Array(n);
+    this.lowDay = new Float64Array(n).fill(NaN);
+    this.lambdaPerMs = new Float64Array(n);
+    this.finalMah = new Float64Array(n);
+    this.nfcPerDay = new Float64Array(n);
+    this.nfcWakes = new Float64Array(n);
+    this.nfcUj = new Float64Array(n);
+    this.nfcPeakMa = new Float64Array(n);
+    this.peakMa = new Float64Array(n);
     this.failuresByReason = new Float64Array(reasons.length);
     this.energyByMode = new Float64Array(modes.length);
     this.dayUnlocks = new Float64Array(this.days);
@@ -131,7 +157,11 @@ export class PartitionResult {
 
 }
 
-const COLUMNS = ['suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj', 'deviceIntents', 'deviceJostles', 'deviceNfcTaps'] as const;
+const COLUMNS = [
+  'suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj',
+  'deviceIntents', 'deviceJostles', 'deviceNfcTaps',
+  'lowDay', 'lambdaPerMs', 'finalMah', 'nfcPerDay', 'nfcWakes', 'nfcUj', 'nfcPeakMa', 'peakMa',
+] as const;
 const SUMS = [
   'hsStateUs', 'hsStateVisits', 'hsStateUsCompleted', 'outcomes', 'dayOutcomes', 'phaseEnergyUjFailed', 'phaseTimeUsFailed',
   'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
@@ -147,6 +177,9 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   const out = new PartitionResult(first.lo, n, first.days, first.reasons, first.modes);
   out.suiteIds = first.suiteIds;
   out.hsStates = first.hsStates;
+  out.lowRestMa = first.lowRestMa;
+  out.lowWakesOnNfc = first.lowWakesOnNfc;
+  out.lowWakesOnMotion = first.lowWakesOnMotion;
   out.hsStateUs = new Float64Array(first.hsStateUs.length);
   out.hsStateVisits = new Float64Array(first.hsStateVisits.length);
   out.hsStateFirstUs = new Float64Array(first.hsStateFirstUs.length).fill(Infinity);

@@ -32,6 +32,8 @@ export const F_OTA_SESSION = 512;
 export const F_OPEN = 1024;
 /** The phone heard this wake's advertising and the device machine took it. */
 export const F_FOUND = 2048;
+/** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
+export const F_NFC_WAKE = 4096;
 
 export class DeviceTable {
   /** Devices lo..lo+n−1. */

@@ -45,6 +45,7 @@ import { drawDevices } from './partition-draw.ts';
 import { Energy } from './partition-energy.ts';
 import { HandshakeSide } from './partition-handshake.ts';
 import { LiveSampler } from './partition-live.ts';
+import { lowBatteryMode } from './life.ts';
 import { MachineRun, type Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import { PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
@@ -249,6 +250,7 @@ class Partition implements Deliver {
       // The fuel gauge's low-battery alert, checked once a day: reduced behaviour from then on.
       if ((t.flags[k]! & (F_LOW | F_LOW_SENT | F_DEAD)) === F_LOW) {
         t.flags[k]! |= F_LOW_SENT;
+        this.res.lowDay[k] = day;
         this.deliverDev(k, this.dIds.batteryLow);
       }
     }
@@ -265,7 +267,14 @@ class Partition implements Deliver {
       res.cutoffMah[k] = this.energy.sleepCutoffMah(k);
       // An intent whose wake was still running when the run ended.
       this.outcomes.close(k, O_RUN_ENDED);
+      res.lambdaPerMs[k] = t.lambda[k]!;
+      res.finalMah[k] = t.flags[k]! & F_DEAD ? 0 : t.remMah[k]!;
+      res.nfcPerDay[k] = t.arrivalScale[k]! * t.nfcShare[k]!;
     }
+    const low = lowBatteryMode(this.dev.m, this.dIds, this.energy.modeMa);
+    res.lowRestMa = low.restMa;
+    res.lowWakesOnNfc = low.wakesOnNfc;
+    res.lowWakesOnMotion = low.wakesOnMotion;
     res.suiteIds = this.suites.map((s) => s.id);
   }
 }

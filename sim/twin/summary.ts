@@ -8,6 +8,7 @@
 import type { FleetConfig } from './config.ts';
 import { PHASES } from './op-model.ts';
 import { SOC_BINS, type PartitionResult } from './partition-result.ts';
+import { deviceLives } from './life.ts';
 import { quantileWithCi } from './quantiles.ts';
 import type { DailyRow, DeviceColumns, Estimate, Percentiles, RunSummary } from '../../results/index.ts';
 import type { Tally } from '../engine/index.ts';
@@ -34,29 +35,23 @@ function percentiles(h: Tally): Percentiles {
   };
 }
 
-/**
- * Battery life per device, days: observed where it browned out, otherwise projected linearly
- * from the charge used over the run down to the cutoff charge.
- */
-export function lifeDays(r: PartitionResult, durationDays: number, k: number): number {
-  const depleted = r.depletedDay[k]!;
-  if (depleted === depleted) return depleted;
-  const used = 1 - r.finalSoc[k]!;
-  const usable = 1 - r.cutoffMah[k]! / r.capacityMah[k]!;
-  return used > 0 ? (durationDays * usable) / used : Infinity;
+function lifeStats(sorted: Float64Array): { p5: Estimate; p50: Estimate; p95: Estimate; mean: number } {
+  const finite = sorted.filter((x) => Number.isFinite(x));
+  const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
+  return {
+    p5: est(quantileWithCi(sorted, 0.05)),
+    p50: est(quantileWithCi(sorted, 0.5)),
+    p95: est(quantileWithCi(sorted, 0.95)),
+    mean: round(mean),
+  };
 }
 
 export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: RunSummary; devices: DeviceColumns; daily: DailyRow[] } {
   const n = r.n;
-  const life = new Float64Array(n);
-  let depleted = 0;
-  for (let k = 0; k < n; k++) {
-    life[k] = lifeDays(r, cfg.durationDays, k);
-    if (r.depletedDay[k] === r.depletedDay[k]) depleted++;
-  }
-  const sorted = Float64Array.from(life).sort();
-  const finite = sorted.filter((x) => Number.isFinite(x));
-  const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
+  const lives = deviceLives(r, cfg.profile, cfg.durationDays);
+  const life = lives.brownoutDays;
+  const depleted = lives.brownoutObserved.reduce((a, b) => a + b, 0);
+  const usefulObserved = lives.usefulObserved.reduce((a, b) => a + b, 0);
   const uj2mj = 1e-3;
   const deviceDays = n * cfg.durationDays;
   const handshakes = r.handshakes.reduce((a, b) => a + b, 0);
@@ -90,12 +85,8 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
     battery: {
       depleted,
       censored: n - depleted,
-      lifeDays: {
-        p5: est(quantileWithCi(sorted, 0.05)),
-        p50: est(quantileWithCi(sorted, 0.5)),
-        p95: est(quantileWithCi(sorted, 0.95)),
-        mean: round(mean),
-      },
+      lifeDays: lifeStats(Float64Array.from(life).sort()),
+      usefulLifeDays: { ...lifeStats(Float64Array.from(lives.usefulDays).sort()), observed: usefulObserved, projected: n - usefulObserved },
       finalSocMean: round(r.finalSoc.reduce((a, b) => a + b, 0) / n),
     },
     unlocks: { intents: r.intents, outcomes, succeeded: unlocks, latencyMs: percentiles(r.unlockLatency) },
@@ -124,6 +115,7 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
     capacityMah: Float64Array.from(r.capacityMah, (x) => round(x)),
     depletedDay: Float64Array.from(r.depletedDay, (x) => round(x)),
     lifeDays: Float64Array.from(life, (x) => round(x)),
+    usefulLifeDays: Float64Array.from(lives.usefulDays, (x) => round(x)),
     finalSoc: Float64Array.from(r.finalSoc, (x) => round(x)),
     unlocks: r.unlocks,
     handshakes: r.handshakes,

@@ -32,7 +32,7 @@ describe('keytwin run', () => {
     // 12 keychains gain nothing from a second worker: capped, and said so (identity across worker
     // counts is test/sim/twin/determinism.test.ts's).
     expect(b.stderr).toContain('--workers 2: using 1');
-    expect(a.stdout).toMatch(/battery life \(days\)\s+value\s+95 % CI/);
+    expect(a.stdout).toMatch(/battery \(days\)\s+value\s+95 % CI/);
     expect(a.stdout).toMatch(/unlock \(wake → unlocked\)/);
     expect(a.stdout).toMatch(/per handshake\s+radio\s+crypto\s+secure element/);
     const sa = readFileSync(join(dir, 'a', 'summary.json'), 'utf8');

@@ -32,7 +32,10 @@ describe('chart findings are computed from the data', () => {
   const s = view.summary;
   it('batteryLifeHistogram() titles the median and p5, marks p5/p50/p95', () => {
     const spec = batteryLifeHistogram({ lifeDays: view.lifeDays, battery: s.battery, devices: s.devices });
-    expect(spec.title).toBe(`Median battery life ${Math.round(s.battery.lifeDays.p50.value)} days; 5 % of keychains last under ${Math.round(s.battery.lifeDays.p5.value)}`);
+    const l = s.battery.lifeDays;
+    expect(spec.title).toBe(
+      `Median time to brown-out ${Math.round(l.p50.value)} days (95 % CI ${Math.round(l.p50.lo)}–${Math.round(l.p50.hi)}; ${s.battery.depleted} observed, ${s.battery.censored} projected); 5 % of keychains last under ${Math.round(l.p5.value)}`,
+    );
     const doc = svgDoc(renderSvg(spec)!);
     const texts = Array.from(doc.querySelectorAll('text')).map((t) => t.textContent);
     for (const q of ['p5', 'p50', 'p95'] as const) expect(texts).toContain(`${q} ${Math.round(s.battery.lifeDays[q].value)} d`);

@@ -100,7 +100,7 @@ describe('keytwin dashboard in Chromium', () => {
     expect(ids).toEqual(['battery-life-histogram', 'battery-life-ecdf', 'soc-over-time', 'energy-by-state', 'handshake-phases', 'latency', 'handshake-sequence', 'failures', 'cloud-load']);
     const p50 = Math.round(A.summary.battery.lifeDays.p50.value);
     const hist = browser.page.locator('section[data-chart="battery-life-histogram"]');
-    expect(await hist.locator('h3').textContent()).toContain(`Median battery life ${p50} days`);
+    expect(await hist.locator('h3').textContent()).toContain(`Median time to brown-out ${p50} days`);
     expect(await hist.locator('svg g[aria-label="rect"] rect').count()).toBeGreaterThan(5);
     expect(await hist.locator('svg text', { hasText: `p50 ${p50} d` }).count()).toBe(1);
     const seq = browser.page.locator('section[data-chart="handshake-sequence"]');
