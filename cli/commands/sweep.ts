@@ -1,0 +1,103 @@
+/**
+ * `keytwin sweep <scenario> --set path=v1,v2 [--set ...] [--replications N] [--baseline NAME]`:
+ * a grid over scenario fields (times the scenario's own `sweep:` variants), each point run with
+ * N replications on common seeds, a table of between-replication intervals, and paired
+ * differences against the baseline point. `--sensitivity` runs the profile sensitivity analysis
+ * instead (cli/sweep/sensitivity.ts). The sweep's analysis goes to out/ and, with its runs, to
+ * the store under a sweep id.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMBEDDED_STORE, OverrideError, resolveSinks } from '../../scenarios/index.ts';
+import { DEFAULT_STORE } from '../../store/index.ts';
+import { parseCommand, UsageError, wholeNumber } from '../args.ts';
+import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
+import { safeName } from '../run-output.ts';
+import { num } from '../summary-table.ts';
+import { analyse, formatAnalysis } from '../sweep/analyse.ts';
+import { executePoints } from '../sweep/execute.ts';
+import { parseSetOption, sweepPoints } from '../sweep/grid.ts';
+import { storeSweep } from '../sweep/persist.ts';
+
+const HELP = `Usage: keytwin sweep <scenario.yaml> --set path=v1,v2,... [--set ...] [options]
+
+Runs every point of a grid over scenario fields (times the scenario's own sweep: variants), each
+with --replications independent seeds; replication r of every point uses the same seed (common
+random numbers). Prints each point's headline metrics with 95 % t-intervals between replications
+and the paired differences against the baseline point: per keychain for battery life, per
+replication for the fleet metrics, "not significant" when the interval covers 0.
+
+Options:
+  --set <path=v1,v2>   a scenario field and its values (YAML; commas inside {} or [] stay),
+                       e.g. --set radio.attMtu=185,247 --set behaviour.phoneInRange=0.8,0.95
+  --replications <n>   replications per point (default 3; 1..100)
+  --baseline <name>    the point the others are compared with (default: the first)
+  --devices <n>        override the number of keychains
+  --duration <d>       override the simulated time (e.g. 7d)
+  --seed <s>           override the base seed (replication seeds derive from it)
+  --store <url>        where runs and the sweep are stored (default: the scenario's sinks.store)
+  --out <dir>          where sweep.json and sweep.txt go (default out/<scenario>/sweep-<id>)
+  --workers <n>        worker threads per run (default 1)
+  --json               print the analysis as JSON on stdout
+`;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = parseCommand(argv, {
+    set: { type: 'string', multiple: true },
+    replications: { type: 'string' },
+    baseline: { type: 'string' },
+    devices: { type: 'string' },
+    duration: { type: 'string' },
+    seed: { type: 'string' },
+    store: { type: 'string' },
+    out: { type: 'string' },
+    workers: { type: 'string' },
+    json: { type: 'boolean' },
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}\n${HELP}`);
+  const path = positionals[0]!;
+  const scenario = readScenario(path);
+  const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed });
+  const replications = values.replications === undefined ? 3 : wholeNumber('replications', values.replications);
+  if (replications < 1 || replications > 100) throw new UsageError(`--replications: expected 1..100, got ${replications}`);
+  const axes = (values.set ?? []).map(parseSetOption);
+  if (axes.length === 0 && scenario.sweep.length === 0) throw new UsageError(`nothing to sweep: give --set path=v1,v2 (or a scenario with a sweep: section)`);
+  const points = sweepPoints(scenario, axes);
+  const baseline = values.baseline === undefined ? 0 : points.findIndex((p) => p.name === values.baseline);
+  if (baseline < 0) throw new UsageError(`--baseline ${values.baseline}: no such point (points: ${points.map((p) => p.name).join(', ')})`);
+  let store: string | null;
+  try {
+    const chosen = resolveSinks(scenario, { store: values.store, influx: undefined });
+    store = chosen.store === 'none' ? null : chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
+  } catch (err) {
+    throw err instanceof OverrideError ? new UsageError(err.message) : err;
+  }
+  const wanted = overrides.seed ?? scenario.seed;
+  const seed = wanted === 'random' ? drawSeed() : wanted;
+  if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats this sweep)\n`);
+  const workers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
+  const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
+
+  info(`sweep ${scenario.name}: ${points.length} points × ${replications} replications = ${points.length * replications} runs; baseline '${points[baseline]!.name}'\n`);
+  const done = await executePoints(points, { path, overrides, replications, workers, seed, log: (l) => process.stderr.write(l) });
+  const analysis = analyse(done.points, baseline);
+  const sweepId = randomUUID();
+  const spec = { kind: 'grid', scenario: scenario.name, axes: axes.map((a) => ({ path: a.path, values: a.texts })), points: points.map((p) => p.name), baseline: points[baseline]!.name, replications, seeds: done.seeds.map(String), overrides, wallMs: Math.round(done.wallMs) };
+  const text = formatAnalysis(analysis);
+  const dir = values.out ?? join('out', safeName(scenario.name), `sweep-${sweepId}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
+  writeFileSync(join(dir, 'sweep.txt'), text + '\n');
+  if (values.json) process.stdout.write(JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
+  else process.stdout.write('\n' + text + '\n');
+  info(`\n${points.length * replications} runs in ${num(done.wallMs / 1000)} s (${num(done.wallMs / 1000 / (points.length * replications))} s per run); wrote ${join(dir, 'sweep.json')}, sweep.txt\n`);
+  if (store !== null) {
+    const location = await storeSweep(store, { sweepId, scenario: scenario.name, kind: 'grid', spec, analysis }, done.points, done.seeds);
+    info(`stored sweep ${sweepId} with its ${points.length * replications} runs in ${location}\n`);
+  }
+  return 0;
+}
