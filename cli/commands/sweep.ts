@@ -7,19 +7,12 @@
  * the store under a sweep id.
  * @module
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EMBEDDED_STORE, OverrideError, resolveSinks } from '../../scenarios/index.ts';
 import { DEFAULT_STORE } from '../../store/index.ts';
 import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
-import { safeName } from '../run-output.ts';
-import { num } from '../summary-table.ts';
-import { analyse, formatAnalysis } from '../sweep/analyse.ts';
-import { executePoints } from '../sweep/execute.ts';
 import { parseSetOption, sweepPoints } from '../sweep/grid.ts';
-import { storeSweep } from '../sweep/persist.ts';
+import { runSweep } from '../sweep/run-sweep.ts';
 
 const HELP = `Usage: keytwin sweep <scenario.yaml> --set path=v1,v2,... [--set ...] [options]
 
@@ -80,24 +73,6 @@ export async function run(argv: readonly string[]): Promise<number> {
   const seed = wanted === 'random' ? drawSeed() : wanted;
   if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats this sweep)\n`);
   const workers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
-  const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
-
-  info(`sweep ${scenario.name}: ${points.length} points × ${replications} replications = ${points.length * replications} runs; baseline '${points[baseline]!.name}'\n`);
-  const done = await executePoints(points, { path, overrides, replications, workers, seed, log: (l) => process.stderr.write(l) });
-  const analysis = analyse(done.points, baseline);
-  const sweepId = randomUUID();
-  const spec = { kind: 'grid', scenario: scenario.name, axes: axes.map((a) => ({ path: a.path, values: a.texts })), points: points.map((p) => p.name), baseline: points[baseline]!.name, replications, seeds: done.seeds.map(String), overrides, wallMs: Math.round(done.wallMs) };
-  const text = formatAnalysis(analysis);
-  const dir = values.out ?? join('out', safeName(scenario.name), `sweep-${sweepId}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
-  writeFileSync(join(dir, 'sweep.txt'), text + '\n');
-  if (values.json) process.stdout.write(JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
-  else process.stdout.write('\n' + text + '\n');
-  info(`\n${points.length * replications} runs in ${num(done.wallMs / 1000)} s (${num(done.wallMs / 1000 / (points.length * replications))} s per run); wrote ${join(dir, 'sweep.json')}, sweep.txt\n`);
-  if (store !== null) {
-    const location = await storeSweep(store, { sweepId, scenario: scenario.name, kind: 'grid', spec, analysis }, done.points, done.seeds);
-    info(`stored sweep ${sweepId} with its ${points.length * replications} runs in ${location}\n`);
-  }
+  await runSweep({ kind: 'grid', scenario, points, baseline, path, overrides, replications, workers, seed, store, out: values.out, json: Boolean(values.json), extra: { axes: axes.map((a) => ({ path: a.path, values: a.texts })) } });
   return 0;
 }
