@@ -34,9 +34,12 @@ Options:
   --out <dir>          where sweep.json and sweep.txt go (default out/<scenario>/sweep-<id>)
   --workers <n>        worker threads per run (default 1)
   --json               print the analysis as JSON on stdout
+  --sensitivity        profile sensitivity analysis instead of a grid (tornado and Morris
+                       elementary effects; keytwin sweep --sensitivity --help)
 `;
 
 export async function run(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--sensitivity')) return (await import('../sweep/sensitivity-command.ts')).sensitivity(argv.filter((a) => a !== '--sensitivity'));
   const parsed = parseCommand(argv, {
     set: { type: 'string', multiple: true },
     replications: { type: 'string' },

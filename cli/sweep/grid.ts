@@ -7,6 +7,7 @@
  * wording, naming the --set that caused it.
  * @module
  */
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { expandSweep, ScenarioError, type Scenario, type SweepVariant } from '../../scenarios/index.ts';
 import { UsageError } from '../args.ts';
@@ -87,7 +88,12 @@ export function sweepPoints(scenario: Scenario, axes: readonly GridAxis[]): Swee
   else seen.add(v.name);
   try {
     const expanded = expandSweep({ ...scenario, sweep: variants });
-    return expanded.map((s, i) => ({ name: variants[i]!.name, scenario: s }));
+    // expandSweep keeps the base's (already resolved) profile path; a swept profile is a
+    // command-line path, so it is taken relative to the working directory.
+    return expanded.map((s, i) => {
+      const profile = variants[i]!.set.profile;
+      return { name: variants[i]!.name, scenario: typeof profile === 'string' && profile !== 'default' ? { ...s, profile: resolve(profile) } : s };
+    });
   } catch (err) {
     if (!(err instanceof ScenarioError)) throw err;
     // expandSweep names the failing point `<scenario>/<point>`; the point names its --set values.

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE_FILE } from '../../firmware/profiles/index.ts';
+
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'keytwin-sweep-'));
+
+async function keytwin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [resolve('cli/keytwin.mjs'), ...args], { encoding: 'utf8', timeout: 280_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('keytwin sweep: bad --set input names itself', () => {
+  it.each([
+    ['radio.attMtu=abc', /--set: quickstart\/radio\.attMtu=abc: radio\.attMtu: expected an integer in 23\.\.517, got "abc"/],
+    ['radio.bogus=1,2', /radio\.bogus: expected a known field/],
+    ['radio.attMtu', /--set radio\.attMtu: expected path=value1,value2/],
+    ['radio.attMtu=185,,247', /--set radio\.attMtu=185,,247: an empty value/],
+    ['radio.attMtu=185,185', /a value is given twice/],
+  ])('--set %s', async (set, message) => {
+    const r = await keytwin('sweep', 'scenarios/quickstart.yaml', '--set', set, '--store', 'none', '--out', join(dir, 'bad'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n').length).toBe(1);
+  });
+  it('--baseline must name a point', async () => {
+    const r = await keytwin('sweep', 'scenarios/quickstart.yaml', '--set', 'radio.attMtu=185,247', '--baseline', 'x', '--store', 'none');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--baseline x: no such point (points: radio.attMtu=185, radio.attMtu=247)");
+  });
+});
+
+describe('keytwin sweep end to end', () => {
+  it('finds no difference for a variant that changes nothing and the right sign for a doubled sleep current', async () => {
+    const text = readFileSync(join('firmware/profiles', DEFAULT_PROFILE_FILE), 'utf8');
+    const same = join(dir, 'same.json');
+    const doubled = join(dir, 'doubled.json');
+    const base = join(dir, 'base.json');
+    writeFileSync(base, text);
+    writeFileSync(same, text);
+    const p = JSON.parse(text) as { mcu: { deepSleepRtcPeriphOn: { v: number } } };
+    p.mcu.deepSleepRtcPeriphOn.v *= 2;
+    writeFileSync(doubled, JSON.stringify(p));
+    const out = join(dir, 'grid');
+    const store = join(dir, 'store');
+    const r = await keytwin('sweep', 'scenarios/quickstart.yaml', '--set', `profile=${base},${same},${doubled}`, '--devices', '3', '--duration', '1d', '--replications', '2', '--store', store, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
+      sweepId: string;
+      spec: { seeds: string[]; points: string[] };
+      analysis: { differences: { point: string; metric: string; pairs: string; diff: { mean: number; lo: number; hi: number; n: number; significant: boolean } }[] };
+    };
+    expect(sweep.spec.seeds[0]).toBe('42');
+    const diff = (point: string, metric: string) => sweep.analysis.differences.find((d) => d.point === `profile=${point}` && d.metric === metric)!.diff;
+    const none = diff(same, 'batteryLifeDevice');
+    expect([none.mean, none.lo, none.hi, none.n]).toEqual([0, 0, 0, 6]);
+    expect(none.significant).toBe(false);
+    for (const d of sweep.analysis.differences.filter((x) => x.point === `profile=${same}`)) expect(d.diff.mean).toBe(0);
+    const more = diff(doubled, 'batteryLifeDevice');
+    expect(more.significant).toBe(true);
+    expect(more.hi).toBeLessThan(0);
+    expect(r.stdout).toMatch(/battery life per keychain \(d\)\s+\+0\.00\s+0\.00 – 0\.00\s+.*not significant/);
+    expect(r.stdout).toMatch(new RegExp(`profile=${doubled.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+battery life per keychain \\(d\\)\\s+-[\\d.]+.*lower`));
+    expect(r.stdout).toContain(`stored sweep ${sweep.sweepId} with its 6 runs`);
+  }, 300_000);
+});
