@@ -77,7 +77,7 @@ export function pairedDifferenceChart(rows: readonly DifferenceRow[], metric: { 
     id,
     title: sig.length === 0
       ? `${metric.label}: no point differs significantly from '${baseline}'`
-      : `${metric.label}: ${sig.length} of ${rows.length} point${rows.length === 1 ? '' : 's'} differ${sig.length === 1 ? 's' : ''} significantly from '${baseline}'; largest ${largest!.mean > 0 ? '+' : ''}${num(largest!.mean)} ${metric.unit} (${largest!.point})`,
+      : `${metric.label}: ${sig.length} of ${rows.length} point${rows.length === 1 ? '' : 's'} differ${sig.length === 1 ? 's' : ''} significantly from '${baseline}'; largest ${largest!.mean > 0 ? '+' : ''}${num(largest!.mean, 1)} ${metric.unit} (${largest!.point})`,
     subtitle: `Point − baseline, paired over ${pairs}; whisker: 95 % t-interval of the paired differences; a whisker across 0 is not significant (hollow dot).`,
     plot: {
       ...FRAME,
@@ -132,7 +132,7 @@ export function morrisChart(rows: readonly MorrisChartRow[], output: { key: stri
   if (top.length === 0) return { id, title: `No figure has an elementary effect on ${output.label}`, subtitle: '', plot: null, empty: 'Morris did not run, or every effect was 0.', table };
   return {
     id,
-    title: `${output.label}: largest Morris μ* ${top.map((r) => `${r.figure} (${num(r.muStar)} ${output.unit})`).join(', ')}`,
+    title: `${output.label}: largest Morris μ* ${top.map((r) => `${r.figure} (${num(r.muStar, 1)} ${output.unit})`).join(', ')}`,
     subtitle: `μ*: mean |elementary effect| over ${trajectories} trajectories, per full low..high span of the figure; σ: their spread (σ large against μ*: interaction or non-linearity).`,
     plot: {
       ...FRAME,

@@ -13,6 +13,8 @@ import { analyse, formatAnalysis } from './analyse.ts';
 import { executePoints } from './execute.ts';
 import type { SweepPoint } from './grid.ts';
 import { storeSweep } from './persist.ts';
+import { sweepChartSpecs } from './report-charts.ts';
+import { writeSweepReport } from '../../reports/index.ts';
 
 export interface SweepJob {
   kind: 'grid' | 'replications';
@@ -46,9 +48,10 @@ export async function runSweep(job: SweepJob): Promise<string> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
   writeFileSync(join(dir, 'sweep.txt'), text + '\n');
+  const report = writeSweepReport(join(dir, 'report'), `keytwin sweep: ${job.scenario.name}`, `sweep ${sweepId} · ${points.length} points × ${replications} replications · seeds ${done.seeds.map(String).join(', ')} · baseline ${points[baseline]!.name}`, sweepChartSpecs(analysis));
   if (job.json) process.stdout.write(JSON.stringify({ sweepId, spec, analysis }, null, 2) + '\n');
   else process.stdout.write('\n' + text + '\n');
-  info(`\n${runs} runs in ${num(done.wallMs / 1000)} s (${num(done.wallMs / 1000 / runs)} s per run); wrote ${join(dir, 'sweep.json')}, sweep.txt\n`);
+  info(`\n${runs} runs in ${num(done.wallMs / 1000)} s (${num(done.wallMs / 1000 / runs)} s per run); wrote ${join(dir, 'sweep.json')}, sweep.txt, report ${report[0]}\n`);
   if (job.store !== null) {
     const location = await storeSweep(job.store, { sweepId, scenario: job.scenario.name, kind: job.kind, spec, analysis }, done.points, done.seeds);
     info(`stored sweep ${sweepId} with its ${runs} runs in ${location}\n`);

@@ -16,6 +16,8 @@ import { safeName } from '../run-output.ts';
 import { num, table } from '../summary-table.ts';
 import { listFigures, readProfileSource } from './figures.ts';
 import { OUTPUTS, runSensitivity, type SensitivityResult } from './sensitivity.ts';
+import { sensitivityChartSpecs } from './report-charts.ts';
+import { writeSweepReport } from '../../reports/index.ts';
 
 const HELP = `Usage: keytwin sweep <scenario.yaml> --sensitivity [options]
 
@@ -76,9 +78,10 @@ export async function sensitivity(argv: readonly string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'sensitivity.json'), JSON.stringify({ sweepId, spec, analysis: result }, null, 2) + '\n');
   writeFileSync(join(dir, 'sensitivity.txt'), text + '\n');
+  const report = writeSweepReport(join(dir, 'report'), `keytwin sensitivity: ${scenario.name}`, `${result.runs} runs · ${fleet.devices} keychains × ${num(fleet.durationDays)} d · seed ${String(fleet.seed)} · ${which} figures · ${formatTop(result)}`, sensitivityChartSpecs(result));
   if (values.json) process.stdout.write(JSON.stringify({ sweepId, spec, analysis: result }, null, 2) + '\n');
   else process.stdout.write('\n' + text + '\n');
-  info(`\n${result.runs} runs in ${num(result.wallMs / 1000)} s (${num(result.wallMs / 1000 / result.runs)} s per run); wrote ${join(dir, 'sensitivity.json')}, sensitivity.txt\n`);
+  info(`\n${result.runs} runs in ${num(result.wallMs / 1000)} s (${num(result.wallMs / 1000 / result.runs)} s per run); wrote ${join(dir, 'sensitivity.json')}, sensitivity.txt, report ${report[0]}\n`);
   if (store !== null) {
     const s = await openStore(store);
     try {
@@ -98,6 +101,12 @@ export function topBatteryFigures(r: SensitivityResult, n = 3): { figure: string
   return r.tornado.filter((x) => x.output === 'batteryP50' && x.swing > 0).sort((a, b) => b.swing - a.swing).slice(0, n).map((x) => ({ figure: x.figure, by: 'tornado swing', value: x.swing }));
 }
 
+/** The report's and the table's closing line: the figures that move battery life most. */
+export function formatTop(r: SensitivityResult): string {
+  const top = topBatteryFigures(r);
+  return top.length === 0 ? 'No figure moved battery life p50.' : `The ${top.length === 1 ? 'figure' : `${top.length} figures`} that move battery life p50 most (by ${top[0]!.by}): ${top.map((t) => `${t.figure} (${num(t.value)} d)`).join(', ')}`;
+}
+
 export function formatSensitivity(r: SensitivityResult): string {
   const parts: string[] = [];
   for (const out of OUTPUTS) {
@@ -110,7 +119,6 @@ export function formatSensitivity(r: SensitivityResult): string {
         table([['figure', 'μ*', 'μ', 'σ'], ...m.map((x) => [x.figure, num(x.muStar), num(x.mu), num(x.sigma)])], ['l', 'r', 'r', 'r']));
   }
   if (r.screenedOut.length > 0) parts.push(`${r.screenedOut.length} figures moved neither output at either level (not read by this scenario) and were left out of Morris: ${r.screenedOut.join(', ')}`);
-  const top = topBatteryFigures(r);
-  parts.push(top.length === 0 ? 'No figure moved battery life p50.' : `The ${top.length === 1 ? 'figure' : `${top.length} figures`} that move battery life p50 most (by ${top[0]!.by}): ${top.map((t) => `${t.figure} (${num(t.value)} d)`).join(', ')}`);
+  parts.push(formatTop(r));
   return parts.join('\n\n');
 }
