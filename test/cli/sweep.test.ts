@@ -71,5 +71,9 @@ describe('keytwin sweep end to end', () => {
     expect(r.stdout).toMatch(/battery life per keychain \(d\)\s+\+0\.00\s+0\.00 – 0\.00\s+.*not significant/);
     expect(r.stdout).toMatch(new RegExp(`profile=${doubled.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+battery life per keychain \\(d\\)\\s+-[\\d.]+.*lower`));
     expect(r.stdout).toContain(`stored sweep ${sweep.sweepId} with its 6 runs`);
+    expect(readFileSync(join(out, 'report', 'index.html'), 'utf8')).toContain('battery life per keychain: 1 of 2 points differs significantly');
+    const rep = await keytwin('report', '--sweep', sweep.sweepId, '--store', store, '--out', join(dir, 'rep'));
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'rep', 'index.html'), 'utf8')).toContain('battery life per keychain: 1 of 2 points differs significantly');
   }, 300_000);
 });
