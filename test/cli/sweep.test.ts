@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'keytwin-sweep-'));
 
 async function keytwin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [resolve('cli/keytwin.mjs'), ...args], { encoding: 'utf8', timeout: 280_000 });
+    const { stdout, stderr } = await exec(process.execPath, [resolve('cli/keytwin.mjs'), ...args], { encoding: 'utf8', timeout: 580_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -75,5 +75,18 @@ describe('keytwin sweep end to end', () => {
     const rep = await keytwin('report', '--sweep', sweep.sweepId, '--store', store, '--out', join(dir, 'rep'));
     expect(rep.code, rep.stderr).toBe(0);
     expect(readFileSync(join(dir, 'rep', 'index.html'), 'utf8')).toContain('battery life per keychain: 1 of 2 points differs significantly');
-  }, 300_000);
+  }, 600_000);
+});
+
+describe('keytwin run --replications', () => {
+  it('runs replication 1 on the scenario seed and prints t-intervals between replications', async () => {
+    const out = join(dir, 'reps');
+    const r = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '2', '--duration', '1d', '--replications', '2', '--store', 'none', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Headline metrics: mean of 2 replications, 95 % t-interval between replications');
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { spec: { kind: string; seeds: string[] }; analysis: { intervals: { metric: string; ci: { n: number } }[] } };
+    expect(sweep.spec.kind).toBe('replications');
+    expect(sweep.spec.seeds).toEqual(['42', '86661310586394']);
+    expect(sweep.analysis.intervals.find((i) => i.metric === 'batteryP50')!.ci.n).toBe(2);
+  }, 600_000);
 });
