@@ -21,6 +21,7 @@ export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
 export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.ts';
 export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
+export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
 export { num, percent, round, sig } from './format.ts';
 
 /** Every chart of one run, in the order the report and the dashboard show them. */

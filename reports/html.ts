@@ -124,3 +124,9 @@ export function compareReportHtml(a: RenderedRun, b: RenderedRun, comparison: Re
     `${head}\n${comparison.map((c) => chartHtml(c)).join('\n')}\n${pairs.join('\n')}`,
   );
 }
+
+/** A sweep's report: its charts, one after the other (every point on each chart). */
+export function sweepReportHtml(title: string, subtitle: string, charts: readonly RenderedChart[]): string {
+  const nav = `<nav>${charts.map((c) => `<a href="#${escapeHtml(c.spec.id)}">${escapeHtml(c.spec.id)}</a>`).join('')}</nav>`;
+  return page(title, subtitle, `${nav}\n${charts.map((c) => chartHtml(c)).join('\n')}`);
+}

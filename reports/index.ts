@@ -6,3 +6,4 @@ export { buildReport, writeReport, type Report, type ReportFile, type ReportOpti
 export { renderSvg, svgToPng } from './render-svg.ts';
 export { createRunLoader, RunNotFoundError, type RunLoader } from './load-run.ts';
 export { handshakeMessagesFor } from './handshake-messages.ts';
+export { writeSweepReport } from './sweep-report.ts';

@@ -14,6 +14,7 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   calibrate: { summary: 'Fit a bench log and a power trace to a profile: calibrated profile JSON, diff, report', load: () => import('./calibrate.ts') },
   report: { summary: 'Write an HTML + Markdown report of a run (or two: --vs)', load: () => import('./report.ts') },
   dashboard: { summary: 'Serve the local web dashboard: runs, charts, comparisons, live runs', load: () => import('./dashboard.ts') },
+  sweep: { summary: 'Run a grid of scenario variants with replications; paired differences with CIs; profile sensitivity', load: () => import('./sweep.ts') },
   runs: { summary: 'List the stored runs (Postgres or the embedded store)', load: () => import('./runs.ts') },
   store: { summary: 'Store maintenance: migrate, check sinks, replay spilled InfluxDB points', load: () => import('./store.ts') },
   load: { summary: 'Replay the fleet\'s cloud requests against a real service (open loop, real bodies, thresholds)', load: () => import('./load.ts') },

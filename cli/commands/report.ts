@@ -4,7 +4,12 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { parseCommand, UsageError } from '../args.ts';
+import { parseCommand, UsageError, UserError } from '../args.ts';
+import { DEFAULT_STORE, getSweep, openStore } from '../../store/index.ts';
+import { writeSweepReport } from '../../reports/index.ts';
+import type { SweepAnalysis } from '../sweep/analyse.ts';
+import { sensitivityChartSpecs, sweepChartSpecs } from '../sweep/report-charts.ts';
+import type { SensitivityResult } from '../sweep/sensitivity.ts';
 import { readerStore } from '../reader-store.ts';
 import { buildReport, createRunLoader, handshakeMessagesFor, writeReport } from '../../reports/index.ts';
 
@@ -20,11 +25,17 @@ Options:
                    (default .keytwin/store)
   --out <dir>      output directory (default out/report-<run>[-vs-<run>])
   --png            also write a PNG of each chart
+  --sweep <id>     instead of a run: the report of a stored sweep (keytwin sweep / run
+                   --replications / sweep --sensitivity), rebuilt from its stored analysis
 `;
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommand(argv, { vs: { type: 'string' }, store: { type: 'string' }, out: { type: 'string' }, png: { type: 'boolean' } }, HELP);
+  const parsed = parseCommand(argv, { vs: { type: 'string' }, store: { type: 'string' }, out: { type: 'string' }, png: { type: 'boolean' }, sweep: { type: 'string' } }, HELP);
   if (!parsed) return 0;
+  if (parsed.values.sweep !== undefined) {
+    if (parsed.positionals.length > 0 || parsed.values.vs !== undefined) throw new UsageError('--sweep takes the sweep id alone (no run, no --vs)');
+    return sweepReport(parsed.values.sweep, parsed.values.store, parsed.values.out);
+  }
   const [ref, ...extra] = parsed.positionals;
   if (!ref) throw new UsageError('which run? give a run id from the store or a path to result.json (see --help)');
   if (extra.length) throw new UsageError(`one run only (use --vs for a second), got also: ${extra.join(' ')}`);
@@ -49,5 +60,22 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await loader.close();
+  }
+}
+
+async function sweepReport(id: string, storeUrl: string | undefined, outDir: string | undefined): Promise<number> {
+  const url = readerStore(storeUrl);
+  if (url === null) throw new UserError(`sweep ${id}: nothing is stored yet (no store at ${DEFAULT_STORE})`);
+  const store = await openStore(url);
+  try {
+    const sweep = await getSweep(store.engine, id);
+    if (!sweep) throw new UserError(`sweep ${id}: not in ${store.location} (sweeps are stored by keytwin sweep and keytwin run --replications)`);
+    const specs = sweep.kind === 'sensitivity' ? sensitivityChartSpecs(sweep.analysis as SensitivityResult) : sweepChartSpecs(sweep.analysis as SweepAnalysis);
+    const out = resolve(outDir ?? `out/report-sweep-${id.replace(/[^A-Za-z0-9._-]+/g, '_')}`);
+    const files = writeSweepReport(out, `keytwin ${sweep.kind === 'sensitivity' ? 'sensitivity' : 'sweep'}: ${sweep.scenario}`, `sweep ${id} · ${sweep.kind} · ${sweep.runs.length} stored runs · created ${sweep.createdAt ?? ''}`, specs);
+    process.stdout.write(`report: ${files[0]}\n${files.length - 1} charts drawn\n`);
+    return 0;
+  } finally {
+    await store.close();
   }
 }

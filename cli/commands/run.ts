@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunSinks } from '../../scenarios/index.ts';
+import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunOverrides, type RunSinks, type Scenario } from '../../scenarios/index.ts';
 import { checkSinks, DEFAULT_STORE, persistRun, type SinkOptions } from '../../store/index.ts';
 import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { resultToJson } from '../../results/index.ts';
@@ -26,6 +26,8 @@ import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { holdsRun, newRunDir, pointLatest, reportHint, safeName } from '../run-output.ts';
 import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 import { DAY_MS } from '../../units/index.ts';
+import { sweepPoints } from '../sweep/grid.ts';
+import { runSweep } from '../sweep/run-sweep.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -48,6 +50,12 @@ Options:
   --trace <n>        devices with SoC samples and telemetry events (default 20)
   --live <url>       publish progress to a running 'keytwin dashboard' (e.g. http://127.0.0.1:8787)
   --json             print only the summary as JSON on stdout (an array for a sweep)
+  --replications <n> run n independent replications (1..100): replication 1 on the scenario's
+                     seed, replication k on the first 47 bits of
+                     SHA-256("keytwin/replication/<seed>/<k>"); prints each headline metric's
+                     mean with a 95 % t-interval between replications (and, for a scenario with
+                     a sweep:, paired differences against its first variant), writes
+                     sweep.json/sweep.txt and stores the runs under one sweep id
 `;
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -65,6 +73,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       trace: { type: 'string' },
       live: { type: 'string' },
       json: { type: 'boolean' },
+      replications: { type: 'string' },
     },
     HELP,
   );
@@ -76,6 +85,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const text = readFileSync(path, 'utf8');
   const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace });
   const requestedWorkers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
+  if (values.replications !== undefined) return replicated(scenario, path, overrides, values, requestedWorkers);
   // With --json, stdout carries the JSON alone; everything else goes to stderr.
   const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
 
@@ -174,6 +184,26 @@ export async function run(argv: readonly string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+
+/** `--replications N`: the scenario's variants (or the scenario) as sweep points, N replications each. */
+async function replicated(scenario: Scenario, path: string, overrides: RunOverrides, values: { replications?: string; store?: string; out?: string; json?: boolean; live?: string; influx?: string }, workers: number): Promise<number> {
+  const replications = wholeNumber('replications', values.replications!);
+  if (replications < 1 || replications > 100) throw new UsageError(`--replications: expected 1..100, got ${replications}`);
+  if (values.live !== undefined || values.influx !== undefined) throw new UsageError('--replications does not combine with --live or --influx (runs are stored in the store only)');
+  let store: string | null;
+  try {
+    const chosen = resolveSinks(scenario, { store: values.store, influx: undefined });
+    store = chosen.store === 'none' ? null : chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
+  } catch (err) {
+    throw err instanceof OverrideError ? new UsageError(err.message) : err;
+  }
+  const wanted = overrides.seed ?? scenario.seed;
+  const seed = wanted === 'random' ? drawSeed() : wanted;
+  if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats these replications)\n`);
+  const points = sweepPoints(scenario, []);
+  await runSweep({ kind: 'replications', scenario, points, baseline: 0, path, overrides, replications, workers, seed, store, out: values.out, json: Boolean(values.json), extra: {} });
+  return 0;
+}
 
 /** One line per variant of a sweep, for the numbers people compare. */
 function compareTable(results: readonly RunResult[]): string {

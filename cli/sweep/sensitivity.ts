@@ -1,0 +1,120 @@
+/**
+ * Profile sensitivity of battery life (p50) and unlock latency (p95): a one-at-a-time tornado
+ * (each figure at its low and its high level, the others nominal) and Morris elementary effects
+ * (stats/morris.ts) over the figures the tornado found to move either output. Every run uses the
+ * same seed, so differences come from the figures (common random numbers); a figure this scenario
+ * never reads (another suite's timings) moves nothing exactly and is screened out of Morris,
+ * which keeps its r(k + 1) runs practical.
+ * @module
+ */
+import type { FleetConfig } from '../../scenarios/index.ts';
+import type { RunSummary } from '../../results/index.ts';
+import { createRng } from '../../sim/engine/index.ts';
+import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { morrisDesign, morrisEffects } from '../../stats/index.ts';
+import { listFigures, profileWith, type Figure, type ProfileSource } from './figures.ts';
+import { simulateRun } from './simulate.ts';
+
+export const OUTPUTS = [
+  { key: 'batteryP50', label: 'battery life p50 (d)', read: (s: RunSummary) => s.battery.lifeDays.p50.value },
+  { key: 'unlockP95', label: 'unlock latency p95 (ms)', read: (s: RunSummary) => s.unlocks.latencyMs.p95 },
+] as const;
+export type OutputKey = (typeof OUTPUTS)[number]['key'];
+
+export interface TornadoRow {
+  figure: string;
+  unit: string;
+  levels: string;
+  low: number;
+  high: number;
+  output: OutputKey;
+  atLow: number;
+  atHigh: number;
+  base: number;
+  /** |atHigh − atLow|. */
+  swing: number;
+}
+
+export interface MorrisRow {
+  figure: string;
+  output: OutputKey;
+  muStar: number;
+  mu: number;
+  sigma: number;
+  /** Per unit of the figure's low..high span (so μ* reads as the output change across the range). */
+  trajectories: number;
+}
+
+export interface SensitivityResult {
+  figures: Figure[];
+  base: Record<OutputKey, number>;
+  tornado: TornadoRow[];
+  screenedOut: string[];
+  morris: MorrisRow[];
+  runs: number;
+  wallMs: number;
+}
+
+export interface SensitivityOptions {
+  fleet: FleetConfig;
+  source: ProfileSource;
+  which: 'low-confidence' | 'all';
+  pct: number;
+  r: number;
+  scenarioPath: string;
+  scenarioText: string;
+  workers: number;
+  log: (line: string) => void;
+}
+
+export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityResult> {
+  const figures = listFigures(o.source.raw, o.which, o.pct);
+  if (figures.length === 0) throw new Error(`${o.source.file}: no ${o.which === 'all' ? '' : 'low-confidence '}figures to vary`);
+  const machines = compileTwinMachines();
+  const t0 = performance.now();
+  let runs = 0;
+  const evaluate = async (values: ReadonlyMap<Figure, number>, what: string): Promise<Record<OutputKey, number>> => {
+    const fleet = { ...o.fleet, profile: profileWith(o.source, values) };
+    const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, machines, o.workers);
+    runs++;
+    o.log(`run ${runs} (${what}): ${(result.manifest.wallMs / 1000).toFixed(2)} s\n`);
+    return Object.fromEntries(OUTPUTS.map((out) => [out.key, out.read(result.summary)])) as Record<OutputKey, number>;
+  };
+  const base = await evaluate(new Map(), 'nominal');
+  const tornado: TornadoRow[] = [];
+  const moving: Figure[] = [];
+  for (const f of figures) {
+    const lo = await evaluate(new Map([[f, f.low]]), `${f.name} low`);
+    const hi = await evaluate(new Map([[f, f.high]]), `${f.name} high`);
+    let moved = false;
+    for (const out of OUTPUTS) {
+      const swing = Math.abs(hi[out.key] - lo[out.key]);
+      if (swing !== 0 || lo[out.key] !== base[out.key]) moved = true;
+      tornado.push({ figure: f.name, unit: f.unit, levels: f.levels, low: f.low, high: f.high, output: out.key, atLow: lo[out.key], atHigh: hi[out.key], base: base[out.key], swing });
+    }
+    if (moved) moving.push(f);
+  }
+  const morris: MorrisRow[] = [];
+  if (moving.length > 0 && o.r > 0) {
+    // The design's own generator, seeded from the scenario seed: the same command gives the same design.
+    const rng = createRng(`morris:${String(o.fleet.seed)}`);
+    const design = morrisDesign(moving.length, o.r, () => rng.next());
+    const ys: Record<OutputKey, number[][]> = { batteryP50: [], unlockP95: [] };
+    for (const [t, points] of design.trajectories.entries()) {
+      const row: Record<OutputKey, number[]> = { batteryP50: [], unlockP95: [] };
+      for (const [j, x] of points.entries()) {
+        const values = new Map(moving.map((f, i) => [f, f.low + x[i]! * (f.high - f.low)] as const));
+        const y = await evaluate(values, `Morris trajectory ${t + 1}/${o.r} point ${j + 1}/${points.length}`);
+        for (const out of OUTPUTS) row[out.key].push(y[out.key]);
+      }
+      for (const out of OUTPUTS) ys[out.key].push(row[out.key]);
+    }
+    for (const out of OUTPUTS) {
+      for (const e of morrisEffects(design, ys[out.key])) {
+        morris.push({ figure: moving[e.factor]!.name, output: out.key, muStar: e.muStar, mu: e.mu, sigma: e.sigma, trajectories: o.r });
+      }
+    }
+  }
+  const screenedOut = figures.filter((f) => !moving.includes(f)).map((f) => f.name);
+  return { figures, base, tornado, screenedOut, morris, runs, wallMs: performance.now() - t0 };
+}
