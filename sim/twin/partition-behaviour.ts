@@ -40,6 +40,8 @@ export class Behaviour {
   /** Arrival rate of each hour of the week per unit daily count. */
   private readonly rates: Float64Array;
   private readonly phoneInRange: number;
+  /** Share of jostles the motion-wake filter lets through (1: no filter, no draw). */
+  private readonly jostlePassRate: number;
   private readonly durationMs: number;
   /** Time between firmware releases (Infinity: none). */
   readonly otaEveryMs: number;
@@ -77,6 +79,7 @@ export class Behaviour {
     this.p = x.p;
     this.rates = hourlyRates(1, cfg.behaviour.diurnal);
     this.phoneInRange = cfg.behaviour.phoneInRange;
+    this.jostlePassRate = cfg.firmware.jostlePassRate;
     this.durationMs = durationMs;
     this.otaEveryMs = cfg.behaviour.ota ? cfg.behaviour.ota.everyDays * DAY_MS : Infinity;
     const timing = x.timing;
@@ -120,6 +123,9 @@ export class Behaviour {
       f |= F_INTENT;
       this.res.intents++;
       if (this.u.next() < this.phoneInRange) f |= F_PRESENT;
+    } else if (this.jostlePassRate < 1 && this.u.next() >= this.jostlePassRate) {
+      // The accelerometer's gesture filter kept this jostle from the MCU: no wake at all.
+      return;
     } else if (f & F_OTA_PENDING && this.u.next() < this.phoneInRange) {
       // A wake the owner did not mean, with the phone near and an update waiting: the app uses it.
       f |= F_PRESENT | F_OTA_SESSION;
