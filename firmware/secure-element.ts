@@ -1,15 +1,21 @@
 /**
- * The secure-element model. It generates and holds every device private key (ML-KEM decapsulation
- * keys, ML-DSA signing keys, the P-256 key the ATECC608B uses natively) and the bonded phone
- * credentials, and offers only operations on them: decapsulate, sign, check a phone proof, draw
- * random bytes, list public keys. No method returns a private key: they live in ECMAScript
- * private fields, invisible to JSON.stringify, Object.keys and reflection.
- *
- * Honest caveat: a real ATECC608B does P-256, SHA-256 and HMAC but not ML-KEM/ML-DSA; on real
- * hardware the PQ keys would sit in the MCU's secure world wrapped by the SE. The model keeps the
- * contract (no export) that either design must give.
+ * The device's key custody, modelled as a real ATECC608B-class design allows:
+ * - The secure element (#chip fields here) holds only what fits its 1,208-byte data zone and its
+ *   P-256 engine: an AES-128 wrapping key, the P-256 device key, the bonded phone credentials
+ *   (HMAC keys) and the device id. It signs P-256, checks HMACs and runs AES with the wrapping key;
+ *   none of these keys ever leaves it.
+ * - The ML-KEM and ML-DSA private keys are generated on the MCU, wrapped by the SE's AES
+ *   (AES-128-GCM, the label as associated data) and stored in flash (key-store.ts); the plaintext
+ *   is wiped. Each decapsulation or signature unwraps its key into RAM, uses it, and wipes it in a
+ *   `finally`: plaintext PQ keys exist only in RAM during a handshake operation
+ *   (`plaintextKeysInRam()` is 0 between operations; test/firmware/key-custody.test.ts).
+ * Whoever reads the flash gets wrapped blobs; without the SE they cannot be opened. An attacker
+ * holding the device (the SE too) can ask the SE to unwrap, as the firmware does, unless the
+ * firmware binds the AES slot to an authorised state (docs/protocol.md, "Key storage").
+ * No method returns a private key: they live in ECMAScript private fields.
  * @module
  */
+import { gcm } from '@noble/ciphers/aes.js';
 import { p256 } from '@noble/curves/nist.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -17,6 +23,7 @@ import { concatBytes, equalBytes, utf8ToBytes, wipe } from './bytes.ts';
 import { ProtocolError } from './errors.ts';
 import type { RandomSource } from './random.ts';
 import { KEMS, MLDSA, type KemName, type SigName, type Suite } from './suites.ts';
+import { FlashKeyStore, type WrappedKey } from './key-store.ts';
 import { BOND_KEY_BYTES, DEVICE_ID_BYTES, MAX_BOND_SLOTS, keysNeeded } from './codec/provisioning.ts';
 
 /** Domain label of the phone proof: HMAC(bondKey, PHONE_AUTH_LABEL || transcript hash). */
@@ -30,10 +37,15 @@ export interface DevicePublicKeys {
 
 export class SecureElement {
   readonly #random: RandomSource;
-  readonly #kemSecret = new Map<KemName, Uint8Array>();
+  /** In the SE: the AES-128 wrapping key (data-zone slot) and the P-256 key. */
+  #wrapKey: Uint8Array | null = null;
+  #p256Secret: Uint8Array | null = null;
+  /** In flash: the wrapped PQ private keys. */
+  readonly #flash = new FlashKeyStore();
   readonly #kemPublic = new Map<KemName, Uint8Array>();
-  readonly #sigSecret = new Map<SigName, Uint8Array>();
   readonly #sigPublic = new Map<SigName, Uint8Array>();
+  /** PQ private keys currently unwrapped in RAM (0 between operations). */
+  #inRam = 0;
   readonly #bonds: (Uint8Array | null)[] = new Array<Uint8Array | null>(MAX_BOND_SLOTS).fill(null);
   #deviceId: Uint8Array | null = null;
 
@@ -42,29 +54,75 @@ export class SecureElement {
     this.#random = random;
   }
 
-  /** Generates, inside the SE, the key pairs the given suites need that it does not hold yet. */
+  /**
+   * Generates the key pairs the given suites need and it does not hold yet: P-256 inside the SE,
+   * ML-KEM / ML-DSA on the MCU, wrapped into flash at once and the plaintext wiped.
+   */
   generateKeys(suites: readonly Suite[]): DevicePublicKeys {
     if (!this.#deviceId) this.#deviceId = this.#random(DEVICE_ID_BYTES);
     const { kems, sigs } = keysNeeded(suites);
+    const fresh: [string, Uint8Array][] = [];
+    const entropy: Uint8Array[] = [];
     for (const k of kems) {
-      if (this.#kemSecret.has(k)) continue;
-      const { secretKey, publicKey } = KEMS[k].impl.keygen(this.#random(64));
-      this.#kemSecret.set(k, secretKey);
+      if (this.#kemPublic.has(k)) continue;
+      const seed = this.#random(64);
+      entropy.push(sha256(seed));
+      const { secretKey, publicKey } = KEMS[k].impl.keygen(seed);
+      fresh.push([`${k}.dk`, secretKey]);
       this.#kemPublic.set(k, publicKey);
     }
     for (const s of sigs) {
-      if (this.#sigSecret.has(s)) continue;
+      if (this.#sigPublic.has(s)) continue;
       if (s === 'p256') {
-        const secretKey = p256.utils.randomSecretKey(this.#random(48));
-        this.#sigSecret.set(s, secretKey);
-        this.#sigPublic.set(s, p256.getPublicKey(secretKey, true));
+        this.#p256Secret = p256.utils.randomSecretKey(this.#random(48));
+        this.#sigPublic.set(s, p256.getPublicKey(this.#p256Secret, true));
       } else {
-        const { secretKey, publicKey } = MLDSA[s].keygen(this.#random(32));
-        this.#sigSecret.set(s, secretKey);
+        const seed = this.#random(32);
+        entropy.push(sha256(seed));
+        const { secretKey, publicKey } = MLDSA[s].keygen(seed);
+        fresh.push([`${s}.sk`, secretKey]);
         this.#sigPublic.set(s, publicKey);
       }
     }
+    // The wrapping key comes from the SE TRNG output already drawn for the key pairs (hashed,
+    // domain-separated), so custody adds no draw and the handshake's randomness, and the test
+    // vectors, do not depend on it; then every new key is wrapped into flash and wiped.
+    if (fresh.length > 0 && !this.#wrapKey) this.#wrapKey = sha256(concatBytes(utf8ToBytes('keytwin/v1 wrapping key'), ...entropy)).slice(0, 16);
+    for (const [label, key] of fresh) this.#store(label, key);
     return this.publicKeys();
+  }
+
+  /** The SE's AES with the wrapping key seals `plain` into flash; the plaintext is wiped. */
+  #store(label: string, plain: Uint8Array): void {
+    // One wrap per (wrapping key, label): a nonce derived from the label never repeats under a key.
+    const nonce = sha256(utf8ToBytes(`keytwin/v1 wrap ${label}`)).subarray(0, 12);
+    const sealed = gcm(this.#wrapKey!, nonce, utf8ToBytes(label)).encrypt(plain);
+    this.#flash.put(label, concatBytes(nonce, sealed));
+    wipe(plain);
+  }
+
+  /** Unwraps `label` into RAM (the SE's AES), runs `use`, and wipes the key on every path. */
+  #withKey<T>(label: string, use: (key: Uint8Array) => T): T {
+    const blob = this.#flash.get(label);
+    if (!blob || !this.#wrapKey) throw new Error(`SecureElement: no wrapped key ${label} in flash`);
+    const key = gcm(this.#wrapKey, blob.subarray(0, 12), utf8ToBytes(label)).decrypt(blob.subarray(12));
+    this.#inRam++;
+    try {
+      return use(key);
+    } finally {
+      wipe(key);
+      this.#inRam--;
+    }
+  }
+
+  /** PQ private keys in plaintext in RAM right now (0 outside an operation). */
+  plaintextKeysInRam(): number {
+    return this.#inRam;
+  }
+
+  /** What reading the device's flash yields: the wrapped blobs, nothing in plaintext. */
+  flashDump(): WrappedKey[] {
+    return this.#flash.dump();
   }
 
   publicKeys(): DevicePublicKeys {
@@ -78,22 +136,20 @@ export class SecureElement {
 
   /** Whether the SE holds the keys this suite needs. */
   supports(suite: Suite): boolean {
-    return (!suite.kem || this.#kemSecret.has(suite.kem.name)) && this.#sigSecret.has(suite.sig.name);
+    return (!suite.kem || this.#kemPublic.has(suite.kem.name)) && this.#sigPublic.has(suite.sig.name);
   }
 
-  /** ML-KEM decapsulation with the device key (implicit rejection: a bad ciphertext gives a random secret). */
+  /** ML-KEM decapsulation on the MCU with the key unwrapped for it (implicit rejection: a bad ciphertext gives a random secret). */
   decapsulate(kem: KemName, cipherText: Uint8Array): Uint8Array {
-    const sk = this.#kemSecret.get(kem);
-    if (!sk) throw new ProtocolError('suite.unsupported', `the secure element holds no ${kem} key`, 'kemCiphertext');
-    return KEMS[kem].impl.decapsulate(cipherText, sk);
+    if (!this.#kemPublic.has(kem)) throw new ProtocolError('suite.unsupported', `the device holds no ${kem} key`, 'kemCiphertext');
+    return this.#withKey(`${kem}.dk`, (sk) => KEMS[kem].impl.decapsulate(cipherText, sk));
   }
 
-  /** Signs with the device key of `sig` (hedged: fresh SE randomness mixed into each signature). */
+  /** Signs with the device key of `sig` (hedged: fresh SE randomness mixed into each signature): P-256 in the SE, ML-DSA on the MCU. */
   sign(sig: SigName, message: Uint8Array): Uint8Array {
-    const sk = this.#sigSecret.get(sig);
-    if (!sk) throw new ProtocolError('suite.unsupported', `the secure element holds no ${sig} key`, 'signature');
-    if (sig === 'p256') return p256.sign(message, sk, { extraEntropy: this.#random(32) });
-    return MLDSA[sig].sign(message, sk, { extraEntropy: this.#random(32) });
+    if (!this.#sigPublic.has(sig)) throw new ProtocolError('suite.unsupported', `the device holds no ${sig} key`, 'signature');
+    if (sig === 'p256') return p256.sign(message, this.#p256Secret!, { extraEntropy: this.#random(32) });
+    return this.#withKey(`${sig}.sk`, (sk) => MLDSA[sig].sign(message, sk, { extraEntropy: this.#random(32) }));
   }
 
   /** Writes a phone credential into the first free slot (write-only; NFC provisioning). */
@@ -125,10 +181,11 @@ export class SecureElement {
 
   /** Factory reset / tamper response: zeroes every key and credential. */
   zeroize(): void {
-    for (const m of [this.#kemSecret, this.#sigSecret]) {
-      for (const v of m.values()) wipe(v);
-      m.clear();
-    }
+    // Zeroising the SE's wrapping key is enough to kill the flash blobs; they are erased too.
+    wipe(this.#wrapKey, this.#p256Secret);
+    this.#wrapKey = null;
+    this.#p256Secret = null;
+    this.#flash.erase();
     this.#kemPublic.clear();
     this.#sigPublic.clear();
     for (let i = 0; i < this.#bonds.length; i++) this.unbond(i);

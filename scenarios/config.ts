@@ -47,6 +47,22 @@ export interface FleetRadio {
   fixedPer: number | null;
 }
 
+/**
+ * The firmware strategies as the simulators take them (scenarios/firmware-schema.ts says what
+ * each is and where its default comes from). Advertising intervals are applied to the profile.
+ */
+export interface FleetFirmware {
+  /** Light sleep keeps the BLE stack between wakes; deep sleep re-initialises it on each wake. */
+  keepsStackInSleep: boolean;
+  /** How long a wake advertises before the keychain sleeps again, ms. */
+  advertiseWindowMs: number;
+  /** Share of jostles (motion that is not an unlock) that reaches the MCU as a wake, 0..1. */
+  jostlePassRate: number;
+}
+
+/** Today's firmware: deep sleep, a 3 s advertising window, every jostle wakes. */
+export const DEFAULT_FLEET_FIRMWARE: Readonly<FleetFirmware> = Object.freeze({ keepsStackInSleep: false, advertiseWindowMs: 3000, jostlePassRate: 1 });
+
 export interface FleetConfig {
   name: string;
   seed: number | string;
@@ -59,6 +75,8 @@ export interface FleetConfig {
   suites: Readonly<Record<string, number>>;
   behaviour: FleetBehaviour;
   radio: FleetRadio;
+  /** Firmware strategies the device machine is compiled with and the physics follows. */
+  firmware: FleetFirmware;
   /** Devices [0, traceDevices) get SoC samples and telemetry events. */
   traceDevices: number;
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { checkScenario, type PathSegment, type Scenario, type ScenarioIssue } from './schema.ts';
+import { firmwareToRaw } from './firmware-schema.ts';
 
 export interface LocatedIssue extends ScenarioIssue {
   readonly line: number;
@@ -151,6 +152,7 @@ function toRaw(s: Scenario): Record<string, unknown> {
     ...rest,
     ...(description ? { description } : {}),
     behaviour: { ...s.behaviour, diurnal: s.behaviour.diurnal.preset ?? s.behaviour.diurnal.weights, ota: s.behaviour.ota ?? undefined },
+    firmware: firmwareToRaw(s.firmware),
     sinks: { store: s.sinks.store, ...(s.sinks.influx ? { influx: s.sinks.influx } : {}) },
   };
 }

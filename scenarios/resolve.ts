@@ -11,6 +11,8 @@
 import type { CloudConfig, FleetConfig } from './config.ts';
 import type { ScenarioCloud } from './cloud-schema.ts';
 import { loadProfile } from './load-profile.ts';
+import type { Profile } from '../firmware/profiles/index.ts';
+import type { ScenarioFirmware } from './firmware-schema.ts';
 import { Checker, checkDevices, checkDuration, checkSeed, type PathSegment, type Scenario, type ScenarioIssue } from './schema.ts';
 
 const DAY_MS = 86_400_000;
@@ -85,7 +87,7 @@ export function resolveScenario(s: Scenario, overrides: RunOverrides = {}, drawS
     devices,
     durationDays: overrides.durationDays ?? s.durationMs / DAY_MS,
     start: s.start,
-    profile: loadProfile(s.profile),
+    profile: withAdvertising(loadProfile(s.profile), s.firmware),
     suites: s.fleet.suites,
     behaviour: {
       unlocksPerDay: s.behaviour.unlocksPerDay,
@@ -109,9 +111,29 @@ export function resolveScenario(s: Scenario, overrides: RunOverrides = {}, drawS
       interferencePer: s.radio.loss.model === 'rssi' ? s.radio.loss.interferencePer : 0,
       fixedPer: s.radio.loss.model === 'fixed' ? s.radio.loss.per : null,
     },
+    firmware: {
+      keepsStackInSleep: s.firmware.sleep === 'lightSleep',
+      advertiseWindowMs: s.firmware.advertising.windowMs,
+      jostlePassRate: s.firmware.motionWake.jostlePassRate,
+    },
     traceDevices: overrides.traceDevices ?? Math.min(20, devices),
   };
   return { fleet, cloud: s.cloud === null ? null : cloudConfig(s.cloud, devices) };
+}
+
+/**
+ * The profile with the scenario's advertising intervals in place of its own, each citing the
+ * scenario, so the discovery and advertising-current physics read one set of figures.
+ */
+function withAdvertising(profile: Profile, f: ScenarioFirmware): Profile {
+  const a = f.advertising;
+  if (a.fastIntervalMs === null && a.fastDurationMs === null && a.slowIntervalMs === null) return profile;
+  const cite = (v: number, unit: string) => ({ value: v, unit, ref: 'scenario firmware.advertising', conf: 'H' as const });
+  const ble = { ...profile.ble };
+  if (a.fastIntervalMs !== null) ble.advIntervalFast = cite(a.fastIntervalMs, 'ms');
+  if (a.fastDurationMs !== null) ble.advFastDuration = cite(a.fastDurationMs, 'ms');
+  if (a.slowIntervalMs !== null) ble.advIntervalSlow = cite(a.slowIntervalMs, 'ms');
+  return { ...profile, ble };
 }
 
 /** The capacity model's config for the scenario's `cloud:` section and a fleet of `devices`. */

@@ -12,6 +12,7 @@ import { validateDistributionSpec, type DistributionSpec } from '../sim/engine/i
 import { DIURNAL_PRESETS, normaliseWeights } from './diurnal.ts';
 import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
+import { checkFirmware, type ScenarioFirmware } from './firmware-schema.ts';
 import { DAY_MS } from '../units/index.ts';
 import { failScanDuty, parsePhoneScan, type PhoneScanShares } from './phone-scan.ts';
 import { checkInfluxUrl, checkStoreLocation, EMBEDDED_STORE } from './sinks.ts';
@@ -78,6 +79,8 @@ export interface Scenario {
     supervisionTimeoutMs: number;
     loss: LossModel;
   };
+  /** Firmware strategies (firmware-schema.ts); the defaults are today's firmware. */
+  firmware: ScenarioFirmware;
   sweep: SweepVariant[];
   /** Defaults for --store and --influx (sinks.ts); the command line wins. */
   sinks: {
@@ -237,7 +240,7 @@ export function checkDuration(c: Checker, path: PathSegment[], x: unknown): numb
   return undefined;
 }
 
-const TOP = ['name', 'description', 'seed', 'devices', 'duration', 'start', 'profile', 'fleet', 'behaviour', 'radio', 'sweep', 'sinks', 'cloud'];
+const TOP = ['name', 'description', 'seed', 'devices', 'duration', 'start', 'profile', 'fleet', 'behaviour', 'radio', 'firmware', 'sweep', 'sinks', 'cloud'];
 
 /** Validates a parsed scenario (without its sweep applied). Returns the scenario and every issue. */
 export function checkScenario(raw: unknown): { scenario: Scenario; issues: ScenarioIssue[] } {
@@ -367,6 +370,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     fleet: { suites, capacityFactor, temperatureC },
     behaviour: { unlocksPerDay, diurnal, phoneInRange, jostlesPerDay, rssiDbm, nfcTapsPerYear, ota, phoneScan },
     radio,
+    firmware: checkFirmware(c, top.firmware),
     sweep,
     sinks,
     cloud: checkCloud(c, top.cloud),

@@ -7,7 +7,7 @@
  */
 import { resolveScenario } from '../../scenarios/index.ts';
 import { capacitySweep, STATIONS, type StationName } from '../../sim/cloud/index.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { twinMachinesFor } from '../../sim/twin/machines.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import { oneOf, parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
@@ -47,7 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (note) process.stderr.write(note + '\n');
   checkMemory(cfg, workers);
   const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers, onProgress: (ms) => progress.update(ms / DAY_MS) });
+  const out = await runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers, onProgress: (ms) => progress.update(ms / DAY_MS) });
   progress.finish();
   const rows = capacitySweep(out.activity, cloud!, cfg.seed, {
     p99Ms, stations, ...(v['max-servers'] ? { maxServers: Math.floor(positiveNumber('max-servers', v['max-servers'])) } : {}),

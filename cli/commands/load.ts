@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_KEYS_FILE, loadCloudKeys } from '../../cloud/index.ts';
 import { parseDuration, resolveScenario } from '../../scenarios/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { twinMachinesFor } from '../../sim/twin/machines.ts';
 import { parseCommand, positiveNumber, UsageError, UserError, wholeNumber } from '../args.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { writerStore } from '../reader-store.ts';
@@ -93,7 +93,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (note) process.stderr.write(note + '\n');
   checkMemory(cfg, workers);
   const fleetProgress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: compileTwinMachines(), workers, onProgress: (simMs) => fleetProgress.update(simMs / DAY_MS) });
+  const out = await runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers, onProgress: (simMs) => fleetProgress.update(simMs / DAY_MS) });
   fleetProgress.finish();
 
   let keys = createProgress({ unit: 'keychains', total: 1, label: 'keys (real ML-DSA/ML-KEM keygen)' });

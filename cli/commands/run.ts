@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunOverrides, type RunSinks, type Scenario } from '../../scenarios/index.ts';
 import { checkSinks, DEFAULT_STORE, persistRun, type SinkOptions } from '../../store/index.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { twinMachinesFor } from '../../sim/twin/machines.ts';
 import { resultToJson } from '../../results/index.ts';
 import type { RunResult, RunSummary } from '../../results/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
@@ -115,11 +115,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     for (const line of await checkSinks(sinks)) process.stderr.write(`sink ok: ${line}\n`);
   }
 
-  const machines = compileTwinMachines();
   const results: RunResult[] = [];
   let failed = false;
   for (const [i, { variant, fleet: cfg, cloud: cloudCfg }] of variants.entries()) {
     const { workers } = plans[i]!;
+    const machines = twinMachinesFor(cfg.firmware);
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
     const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
     const startedAt = new Date();

@@ -107,6 +107,8 @@ export const PROFILE_SPEC = {
     powerOff: current,
     deepSleepWakeToApp: time,
     deepSleepWakeCurrent: current,
+    bleStackInit: time,
+    lightSleepWake: time,
   },
   flash: {
     part: text,

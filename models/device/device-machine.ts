@@ -85,6 +85,7 @@ const deviceSetup = setup({
     isLockoutReached: ({ context }) =>
       context.authFailures >= MAX_AUTH_FAILURES || context.pinFailures >= MAX_PIN_ATTEMPTS,
     isCharging: ({ context }) => context.charging,
+    keepsStackInSleep: ({ context }) => context.keepsStackInSleep,
     // Reduced behaviour on low battery: the accelerometer wake is off (NFC still wakes).
     canWakeOnMotion: ({ context }) => context.lifecycle === 'provisioned' && !context.batteryLow,
     // Defence in depth: a session is accepted only below the lockout threshold.
@@ -185,6 +186,7 @@ export const deviceMachine = deviceSetup.createMachine({
       failureBackoffMs: input.failureBackoffMs ?? DEFAULT_DEVICE_TIMING.failureBackoffMs,
       lockoutMs: input.lockoutMs ?? DEFAULT_DEVICE_TIMING.lockoutMs,
     },
+    keepsStackInSleep: input.keepsStackInSleep ?? false,
   }),
   initial: 'settle',
   // Handled in every state unless a state overrides: power loss, tamper, battery and charger flags.
@@ -208,6 +210,7 @@ export const deviceMachine = deviceSetup.createMachine({
         { guard: 'isUnprovisioned', target: 'unprovisioned' },
         { guard: 'isLockoutReached', target: 'lockedOut' },
         { guard: 'isCharging', target: 'charging' },
+        { guard: 'keepsStackInSleep', target: 'idling' },
         { target: 'sleeping' },
       ],
     },
@@ -234,13 +237,24 @@ export const deviceMachine = deviceSetup.createMachine({
         'charger.connected': { target: 'charging', actions: ['setCharging'] },
       },
     },
+    // Light sleep with the BLE stack kept: the floor current of lightSleep, a µs wake, no stack init.
+    idling: {
+      tags: ['rest', 'power:lightSleep'],
+      on: {
+        'motion.detected': { guard: 'canWakeOnMotion', target: 'wake.resuming', actions: ['recordWake'] },
+        'nfc.tapped': { target: 'wake.resuming', actions: ['recordWake'] },
+        'override.requested': { target: 'override', actions: ['recordWake'] },
+        'charger.connected': { target: 'charging', actions: ['setCharging'] },
+      },
+    },
     charging: {
       tags: ['rest', 'power:charging'],
       on: {
         'motion.detected': { guard: 'canWakeOnMotion', target: 'wake', actions: ['recordWake'] },
         'nfc.tapped': { target: 'wake', actions: ['recordWake'] },
         'override.requested': { target: 'override', actions: ['recordWake'] },
-        'charger.disconnected': { target: 'sleeping', actions: ['clearCharging'] },
+        // Back through settle, which picks the rest state of the sleep strategy.
+        'charger.disconnected': { target: SETTLE, actions: ['clearCharging'] },
       },
     },
     // Rate limit: after any failure, wakes are ignored for failureBackoff.
@@ -306,7 +320,14 @@ export const deviceMachine = deviceSetup.createMachine({
       states: {
         waking: {
           tags: ['power:active'],
-          meta: { op: 'mcu.wake' },
+          // Deep sleep lost the BLE stack: the wake runs to the app and brings the stack up again (P7, P8).
+          meta: { op: 'mcu.wakeBle' },
+          on: { 'op.done': 'advertising' },
+        },
+        // From light sleep: the stack is still up, only the CPU resumes (P13).
+        resuming: {
+          tags: ['power:active'],
+          meta: { op: 'mcu.resume' },
           on: { 'op.done': 'advertising' },
         },
         // Proximity check. NOTE: left on phone.found / phone.absent / the window, not on op.done.

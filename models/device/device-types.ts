@@ -94,6 +94,11 @@ export interface DeviceInput extends Partial<DeviceTiming> {
   lifecycle?: Lifecycle;
   batteryLow?: boolean;
   charging?: boolean;
+  /**
+   * Sleep strategy: true keeps the BLE stack in light sleep between wakes (higher floor, µs
+   * wake); false (default) deep-sleeps and re-initialises the stack on every wake.
+   */
+  keepsStackInSleep?: boolean;
 }
 
 export interface DeviceContext {
@@ -107,6 +112,8 @@ export interface DeviceContext {
   /** Version class of the OTA image being processed; 'none' outside the OTA flow. */
   otaCandidate: OtaVersion | 'none';
   timing: Readonly<DeviceTiming>;
+  /** Sleep strategy, fixed per compiled variant (DeviceInput.keepsStackInSleep). */
+  keepsStackInSleep: boolean;
 }
 
 export type DeviceEvent =

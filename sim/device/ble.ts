@@ -391,13 +391,18 @@ export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv:
 }
 
 /**
- * Average battery current while advertising with nobody listening, mA: the parts at their
- * `lightSleep` currents plus one advertising event per fast interval + mean advDelay.
+ * Average battery current while advertising with nobody listening for `windowMs`, mA: the parts
+ * at their `lightSleep` currents plus one advertising event per interval + mean advDelay, at the
+ * fast interval for advFastDuration and the slow interval after it. Without a window, the fast
+ * phase alone.
  */
-export function advertisingCurrentMa(profile: Profile): number {
+export function advertisingCurrentMa(profile: Profile, windowMs?: number): number {
   const b = profile.ble;
-  const gap = b.advIntervalFast.value + b.advDelayMax.value / 2;
-  return batteryCurrentMa(profile, 'lightSleep') + (b.advEventCharge.value / gap) * 1000;
+  const half = b.advDelayMax.value / 2;
+  const fastMs = windowMs === undefined ? 1 : Math.min(windowMs, b.advFastDuration.value);
+  const slowMs = windowMs === undefined ? 0 : Math.max(0, windowMs - b.advFastDuration.value);
+  const events = fastMs / (b.advIntervalFast.value + half) + slowMs / (b.advIntervalSlow.value + half);
+  return batteryCurrentMa(profile, 'lightSleep') + ((b.advEventCharge.value * events) / (fastMs + slowMs)) * 1000;
 }
 
 export interface ConnectSample extends OpCost {

@@ -26,7 +26,7 @@ import { chargeInto, chargeTotal, opCurrents, zero, type OpCost, type OpLoad, ty
 import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
 
 export const DEVICE_OPS = [
-  'mcu.wake', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
+  'mcu.wake', 'mcu.wakeBle', 'mcu.resume', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
   'mldsa.keygen', 'mldsa.sign', 'mldsa.verify', 'se.wake', 'se.sign', 'se.verify', 'se.ecdh', 'se.genkey',
   'se.random', 'se.sha', 'se.aes', 'se.kdf', 'hkdf', 'aead.seal', 'aead.open', 'flash.write', 'ota.verify', 'ota.apply',
 ] as const;
@@ -117,6 +117,10 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   const sigFig = sig !== 'p256' ? pqcFigures(profile, sig) : null;
 
   table.set('mcu.wake', fixed(profile.mcu.deepSleepWakeToApp, 'mcuWake'));
+  // Deep-sleep wake to advertising: to the app, then the BLE stack re-initialised, both at the wake current.
+  const wakeBle = profile.mcu.deepSleepWakeToApp;
+  table.set('mcu.wakeBle', fixed({ ...wakeBle, value: wakeBle.value + profile.mcu.bleStackInit.value, ref: `${wakeBle.ref}+${profile.mcu.bleStackInit.ref}`, conf: 'L' }, 'mcuWake'));
+  table.set('mcu.resume', fixed(profile.mcu.lightSleepWake, 'mcuWake'));
   table.set('x25519.keygen', fixed(x25519.keygen, 'mcuCompute'));
   table.set('x25519.shared', fixed(x25519.shared, 'mcuCompute'));
   for (const op of ['keygen', 'encaps', 'decaps'] as const) {

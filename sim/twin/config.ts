@@ -4,4 +4,5 @@
  * that scenarios/ need not import the simulator; tests build it directly.
  * @module
  */
-export type { FleetBehaviour, FleetConfig, FleetRadio } from '../../scenarios/config.ts';
+export type { FleetBehaviour, FleetConfig, FleetFirmware, FleetRadio } from '../../scenarios/config.ts';
+export { DEFAULT_FLEET_FIRMWARE } from '../../scenarios/config.ts';

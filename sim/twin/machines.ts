@@ -7,18 +7,29 @@
  */
 import { machines } from '../../models/index.ts';
 import { compileMachine, type CompiledMachine } from '../statechart/index.ts';
+import type { DeviceInput } from '../../models/device/index.ts';
+import { DEFAULT_FLEET_FIRMWARE, type FleetFirmware } from '../../scenarios/config.ts';
 
 export interface TwinMachines {
   device: CompiledMachine;
   handshake: CompiledMachine;
+  /** The firmware strategies the device machine was compiled with (one compiled variant each). */
+  firmware: Readonly<FleetFirmware>;
 }
 
-export function compileTwinMachines(): TwinMachines {
+/** The device machine's input for a set of firmware strategies: guards and delays read it. */
+export function deviceInput(f: Readonly<FleetFirmware>): DeviceInput {
+  return { keepsStackInSleep: f.keepsStackInSleep, advertiseWindowMs: f.advertiseWindowMs };
+}
+
+/** Compiles the machines for one firmware variant (each sweep variant with other strategies compiles its own). */
+export function compileTwinMachines(firmware: Readonly<FleetFirmware> = DEFAULT_FLEET_FIRMWARE): TwinMachines {
   const dev = machines.device;
   const hs = machines['handshake.device'];
   if (!dev || !hs) throw new Error("models/index.ts must register 'device' and 'handshake.device'");
   return {
-    device: compileMachine(dev.machine, dev.catalog, { name: 'device', input: dev.input }),
+    firmware,
+    device: compileMachine(dev.machine, dev.catalog, { name: 'device', input: { ...(dev.input as object), ...deviceInput(firmware) } }),
     handshake: compileMachine(hs.machine, hs.catalog, { name: 'handshake.device', input: hs.input }),
   };
 }
@@ -132,4 +143,20 @@ function requireTag(m: CompiledMachine, tag: string): number {
   const id = m.tagId(tag);
   if (id < 0) throw new Error(`${m.name}: no reachable state carries the tag '${tag}' the twin relies on`);
   return id;
+}
+
+/** Throws unless `m` was compiled for the firmware strategies `cfg` runs. */
+export function checkMachinesFor(m: TwinMachines, firmware: Readonly<FleetFirmware>, run: string): void {
+  const a = JSON.stringify(deviceInput(m.firmware));
+  const b = JSON.stringify(deviceInput(firmware));
+  if (a !== b) throw new Error(`${run}: the device machine was compiled for firmware ${a}, the run asks for ${b}: compile with compileTwinMachines(cfg.firmware)`);
+}
+
+const compiled = new Map<string, TwinMachines>();
+/** compileTwinMachines, once per firmware variant in this process (a sweep reuses what it compiled). */
+export function twinMachinesFor(firmware: Readonly<FleetFirmware>): TwinMachines {
+  const key = JSON.stringify(deviceInput(firmware));
+  let m = compiled.get(key);
+  if (!m) compiled.set(key, (m = compileTwinMachines(firmware)));
+  return m;
 }

@@ -47,6 +47,8 @@ export class Behaviour {
   /** Arrival rate of each hour of the week per unit daily count. */
   private readonly rates: Float64Array;
   private readonly phoneInRange: number;
+  /** Share of jostles the motion-wake filter lets through (1: no filter, no draw). */
+  private readonly jostlePassRate: number;
   private readonly durationMs: number;
   /** Time between firmware releases (Infinity: none). */
   readonly otaEveryMs: number;
@@ -90,6 +92,7 @@ export class Behaviour {
     this.p = x.p;
     this.rates = hourlyRates(1, cfg.behaviour.diurnal);
     this.phoneInRange = cfg.behaviour.phoneInRange;
+    this.jostlePassRate = cfg.firmware.jostlePassRate;
     this.durationMs = durationMs;
     this.otaEveryMs = cfg.behaviour.ota ? cfg.behaviour.ota.everyDays * DAY_MS : Infinity;
     const timing = x.timing;
@@ -126,13 +129,19 @@ export class Behaviour {
     this.owner.k = k;
     const x = this.owner.next();
     const near = this.owner.next() < this.phoneInRange;
+    // Drawn for every arrival, filter or not, so firmware strategies see the same owners.
+    const passes = this.owner.next() < this.jostlePassRate;
     const nfc = x < t.nfcShare[k]!;
     const intent = nfc || x < t.nfcShare[k]! + t.intentShare[k]!;
     if (nfc) res.deviceNfcTaps[k]!++;
     if (intent) {
       res.intents++;
       res.deviceIntents[k]!++;
-    } else res.deviceJostles[k]!++;
+    } else {
+      res.deviceJostles[k]!++;
+      // The accelerometer's gesture filter kept this jostle from the MCU: no wake at all.
+      if (!passes) return;
+    }
     const f0 = t.flags[k]!;
     const dc = this.devFlags[t.devCfg[k]!]!;
     if (f0 & F_DEAD || !(dc & (nfc ? DC_NFC : DC_MOTION))) {

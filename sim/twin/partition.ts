@@ -34,7 +34,7 @@ import { parseSuite, type Suite } from '../../firmware/index.ts';
 import { advertisingCurrentMa, createCryptoTiming, suiteLevels } from '../device/index.ts';
 import { POWER_MODES } from '../statechart/index.ts';
 import type { FleetConfig } from './config.ts';
-import { DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
+import { checkMachinesFor, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES } from './op-model.ts';
 import { Behaviour } from './partition-behaviour.ts';
 import { Clock } from './partition-clock.ts';
@@ -83,6 +83,7 @@ class Partition implements Deliver {
   private readonly outcomes: Outcomes;
 
   constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, onDay: ((slice: DaySlice) => void) | undefined) {
+    checkMachinesFor(machines, cfg.firmware, cfg.name);
     const n = hi - lo;
     const dm = machines.device;
     const hm = machines.handshake;
@@ -123,7 +124,7 @@ class Partition implements Deliver {
     const hsOps = new OpModel(cfg.profile, hm, suites, cfg.radio);
     const handshake = new HandshakeSide(x, { run: this.hs, ops: hsOps, behaviour, energy, live, telemetry });
     const devOps = new OpModel(cfg.profile, dm, suites, cfg.radio, cfg.behaviour.ota?.imageBytes);
-    const device = new DeviceSide(x, { ops: devOps, advertiseMa: advertisingCurrentMa(cfg.profile), behaviour, handshake, energy, live, telemetry, outcomes });
+    const device = new DeviceSide(x, { ops: devOps, advertiseMa: advertisingCurrentMa(cfg.profile, cfg.firmware.advertiseWindowMs), behaviour, handshake, energy, live, telemetry, outcomes });
     this.dev = new MachineRun(dm, t.devCfg, t.agenda, S_DEV_TIMER, device);
     this.energy = energy;
     this.telemetry = telemetry;

@@ -23,7 +23,7 @@ export interface SimulateOptions {
 }
 
 export function simulateFleet(cfg: FleetConfig, options: SimulateOptions = {}): FleetOutput {
-  const machines = options.machines ?? compileTwinMachines();
+  const machines = options.machines ?? compileTwinMachines(cfg.firmware);
   const part = simulatePartition(cfg, machines, 0, cfg.devices, options);
   return assemble(cfg, [part]);
 }

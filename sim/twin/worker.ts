@@ -9,7 +9,7 @@ import { simulatePartition } from './partition.ts';
 import { partitionToMessage, type DaySlice } from './partition-result.ts';
 
 const { cfg, lo, hi, live } = workerData as { cfg: FleetConfig; lo: number; hi: number; live: boolean };
-const result = simulatePartition(cfg, compileTwinMachines(), lo, hi, {
+const result = simulatePartition(cfg, compileTwinMachines(cfg.firmware), lo, hi, {
   onProgress: (simMs, events) => parentPort!.postMessage({ type: 'progress', simMs, events }),
   ...(live ? { onDay: (slice: DaySlice) => parentPort!.postMessage({ type: 'day', slice }) } : {}),
 });

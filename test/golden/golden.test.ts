@@ -11,9 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { expandSweep, loadScenario, resolveScenario } from '../../scenarios/index.ts';
 import { cloudFromFleet } from '../../cli/cloud-model.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { twinMachinesFor } from '../../sim/twin/machines.ts';
 
-const machines = compileTwinMachines();
 const SCENARIOS = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
 const UPDATE = process.env.KEYTWIN_UPDATE_GOLDEN === '1';
 const HOW = 'run KEYTWIN_UPDATE_GOLDEN=1 npx vitest run test/golden and review the diff';
@@ -34,7 +33,7 @@ describe('golden summaries', () => {
     it(`${name}: 12 keychains × 3 days match test/golden/${name}.json`, async () => {
       const [first] = expandSweep(loadScenario(`scenarios/${name}.yaml`));
       const resolved = resolveScenario(first!, { devices: 12, durationDays: 3 });
-      const out = await runFleet(resolved.fleet, { machines, workers: 0 });
+      const out = await runFleet(resolved.fleet, { machines: twinMachinesFor(resolved.fleet.firmware), workers: 0 });
       matchGolden(`test/golden/${name}.json`, out.summary, `summary of ${name}`);
       const cloud = resolved.cloud && cloudFromFleet(out, resolved.cloud);
       if (cloud) matchGolden(`test/golden/${name}.cloud.json`, { summary: cloud.summary, daily: cloud.daily }, `cloud model of ${name}`);

@@ -68,7 +68,7 @@ describe('deviceMachine: the wake cycle', () => {
     };
     expect(step({ type: 'motion.detected' })).toEqual(['recordWake']);
     expect(s.value).toEqual({ wake: 'waking' });
-    expect(s.getMeta()['device.wake.waking']).toEqual({ op: 'mcu.wake' });
+    expect(s.getMeta()['device.wake.waking']).toEqual({ op: 'mcu.wakeBle' });
     step({ type: 'op.done' });
     expect(s.value).toEqual({ wake: 'advertising' });
     expect(s.hasTag('power:radio')).toBe(true);

@@ -2,6 +2,7 @@
 import { defaultProfile } from '../../../firmware/profiles/index.ts';
 import type { FleetConfig } from '../../../sim/twin/config.ts';
 import { DIURNAL_PRESETS } from '../../../scenarios/index.ts';
+import { DEFAULT_FLEET_FIRMWARE } from '../../../scenarios/config.ts';
 
 export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
   return {
@@ -25,6 +26,7 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
       capacityFactor: { dist: 'normal', mean: 1, sd: 0.03 },
     },
     radio: { phy: '2M', attMtu: 247, connIntervalMs: 15, packetsPerEvent: 6, supervisionTimeoutMs: 6000, shadowingDb: 0, interferencePer: 0, fixedPer: null },
+    firmware: DEFAULT_FLEET_FIRMWARE,
     traceDevices: 5,
     ...overrides,
   };
