@@ -54,7 +54,8 @@ export async function sensitivity(argv: readonly string[]): Promise<number> {
   if (scenario.sweep.length > 0) throw new UsageError(`${path} has a sweep: section; --sensitivity varies the profile of one scenario (use a scenario without sweep:)`);
   const which = values.figures ?? 'low-confidence';
   if (which !== 'low-confidence' && which !== 'all') throw new UsageError(`--figures: expected low-confidence or all, got ${which}`);
-  const r = values.r === undefined ? 10 : wholeNumber('r', values.r);
+  // --r 0 is the tornado alone (the help says so); whole numbers otherwise.
+  const r = values.r === undefined ? 10 : values.r === '0' ? 0 : wholeNumber('r', values.r);
   const pct = values.pct === undefined ? 20 : Number(values.pct);
   if (!(pct > 0 && pct < 100)) throw new UsageError(`--pct: expected a percentage between 0 and 100, got ${values.pct}`);
   const overrides = readOverrides({ devices: values.devices ?? '20', duration: values.duration ?? '3d', seed: values.seed });
