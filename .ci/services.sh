@@ -18,7 +18,7 @@ command -v gcc >/dev/null || need+=(gcc)
 # SPIN: the protocol model check (test/models/verify.test.ts, keytwin verify)
 command -v spin >/dev/null || need+=(spin)
 command -v wrk >/dev/null || need+=(wrk)
-python3 -c 'import simpy' 2>/dev/null || [ -f /usr/lib/python3/dist-packages/simpy/__init__.py ] || need+=(python3-simpy)
+python3 -c 'import simpy' 2>/dev/null || [ -f /usr/lib/python3/dist-packages/SimPy/__init__.py ] || need+=(python3-simpy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
   $SUDO apt-get update -q >/dev/null
