@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { geometricQuantile } from '../../firmware/calibrate/index.ts';
 import { DEFAULT_PROFILE_FILE, parseProfile, type Profile } from '../../firmware/profiles/index.ts';
 
 export interface Figure {
@@ -38,7 +39,10 @@ export function listFigures(raw: unknown, which: 'low-confidence' | 'all', pct: 
     if (typeof x !== 'object' || x === null) return;
     const q = x as Record<string, unknown>;
     if (typeof q.v === 'number' && typeof q.conf === 'string') {
-      if (which === 'all' || q.conf === 'L') {
+      // An ML-DSA signing model's mean and p99 are derived from base, iter and p (the validator
+      // checks them), so they are not inputs to vary: profileWith recomputes them.
+      const derived = path.at(-2) === 'sign' && (path.at(-1) === 'mean' || path.at(-1) === 'p99');
+      if (!derived && (which === 'all' || q.conf === 'L')) {
         const range = Array.isArray(q.range) && q.range.length === 2 && (q.range[0] as number) < (q.range[1] as number) ? (q.range as [number, number]) : null;
         const v = q.v;
         // A zero figure has no ±pct spread; a range is the only way to vary it.
@@ -61,5 +65,21 @@ export function profileWith(source: ProfileSource, values: ReadonlyMap<Figure, n
     for (const k of f.path) node = node[k] as Record<string, unknown>;
     node.v = v;
   }
+  rederiveSignModels(raw);
   return parseProfile(JSON.stringify(raw), `${source.file} (varied)`);
+}
+
+/** Sets every signing model's mean (base + iter/p) and p99 (base + n99·iter) from its varied inputs. */
+function rederiveSignModels(x: unknown): void {
+  if (typeof x !== 'object' || x === null) return;
+  const o = x as Record<string, unknown>;
+  const sign = o.sign as Record<string, { v: number; range?: unknown }> | undefined;
+  if (sign && sign.base && sign.iter && sign.p && sign.mean && sign.p99) {
+    const p = sign.p.v;
+    sign.mean.v = sign.base.v + sign.iter.v / p;
+    sign.p99.v = sign.base.v + geometricQuantile(p, 0.99) * sign.iter.v;
+    delete sign.mean.range;
+    delete sign.p99.range;
+  }
+  for (const v of Object.values(o)) rederiveSignModels(v);
 }

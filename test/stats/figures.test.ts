@@ -22,4 +22,12 @@ describe('sensitivity figures', () => {
     expect(p.mcu.deepSleepWakeCurrent.value).toBe(60);
     expect(profileWith(src, new Map()).mcu.deepSleepWakeCurrent.value).toBe(30);
   });
+  it('varies every signing base and iter at both ends and keeps the model valid (mean and p99 follow; they are not varied)', () => {
+    const src = readProfileSource('default');
+    const figures = listFigures(src.raw, 'all', 20);
+    expect(figures.some((f) => /\.sign\.(mean|p99)$/.test(f.name))).toBe(false);
+    const sign = figures.filter((f) => /\.sign\.(base|iter)$/.test(f.name));
+    expect(sign.length).toBeGreaterThanOrEqual(6);
+    for (const f of sign) for (const v of [f.low, f.high]) expect(() => profileWith(src, new Map([[f, v]]))).not.toThrow();
+  });
 });
