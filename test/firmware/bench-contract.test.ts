@@ -16,6 +16,7 @@ import {
 
 const BENCH = 'firmware/bench';
 const RUNS = 31; // odd and even medians are both exercised: 31 here, 30 in the second run
+const FLAGS = ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror'];
 
 function build(): string {
   if (!existsSync('/usr/include/sodium.h'))
@@ -24,7 +25,7 @@ function build(): string {
     );
   const dir = mkdtempSync(join(tmpdir(), 'ktbench-'));
   const exe = join(dir, 'ktbench-host');
-  const flags = ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror'];
+  const flags = FLAGS;
   execFileSync(
     'gcc',
     [
@@ -53,8 +54,23 @@ describe('bench contract: C prints, TypeScript parses', () => {
   });
 
   it('header carries every required field, with the counter stated honestly', () => {
-    for (const k of REQUIRED_HEADER) expect(log.header.fields[k]).toBeTruthy();
-    expect(log.header.fields.format).toBe('1');
+    // Each required field, as the host program was built and told to print it (no field may be
+    // merely present: a wrong value is a wrong calibration).
+    const expected: Record<(typeof REQUIRED_HEADER)[number], string | RegExp> = {
+      format: '1',
+      chip: 'host-x86_64',
+      revision: 'n/a',
+      clock_mhz: '1000',
+      counter: 'clock_gettime(CLOCK_MONOTONIC) ns, not CPU cycles',
+      compiler: /^gcc \d+\.\d+/,
+      flags: FLAGS.join(' '),
+      libs: /^libsodium@1\.\d+\.\d+$/,
+    };
+    for (const k of REQUIRED_HEADER) {
+      const want = expected[k];
+      if (typeof want === 'string') expect(log.header.fields[k], k).toBe(want);
+      else expect(log.header.fields[k], k).toMatch(want);
+    }
     expect(log.header.chip).toBe('host-x86_64');
     expect(log.header.clockMHz).toBe(1000);
     expect(log.header.fields.counter).toContain('clock_gettime');
