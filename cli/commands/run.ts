@@ -5,6 +5,7 @@
  * checked before the simulation starts, so a bad URL costs seconds, not a simulated year.
  * @module
  */
+import { storeFor } from '../store-choice.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EMBEDDED_STORE, expandSweep, OverrideError, resolveScenario, resolveSinks, type RunOverrides, type RunSinks, type Scenario } from '../../scenarios/index.ts';
@@ -190,13 +191,7 @@ async function replicated(scenario: Scenario, path: string, overrides: RunOverri
   const replications = wholeNumber('replications', values.replications!);
   if (replications < 1 || replications > 100) throw new UsageError(`--replications: expected 1..100, got ${replications}`);
   if (values.live !== undefined || values.influx !== undefined) throw new UsageError('--replications does not combine with --live or --influx (runs are stored in the store only)');
-  let store: string | null;
-  try {
-    const chosen = resolveSinks(scenario, { store: values.store, influx: undefined });
-    store = chosen.store === 'none' ? null : chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
-  } catch (err) {
-    throw err instanceof OverrideError ? new UsageError(err.message) : err;
-  }
+  const store = storeFor(scenario, values.store);
   const wanted = overrides.seed ?? scenario.seed;
   const seed = wanted === 'random' ? drawSeed() : wanted;
   if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats these replications)\n`);

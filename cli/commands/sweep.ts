@@ -7,8 +7,7 @@
  * the store under a sweep id.
  * @module
  */
-import { EMBEDDED_STORE, OverrideError, resolveSinks } from '../../scenarios/index.ts';
-import { DEFAULT_STORE } from '../../store/index.ts';
+import { storeFor } from '../store-choice.ts';
 import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { parseSetOption, sweepPoints } from '../sweep/grid.ts';
@@ -65,13 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const points = sweepPoints(scenario, axes);
   const baseline = values.baseline === undefined ? 0 : points.findIndex((p) => p.name === values.baseline);
   if (baseline < 0) throw new UsageError(`--baseline ${values.baseline}: no such point (points: ${points.map((p) => p.name).join(', ')})`);
-  let store: string | null;
-  try {
-    const chosen = resolveSinks(scenario, { store: values.store, influx: undefined });
-    store = chosen.store === 'none' ? null : chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
-  } catch (err) {
-    throw err instanceof OverrideError ? new UsageError(err.message) : err;
-  }
+  const store = storeFor(scenario, values.store);
   const wanted = overrides.seed ?? scenario.seed;
   const seed = wanted === 'random' ? drawSeed() : wanted;
   if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats this sweep)\n`);

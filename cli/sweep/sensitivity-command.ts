@@ -5,11 +5,12 @@
  * runs are not stored: there are hundreds and only their two outputs matter).
  * @module
  */
+import { storeFor } from '../store-choice.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED_STORE, OverrideError, resolveScenario, resolveSinks } from '../../scenarios/index.ts';
-import { DEFAULT_STORE, openStore, saveSweep } from '../../store/index.ts';
+import { resolveScenario } from '../../scenarios/index.ts';
+import { openStore, saveSweep } from '../../store/index.ts';
 import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { safeName } from '../run-output.ts';
@@ -59,13 +60,7 @@ export async function sensitivity(argv: readonly string[]): Promise<number> {
   const pct = values.pct === undefined ? 20 : Number(values.pct);
   if (!(pct > 0 && pct < 100)) throw new UsageError(`--pct: expected a percentage between 0 and 100, got ${values.pct}`);
   const overrides = readOverrides({ devices: values.devices ?? '20', duration: values.duration ?? '3d', seed: values.seed });
-  let store: string | null;
-  try {
-    const chosen = resolveSinks(scenario, { store: values.store, influx: undefined });
-    store = chosen.store === 'none' ? null : chosen.store === EMBEDDED_STORE ? DEFAULT_STORE : chosen.store;
-  } catch (err) {
-    throw err instanceof OverrideError ? new UsageError(err.message) : err;
-  }
+  const store = storeFor(scenario, values.store);
   const { fleet } = resolveScenario(scenario, overrides, drawSeed);
   const source = readProfileSource(scenario.profile);
   const k = listFigures(source.raw, which, pct).length;
