@@ -13,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StoreLockedError } from '../store/index.ts';
 import { appBundle } from './bundle.ts';
 import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
 import { runView, type RunView, type RunViewOptions } from '../charts/index.ts';
@@ -119,7 +120,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof LiveSnapshotError ? 400 : 500;
+      const status = err instanceof HttpError ? err.status : err instanceof LiveSnapshotError ? 400 : err instanceof StoreLockedError ? 503 : 500;
       const message = err instanceof Error ? err.message : String(err);
       if (status === 500) process.stderr.write(`keytwin dashboard: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : message}\n`);
       if (!res.headersSent) json(res, status, { error: message });

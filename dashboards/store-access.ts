@@ -20,7 +20,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../results/index.ts';
-import { openStore, type RunListing, type Store } from '../store/index.ts';
+import { lockHolder, openStore, StoreLockedError, type RunListing, type Store } from '../store/index.ts';
+
+/** How long a request waits for a writer that holds the store (saving a run takes seconds). */
+const WRITER_WAIT_MS = 30_000;
 
 /** What the dashboard needs from a store. */
 export interface RunStore {
@@ -32,7 +35,7 @@ export interface RunStore {
 }
 
 /** A run store over an embedded directory that is opened per request (see the module comment). */
-export function shortLivedStore(dir: string, open: (dir: string) => Promise<Store> = (d) => openStore(d, { migrate: false })): RunStore & { drain(): Promise<void> } {
+export function shortLivedStore(dir: string, open: (dir: string) => Promise<Store> = (d) => openStore(d, { migrate: false, brief: true })): RunStore & { drain(): Promise<void> } {
   let queue: Promise<unknown> = Promise.resolve();
   let store: Store | null = null;
   let users = 0;
@@ -50,6 +53,20 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
     }
   };
 
+  // A writer (`keytwin run` saving) holds the lock for seconds: wait for it rather than fail the
+  // request. Our own lock is brief (store-lock.ts), so writers wait for us in turn.
+  const openWaiting = async (): Promise<Store> => {
+    const end = Date.now() + WRITER_WAIT_MS;
+    for (;;) {
+      try {
+        return await open(dir);
+      } catch (err) {
+        if (!(err instanceof StoreLockedError) || Date.now() > end) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+
   // Requests are serialised and share one open while they queue up; the last one closes it.
   const using = <T>(fn: (s: Store) => Promise<T>): Promise<T> => {
     users++;
@@ -57,7 +74,7 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
       try {
         if (!store) {
           await observe();
-          store = await open(dir);
+          store = await openWaiting();
         }
         return await fn(store);
       } finally {
@@ -87,6 +104,9 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
     async listRuns() {
       await version();
       if (listing && listing.generation === generation) return listing.runs;
+      // While a writer holds the store, the last listing stands; the next poll brings the change.
+      const holder = lockHolder(dir);
+      if (listing && holder && !holder.brief) return listing.runs;
       const runs = await using((s) => s.listRuns());
       listing = { generation, runs };
       return runs;

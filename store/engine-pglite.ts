@@ -8,7 +8,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Engine, QueryResult, Tx } from './engine.ts';
-import { lockStore, type StoreLock } from './store-lock.ts';
+import { lockStoreWaiting, type StoreLock } from './store-lock.ts';
 import { diskFull, FRESH_STORE_BYTES, freeBytes, mb, pgliteMessage } from './pglite-errors.ts';
 
 /** Rows per COPY statement are bounded by bytes so a large run does not build one huge Blob. */
@@ -46,7 +46,7 @@ async function copy(db: Q, table: string, columns: readonly string[], chunks: It
 }
 
 /** Opens (creating if needed) an embedded database at a directory, or in memory for `memory://`. */
-export async function openPgliteEngine(location: string): Promise<Engine> {
+export async function openPgliteEngine(location: string, options: { brief?: boolean } = {}): Promise<Engine> {
   let dataDir: string | undefined;
   if (location !== 'memory://') {
     dataDir = resolve(location.startsWith('file://') ? new URL(location).pathname : location);
@@ -57,7 +57,7 @@ export async function openPgliteEngine(location: string): Promise<Engine> {
     }
   }
   // One process per directory (store-lock.ts): refused here, before PGlite touches the files.
-  const lock: StoreLock | null = dataDir ? lockStore(dataDir) : null;
+  const lock: StoreLock | null = dataDir ? await lockStoreWaiting(dataDir, options) : null;
   const fresh = dataDir !== undefined && readdirSync(dataDir).length === 0;
   if (fresh) {
     // initdb on a full disk leaves a broken half-store behind: refuse before writing anything.

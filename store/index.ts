@@ -13,7 +13,7 @@ export {
   type ProvisionInput, type Provisioned, type PolicyVersion, type PolicyRow, type NewUser,
 } from './registry.ts';
 export { redact, isConnectionError } from './engine-pg.ts';
-export { lockStore, lockHolder, lockPath, StoreLockedError, type LockHolder, type StoreLock } from './store-lock.ts';
+export { lockStore, lockStoreWaiting, BRIEF_WAIT_MS, lockHolder, lockPath, StoreLockedError, type LockHolder, type StoreLock } from './store-lock.ts';
 export {
   openInflux, influxConfig, describeTarget, runPoints, formatLine, readSpill, PRECISION,
   type InfluxConfig, type InfluxEnv, type InfluxSink, type InfluxWriteReport, type PointCounts, type FieldValue, type SpillContents,

@@ -98,7 +98,7 @@ async function checkStore(url: string): Promise<string> {
   // Fail before the simulation, not after it, when another process holds the store (it may
   // still hold it when the run ends: persistRun takes the lock for real).
   const holder = lockHolder(dir);
-  if (holder && holder.pid !== process.pid) throw new Error(`store ${dir}: ${new StoreLockedError(dir, holder).message}`);
+  if (holder && holder.pid !== process.pid && !holder.brief) throw new Error(`store ${dir}: ${new StoreLockedError(dir, holder).message}`);
   return `store ${dir}: writable`;
 }
 

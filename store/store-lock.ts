@@ -15,6 +15,8 @@ export interface LockHolder {
   command: string;
   host: string;
   since: string;
+  /** A reader that holds the store for one request (the dashboard): others wait for it instead of being refused. */
+  brief?: boolean;
 }
 
 export interface StoreLock {
@@ -77,7 +79,7 @@ export function lockHolder(dir: string): LockHolder | null {
   if (typeof h.pid !== 'number') return null;
   // A lock from another host (a shared filesystem) cannot be checked: it counts as held.
   if (h.host === hostname() && !alive(h.pid)) return null;
-  return { pid: h.pid, command: String(h.command), host: String(h.host), since: String(h.since) };
+  return { pid: h.pid, command: String(h.command), host: String(h.host), since: String(h.since), ...(h.brief ? { brief: true } : {}) };
 }
 
 function statSafe(path: string): number | null {
@@ -88,8 +90,27 @@ function statSafe(path: string): number | null {
   }
 }
 
+/** How long an opener waits for a brief holder (a dashboard request) before it is refused. */
+export const BRIEF_WAIT_MS = 60_000;
+
+/**
+ * Takes the directory's lock, waiting while a brief holder (a dashboard answering one request)
+ * has it; any other holder is refused at once with StoreLockedError naming it.
+ */
+export async function lockStoreWaiting(dir: string, options: { brief?: boolean; waitMs?: number } = {}): Promise<StoreLock> {
+  const end = Date.now() + (options.waitMs ?? BRIEF_WAIT_MS);
+  for (;;) {
+    try {
+      return lockStore(dir, options);
+    } catch (err) {
+      if (!(err instanceof StoreLockedError) || !err.holder.brief || Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Takes the directory's lock or throws StoreLockedError naming its holder. */
-export function lockStore(dir: string): StoreLock {
+export function lockStore(dir: string, options: { brief?: boolean } = {}): StoreLock {
   const path = lockPath(dir);
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
@@ -111,7 +132,7 @@ export function lockStore(dir: string): StoreLock {
       }
       continue;
     }
-    const me: LockHolder = { pid: process.pid, command: command(), host: hostname(), since: new Date().toISOString() };
+    const me: LockHolder = { pid: process.pid, command: command(), host: hostname(), since: new Date().toISOString(), ...(options.brief ? { brief: true } : {}) };
     try {
       writeSync(fd, JSON.stringify(me));
     } catch (err) {

@@ -30,6 +30,8 @@ export interface Store {
 export interface OpenStoreOptions {
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /** Hold an embedded store for one short read (the dashboard): other openers wait instead of being refused. */
+  brief?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -41,7 +43,7 @@ export async function openStore(url: string = DEFAULT_STORE, options: OpenStoreO
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !isPostgresUrl(url) && !/^(memory|file):\/\//i.test(url)) {
     throw new Error(`store URL '${url}': unknown scheme (expected postgres://..., file://..., memory://, or a directory path)`);
   }
-  const engine = isPostgresUrl(url) ? await openPgEngine(url) : await openPgliteEngine(url);
+  const engine = isPostgresUrl(url) ? await openPgEngine(url) : await openPgliteEngine(url, { brief: options.brief });
   const store: Store = {
     engine,
     kind: engine.kind,

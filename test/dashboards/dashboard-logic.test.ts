@@ -11,7 +11,7 @@ import { changeMarker, shortLivedStore, type LiveSnapshot } from '../../dashboar
 import { tableCsv, withTips } from '../../dashboards/web/chart-tools.ts';
 import { etaMs, eventRates, liveTotals } from '../../dashboards/web/live-progress.ts';
 import { visibleRuns } from '../../dashboards/web/runs-table.ts';
-import type { RunListing, Store } from '../../store/index.ts';
+import { lockHolder, lockStore, StoreLockedError, type RunListing, type Store } from '../../store/index.ts';
 
 const listing = (runId: string, over: Partial<RunListing> = {}): RunListing => ({
   runId, scenario: 'office', seed: 1, devices: 10, durationDays: 30, profile: 'nrf52840', codeVersion: 'x', startedAt: '2026-01-01T00:00:00.000Z',
@@ -109,6 +109,35 @@ describe('shortLivedStore()', () => {
       fail = false;
       await expect(store.getRun('x')).resolves.toBeNull();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('while a writer holds the store: the runs list is the last one, a run waits for the writer instead of failing', async () => {
+    const dir = fakeDir();
+    const lock = lockStore(dir);
+    try {
+      const { log, open } = counting(() => [listing('a')]);
+      let writerHolds = false;
+      const store = shortLivedStore(dir, async (d) => {
+        if (writerHolds) throw new StoreLockedError(d, lockHolder(d)!);
+        return open();
+      });
+      lock.release();
+      expect((await store.listRuns()).map((r) => r.runId)).toEqual(['a']);
+      const writer = lockStore(dir);
+      writerHolds = true;
+      writeFileSync(join(dir, 'pg_wal', '000000010000000000000001'), 'the writer is committing');
+      expect((await store.listRuns()).map((r) => r.runId)).toEqual(['a']);
+      const run = store.getRun('a');
+      await new Promise((r) => setTimeout(r, 600));
+      expect(log).toEqual(['open', 'close']);
+      writerHolds = false;
+      writer.release();
+      await expect(run).resolves.toBeNull();
+      expect(log).toEqual(['open', 'close', 'open', 'close']);
+    } finally {
+      lock.release();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -86,6 +86,25 @@ describe('embedded store lock', () => {
     expect(after.code, after.err).toBe(0);
   }, 600_000);
 
+  it('a brief holder (a dashboard answering one request) makes the next opener wait for its close, not fail', async () => {
+    const dir = join(tmp, 'brief');
+    await (await openStore(dir)).close();
+    const reader = await openStore(dir, { migrate: false, brief: true });
+    const t0 = Date.now();
+    const closed = new Promise<number>((res) => setTimeout(() => void reader.close().then(() => res(Date.now())), 1500));
+    const writer = await openStore(dir);
+    const openedAt = Date.now();
+    await writer.saveRun(makeRunResult({ runId: 'after-brief' }));
+    await writer.close();
+    expect(openedAt).toBeGreaterThanOrEqual(await closed);
+    expect(openedAt - t0).toBeGreaterThanOrEqual(1500);
+    // A writer is not brief: a dashboard request behind it is refused with its name once waiting is over.
+    const holder = await openStore(dir);
+    const err = await openStore(dir, { brief: true }).then(() => null, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(StoreLockedError);
+    await holder.close();
+  }, 300_000);
+
   it('takes over the stale lock of a holder killed with -9', async () => {
     const dir = join(tmp, 'killed');
     const serve = keytwin(['cloud', 'serve', '--store', dir, '--port', '0', '--keys', join(tmp, 'keys.json')]);
