@@ -44,6 +44,7 @@ export const PHASE_RADIO = 0;
 export const PHASE_CRYPTO = 1;
 export const PHASE_SE = 2;
 export const PHASE_OTHER = 3;
+export const PHASE_COUNT = PHASES.length;
 
 /**
  * Ops named by the models whose physics goes by another name. NOTE: the ATECC608B computes HMAC

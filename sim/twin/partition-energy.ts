@@ -12,7 +12,7 @@ import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
 import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, type DeviceTable } from './partition-table.ts';
-import { PHASE_OTHER } from './op-model.ts';
+import { PHASE_COUNT, PHASE_OTHER } from './op-model.ts';
 import type { PartitionResult } from './partition-result.ts';
 
 /** State of charge below which the device is told `battery.low`. */
@@ -113,7 +113,10 @@ export class Energy {
     res.dayEnergyByMode[this.clock.day() * POWER_MODES.length + t.curMode[k]!]! += uj;
     const ph = t.curPhase[k]!;
     // The running handshake's own account: booked as completed or failed when it ends.
-    if (ph >= 0) t.hsPhaseUj[(k << 2) + ph]! += uj;
+    if (ph >= 0) {
+      const row = t.episodes.rowOf[k]!;
+      if (row >= 0) t.episodes.phaseUj[row * PHASE_COUNT + ph]! += uj;
+    }
     // What the life projection needs: the peak load, and what a tap-wake costs (low-battery mode keeps those).
     if (ma > res.peakMa[k]!) res.peakMa[k] = ma;
     if (t.flags[k]! & F_NFC_WAKE && !this.rest[t.devCfg[k]!]) {

@@ -19,7 +19,7 @@ import type { DeviceStreams } from './partition-streams.ts';
 import { F_ESTABLISHED, S_HS_OP, type DeviceTable } from './partition-table.ts';
 import type { Telemetry } from './partition-telemetry.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
-import { PHASE_OTHER, type OpModel } from './op-model.ts';
+import { PHASE_COUNT, PHASE_OTHER, type OpModel } from './op-model.ts';
 
 /** The twin's parts the handshake side drives. */
 export interface HandshakeSideParts {
@@ -62,8 +62,6 @@ export class HandshakeSide {
   /** Each configuration's state (index into res.hsStates). */
   private readonly stateOf: Int32Array;
   private readonly nStates: number;
-  /** The running handshake's time in each state up to established, µs (nStates per device). */
-  private readonly stepUs: Float64Array;
 
   constructor(x: Parts, h: HandshakeSideParts) {
     this.t = x.t;
@@ -101,19 +99,18 @@ export class HandshakeSide {
     res.hsStateFirstUs = new Float64Array(names.length).fill(Infinity);
     res.hsStateUsCompleted = new Float64Array(names.length);
     this.nStates = names.length;
-    this.stepUs = new Float64Array(names.length * this.t.n);
+    if (this.t.episodes.states !== names.length) throw new Error(`handshake side: the episode table has ${this.t.episodes.states} state columns, the machine ${names.length}`);
   }
 
   start(k: number): void {
     const t = this.t;
     const now = this.clock.now;
-    t.hsT[k] = now;
-    t.hsStateT[k] = now;
+    const ep = t.episodes;
+    const row = ep.open(k);
+    ep.t0[row] = now;
+    ep.stateT[row] = now;
     this.res.handshakes[k]!++;
     this.res.dayHandshakes[this.clock.day()]!++;
-    t.hsPhaseUs.fill(0, k << 2, (k << 2) + 4);
-    t.hsPhaseUj.fill(0, k << 2, (k << 2) + 4);
-    this.stepUs.fill(0, k * this.nStates, (k + 1) * this.nStates);
     this.run.start(k, now);
     this.enter(k, -1);
   }
@@ -124,6 +121,7 @@ export class HandshakeSide {
     this.run.stop(k);
     this.t.agenda.clear(k, S_HS_OP);
     this.t.hsOpMa[k] = NaN;
+    this.t.episodes.close(k);
   }
 
   /** After the handshake machine moved from `prev` (−1 at start) to its current configuration. */
@@ -134,21 +132,23 @@ export class HandshakeSide {
     const now = this.clock.now;
     const cfg = t.hsCfg[k]!;
     if (cfg !== prev) {
+      const ep = t.episodes;
+      const row = ep.rowOf[k]!;
       if (prev >= 0) {
         // Time in each handshake state, for the per-step breakdown (a typical handshake).
         const st = this.stateOf[prev]!;
-        const us = Math.round((now - t.hsStateT[k]!) * 1000);
+        const us = Math.round((now - ep.stateT[row]!) * 1000);
         res.hsStateUs[st]! += us;
         res.hsStateVisits[st]!++;
         if (!(t.flags[k]! & F_ESTABLISHED)) {
           // The phase of the state's op (still the device's current one), else 'other': waits for the phone.
-          this.stepUs[k * this.nStates + st]! += us;
-          t.hsPhaseUs[(k << 2) + (hm.op[prev]! >= 0 ? t.hsOpPhase[k]! : PHASE_OTHER)]! += us;
+          ep.stepUs[row * this.nStates + st]! += us;
+          ep.phaseUs[row * PHASE_COUNT + (hm.op[prev]! >= 0 ? t.hsOpPhase[k]! : PHASE_OTHER)]! += us;
         }
       }
-      t.hsStateT[k] = now;
+      ep.stateT[row] = now;
       const entered = this.stateOf[cfg]!;
-      const offsetUs = Math.round((now - t.hsT[k]!) * 1000);
+      const offsetUs = Math.round((now - ep.t0[row]!) * 1000);
       if (offsetUs < res.hsStateFirstUs[entered]!) res.hsStateFirstUs[entered] = offsetUs;
       t.agenda.clear(k, S_HS_OP);
       t.hsOpMa[k] = NaN;
@@ -173,7 +173,7 @@ export class HandshakeSide {
         if (!(t.flags[k]! & F_ESTABLISHED)) {
           this.book(k, true);
           t.flags[k]! |= F_ESTABLISHED;
-          const ms = now - t.hsT[k]!;
+          const ms = now - ep.t0[row]!;
           res.handshakeTime.add(ms);
           this.live.handshakeLatency(k, ms);
           res.handshakesOk++;
@@ -193,20 +193,22 @@ export class HandshakeSide {
 
   /** Books the running handshake's phase time and energy (and, completed, its steps) as completed or failed. */
   private book(k: number, completed: boolean): void {
-    const t = this.t;
+    const ep = this.t.episodes;
+    const row = ep.rowOf[k]!;
     const res = this.res;
     const us = completed ? res.phaseTimeUs : res.phaseTimeUsFailed;
     const uj = completed ? res.phaseEnergyUj : res.phaseEnergyUjFailed;
-    for (let i = 0; i < 4; i++) {
-      us[i]! += t.hsPhaseUs[(k << 2) + i]!;
-      uj[i]! += t.hsPhaseUj[(k << 2) + i]!;
-      t.hsPhaseUs[(k << 2) + i] = 0;
-      t.hsPhaseUj[(k << 2) + i] = 0;
+    const p0 = row * PHASE_COUNT;
+    for (let i = 0; i < PHASE_COUNT; i++) {
+      us[i]! += ep.phaseUs[p0 + i]!;
+      uj[i]! += ep.phaseUj[p0 + i]!;
+      ep.phaseUs[p0 + i] = 0;
+      ep.phaseUj[p0 + i] = 0;
     }
     if (completed) {
       res.hsCompleted++;
-      const base = k * this.nStates;
-      for (let i = 0; i < this.nStates; i++) res.hsStateUsCompleted[i]! += this.stepUs[base + i]!;
+      const base = row * this.nStates;
+      for (let i = 0; i < this.nStates; i++) res.hsStateUsCompleted[i]! += ep.stepUs[base + i]!;
     } else res.hsFailed++;
   }
 }

@@ -66,7 +66,6 @@ export class Outcomes {
     const res = this.res;
     const w = this.width;
     res.outcomes[o]!++;
-    res.deviceOutcomes[k * w + o]!++;
     res.dayOutcomes[this.clock.day() * w + o]!++;
     if (o !== O_UNLOCKED) this.telemetry.record(k, 'unlock_attempt', false, latencyMs, o >= O_FAILURE ? this.res.reasons[o - O_FAILURE]! : this.names[o]!);
   }

@@ -8,6 +8,7 @@ import { Tally, type TallyJson } from '../engine/index.ts';
 import type { SocSample, TelemetryEvent } from '../../results/index.ts';
 import { DAY_MS } from '../../units/index.ts';
 import { outcomeNames } from './partition-outcomes.ts';
+import { PHASE_COUNT } from './op-model.ts';
 
 /** A state of the device-role handshake machine (its canonical state value) and what it does. */
 export interface HandshakeStep {
@@ -22,7 +23,6 @@ export const ACTIVITY_BIN_MS = 60_000;
 
 /** State-of-charge histogram resolution per day (0.1 % of SoC per bin). */
 export const SOC_BINS = 1000;
-const PHASE_COUNT = 4;
 
 export class PartitionResult {
   readonly lo: number;
@@ -78,10 +78,9 @@ export class PartitionResult {
   phaseTimeUs = new Float64Array(PHASE_COUNT);
   phaseEnergyUjFailed = new Float64Array(PHASE_COUNT);
   phaseTimeUsFailed = new Float64Array(PHASE_COUNT);
-  /** Outcome names (fixed outcomes, then `failed:<reason>`), fleet counts, per device (n × width), per day (days × width). */
+  /** Outcome names (fixed outcomes, then `failed:<reason>`), fleet counts, per day (days × width). Not kept per device: n × width counters (192 B a keychain) that nothing read. */
   readonly outcomeNames: readonly string[];
   outcomes: Float64Array;
-  deviceOutcomes: Uint32Array;
   dayOutcomes: Float64Array;
   /** Per device: the owner's unlock intents (taps included), jostles and NFC taps (identical across variants). */
   deviceIntents: Uint32Array;
@@ -118,7 +117,6 @@ export class PartitionResult {
     this.outcomeNames = outcomeNames(reasons);
     const w = this.outcomeNames.length;
     this.outcomes = new Float64Array(w);
-    this.deviceOutcomes = new Uint32Array(n * w);
     this.dayOutcomes = new Float64Array(this.days * w);
     this.deviceIntents = new Uint32Array(n);
     this.deviceJostles = new Uint32Array(n);
@@ -184,12 +182,10 @@ export function mergePartitions(parts: readonly PartitionResult[]): PartitionRes
   out.hsStateVisits = new Float64Array(first.hsStateVisits.length);
   out.hsStateFirstUs = new Float64Array(first.hsStateFirstUs.length).fill(Infinity);
   out.hsStateUsCompleted = new Float64Array(first.hsStateUsCompleted.length);
-  const w = first.outcomeNames.length;
   let off = 0;
   for (const p of sorted) {
     if (p.reasons.join() !== first.reasons.join()) throw new Error('mergePartitions: partitions compiled different machines');
     for (const c of COLUMNS) (out[c] as Float64Array).set(p[c] as Float64Array, off);
-    out.deviceOutcomes.set(p.deviceOutcomes, off * w);
     for (const s of SUMS) {
       const dst = out[s];
       const src = p[s];

@@ -6,6 +6,7 @@
  * @module
  */
 import { SlotAgenda } from '../engine/index.ts';
+import { Episodes } from './partition-episodes.ts';
 
 /** Agenda slots of a device: the owner's next arrival, each machine's pending op, the phone's next action, then one per timer. */
 export const S_ARRIVAL = 0;
@@ -80,15 +81,12 @@ export class DeviceTable {
   /** What the phone slot holds (PHONE_*). */
   readonly phoneKind: Uint8Array;
 
-  // When this wake began, the handshake began and the device entered its current handshake state.
+  /** When this wake began. */
   readonly wakeT: Float64Array;
-  readonly hsT: Float64Array;
-  readonly hsStateT: Float64Array;
-  /** The running handshake's time (µs) and energy (µJ) by phase, 4 per device: booked as completed or failed when it ends. */
-  readonly hsPhaseUs: Float64Array;
-  readonly hsPhaseUj: Float64Array;
+  /** The running handshakes' accounts (only keychains in a handshake hold a row). */
+  readonly episodes: Episodes;
 
-  constructor(lo: number, n: number, slots: number) {
+  constructor(lo: number, n: number, slots: number, handshakeStates: number) {
     this.lo = lo;
     this.n = n;
     this.agenda = new SlotAgenda(n, slots);
@@ -118,9 +116,6 @@ export class DeviceTable {
     this.otaDue = new Float64Array(n).fill(Infinity);
     this.phoneKind = new Uint8Array(n);
     this.wakeT = new Float64Array(n);
-    this.hsPhaseUs = new Float64Array(4 * n);
-    this.hsPhaseUj = new Float64Array(4 * n);
-    this.hsT = new Float64Array(n);
-    this.hsStateT = new Float64Array(n);
+    this.episodes = new Episodes(n, handshakeStates);
   }
 }

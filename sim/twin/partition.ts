@@ -95,7 +95,7 @@ class Partition implements Deliver {
     this.suites = suites;
     this.durationMs = cfg.durationDays * DAY_MS;
     const hsTimerSlot = S_DEV_TIMER + dm.timers.length;
-    const t = new DeviceTable(lo, n, hsTimerSlot + hm.timers.length);
+    const t = new DeviceTable(lo, n, hsTimerSlot + hm.timers.length, new Set(hm.stateKey).size);
     this.t = t;
     const res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), dIds.failureReasons, [...POWER_MODES]);
     this.res = res;
