@@ -18,3 +18,4 @@ export {
   type PowerMode,
   type TimerInfo,
 } from './compiled-machine.ts';
+export { timerLanes, type TimerLanes } from './timer-lanes.ts';

@@ -1,6 +1,7 @@
 /**
  * Stepping a compiled machine for every device of a partition: the machine's configuration per
- * device in a typed array and its timers in a run of agenda slots from `timerBase`. The same code
+ * device in a typed array and its timers in a run of agenda slots from `timerBase`, one slot per
+ * timer lane (statechart/timer-lanes.ts: timers never pending together share a slot). The same code
  * steps the device machine and the device-role handshake machine; what the twin does on entering
  * a configuration stays with the caller (partition-device.ts, partition-handshake.ts).
  *
@@ -10,7 +11,7 @@
  * @module
  */
 import type { SlotAgenda } from '../engine/index.ts';
-import { OUTPUT_ACTION, OUTPUT_CANCEL_TIMER, OUTPUT_SET_TIMER, type CompiledMachine } from '../statechart/index.ts';
+import { OUTPUT_ACTION, OUTPUT_CANCEL_TIMER, OUTPUT_SET_TIMER, timerLanes, type CompiledMachine } from '../statechart/index.ts';
 
 /** Receives a machine's action outputs (`OUTPUT_ACTION`): device k, the action's index. */
 export interface ActionSink {
@@ -27,9 +28,14 @@ export class MachineRun {
   readonly m: CompiledMachine;
   /** Configuration of each device (−1: not running). */
   readonly cfg: Int32Array;
-  /** Agenda slot of the machine's timer 0. */
+  /** Agenda slot of the machine's lane 0. */
   readonly timerBase: number;
+  /** Agenda slots the machine's timers take (its lanes). */
+  readonly timerSlots: number;
   private readonly agenda: SlotAgenda;
+  private readonly lane: Uint8Array;
+  /** Timer each device's lane holds (device × lane), valid while the slot is set. */
+  private readonly owner: Uint8Array;
   /** Where action outputs go (null: the machine's actions are not the twin's business). */
   private readonly sink: ActionSink | null;
 
@@ -39,6 +45,10 @@ export class MachineRun {
     this.agenda = agenda;
     this.timerBase = timerBase;
     this.sink = sink;
+    const lanes = timerLanes(m);
+    this.lane = lanes.lane;
+    this.timerSlots = lanes.lanes;
+    this.owner = new Uint8Array(cfg.length * lanes.lanes);
   }
 
   /** Table cell of device k's configuration and event `ev`, or −1 when the machine is not running or has no transition. */
@@ -68,12 +78,13 @@ export class MachineRun {
   /** Stops the machine for device k: no configuration, no timers. */
   stop(k: number): void {
     this.cfg[k] = -1;
-    for (let t = 0; t < this.m.timers.length; t++) this.agenda.clear(k, this.timerBase + t);
+    for (let l = 0; l < this.timerSlots; l++) this.agenda.clear(k, this.timerBase + l);
   }
 
-  /** Timer event of an agenda slot of this machine. */
-  timerEvent(slot: number): number {
-    return this.m.timers[slot - this.timerBase]!.event;
+  /** Event of the timer device k's agenda slot `slot` (one of this machine's) held. */
+  timerEvent(k: number, slot: number): number {
+    const l = slot - this.timerBase;
+    return this.m.timers[this.owner[k * this.timerSlots + l]!]!.event;
   }
 
   private outputs(k: number, list: number, now: number): void {
@@ -82,8 +93,15 @@ export class MachineRun {
     for (let i = m.outputStart[list]!; i < end; i++) {
       const arg = m.outputArg[i]!;
       const kind = m.outputKind[i];
-      if (kind === OUTPUT_SET_TIMER) this.agenda.set(k, this.timerBase + arg, now + m.outputDelay[i]!);
-      else if (kind === OUTPUT_CANCEL_TIMER) this.agenda.clear(k, this.timerBase + arg);
+      if (kind === OUTPUT_SET_TIMER) {
+        const l = this.lane[arg]!;
+        this.owner[k * this.timerSlots + l] = arg;
+        this.agenda.set(k, this.timerBase + l, now + m.outputDelay[i]!);
+      } else if (kind === OUTPUT_CANCEL_TIMER) {
+        // The lane may hold a timer of the same list set before this cancel: leave that one.
+        const l = this.lane[arg]!;
+        if (this.owner[k * this.timerSlots + l] === arg) this.agenda.clear(k, this.timerBase + l);
+      }
       else if (kind === OUTPUT_ACTION && this.sink !== null) this.sink.action(k, arg);
     }
   }

@@ -32,7 +32,7 @@
 import { createRng } from '../engine/index.ts';
 import { parseSuite, type Suite } from '../../firmware/index.ts';
 import { advertisingCurrentMa, createCryptoTiming, suiteLevels } from '../device/index.ts';
-import { POWER_MODES } from '../statechart/index.ts';
+import { POWER_MODES, timerLanes } from '../statechart/index.ts';
 import type { FleetConfig } from './config.ts';
 import { checkMachinesFor, DeviceIds, HandshakeIds, type TwinMachines } from './machines.ts';
 import { OpModel, PHASES } from './op-model.ts';
@@ -94,8 +94,8 @@ class Partition implements Deliver {
     const suites = suiteIds.map((id) => parseSuite(id));
     this.suites = suites;
     this.durationMs = cfg.durationDays * DAY_MS;
-    const hsTimerSlot = S_DEV_TIMER + dm.timers.length;
-    const t = new DeviceTable(lo, n, hsTimerSlot + hm.timers.length, new Set(hm.stateKey).size);
+    const hsTimerSlot = S_DEV_TIMER + timerLanes(dm).lanes;
+    const t = new DeviceTable(lo, n, hsTimerSlot + timerLanes(hm).lanes, new Set(hm.stateKey).size);
     this.t = t;
     const res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), dIds.failureReasons, [...POWER_MODES]);
     this.res = res;
@@ -189,8 +189,8 @@ class Partition implements Deliver {
         return;
       default:
         if (slot >= this.hs.timerBase) {
-          if (this.t.hsCfg[k]! >= 0) this.deliverHs(k, this.hs.timerEvent(slot));
-        } else this.deliverDev(k, this.dev.timerEvent(slot));
+          if (this.t.hsCfg[k]! >= 0) this.deliverHs(k, this.hs.timerEvent(k, slot));
+        } else this.deliverDev(k, this.dev.timerEvent(k, slot));
     }
   }
 
