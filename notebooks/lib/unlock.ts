@@ -52,6 +52,8 @@ export interface Fragment {
   /** Connection event (0-based) the LL PDU leaves in, and its time from the message's first event, ms. */
   event: number;
   atMs: number;
+  /** Its place within the connection event (0 = first PDU of the event). */
+  slot: number;
   bytes: number;
 }
 
@@ -126,7 +128,7 @@ export function runUnlock(suiteId: string, attack: string | null, seed: string):
     // PDUs are drawn spread evenly over them (all but the last PDU are full-size, so they pack evenly).
     const events = Math.max(1, eventsOf.get(m.name) ?? Math.ceil(payloads.length / link.packetsPerEvent));
     const per = Math.ceil(payloads.length / events);
-    payloads.forEach((b, i) => fragments.push({ message: m.name, event: Math.floor(i / per), atMs: Math.floor(i / per) * link.connIntervalMs, bytes: b }));
+    payloads.forEach((b, i) => fragments.push({ message: m.name, event: Math.floor(i / per), atMs: Math.floor(i / per) * link.connIntervalMs, slot: i % per, bytes: b }));
   }
   const bytes = live.messages.reduce((a, m) => a + m.bytes.length, 0);
   return { live, suite, steps, totalMs: at, totalMj: mj, bytes, fragments, link: { attMtu: link.attMtu, connIntervalMs: link.connIntervalMs, packetsPerEvent: link.packetsPerEvent, phy: link.phy, rssiDbm: RSSI_DBM } };

@@ -82,7 +82,7 @@ describe('The unlock, step by step', () => {
     expect(await page().locator('.msg[data-name="ClientHello"] .field').count()).toBeGreaterThanOrEqual(7);
     expect(await page().locator('.msg[data-name="ClientHello"] .field[title^="kemCiphertext"]').textContent()).toContain('1088 B');
     // Beside the classical-only suite: more bytes, time and energy for post-quantum.
-    const rows = await page().$$eval('#versus tr', (trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!)));
+    const rows = await page().$$eval('#versus tr', (trs) => trs.slice(1).map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent!)));
     expect(rows.map((r) => r[0])).toEqual(['mlkem768-mldsa65-hybrid-aesgcm', 'classical-p256-aesgcm']);
     for (const col of [1, 2, 3]) expect(Number(rows[0]![col])).toBeGreaterThan(Number(rows[1]![col]));
     await browser.shot('notebook-unlock');
@@ -109,7 +109,10 @@ describe('The unlock, step by step', () => {
     ['replay-record', 'replay.seq', 'device'],
     ['downgrade-strip-hybrid', 'suite.downgrade', 'device'],
   ])('attack %s ends locked, caught by %s on the %s', async (attack, check, by) => {
-    await page().getByLabel('Attack').selectOption(attack);
+    // Inputs.select's option values are indices; its labels are "<kind>: <description>".
+    const select = page().getByLabel('Attack');
+    const labels = await select.locator('option').allTextContents();
+    await select.selectOption({ index: labels.findIndex((l) => l.startsWith(`${attack}:`)) });
     await page().waitForSelector(`#verdict[data-outcome="locked"][data-check="${check}"]`, { timeout: 60_000 });
     expect(await page().getAttribute('#verdict', 'data-by')).toBe(by);
     const verdict = (await text('#verdict'))!;
