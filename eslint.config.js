@@ -20,7 +20,7 @@ function layer(files, groups, message, ignores = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'bench/.build/**', 'test/output/**', 'dashboards/static/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'bench/.build/**', 'test/output/**', 'dashboards/static/**', 'notebooks/dist/**', 'notebooks/src/components/**', 'notebooks/src/.observablehq/**'] },
   ...tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -9,6 +9,7 @@
  *   POST /api/live              LiveSnapshot → 204 (400 { error } naming the bad field)
  *   GET  /api/live              { runs: LiveSnapshot[] }
  *   GET  /api/live/<id>         LiveSnapshot & { history: LiveProgressPoint[] }
+ *   GET  /learn/…, /explore/…   the built notebooks (notebooks.ts; a how-to-build page without them)
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -19,6 +20,7 @@ import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
 import { runView, type RunView, type RunViewOptions } from '../charts/index.ts';
 import type { RunStore } from './store-access.ts';
 import { pageHtml } from './web/page.ts';
+import { isNotebookPath, notebookFile, NOTEBOOKS_DIST } from './notebooks.ts';
 
 export type { RunStore } from './store-access.ts';
 
@@ -28,6 +30,8 @@ export interface DashboardOptions extends RunViewOptions {
   port?: number;
   /** Defaults to 127.0.0.1: the dashboard has no authentication, keep it on loopback. */
   host?: string;
+  /** The notebooks build served under /learn and /explore. Defaults to the repo's notebooks/dist. */
+  notebooksDir?: string;
 }
 
 export interface Dashboard {
@@ -85,6 +89,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) return send(res, 200, 'text/html; charset=utf-8', pageHtml());
     if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', await appBundle());
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
+    if (req.method === 'GET' && isNotebookPath(path)) {
+      const a = await notebookFile(options.notebooksDir ?? NOTEBOOKS_DIST, path);
+      if (a.kind === 'redirect') return void res.writeHead(302, { location: a.location }).end();
+      if (a.kind === 'missing') return send(res, a.status, a.type, a.body);
+      res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-store' }).end(a.body);
+      return;
+    }
     if (req.method === 'GET' && path === '/api/runs') {
       await checkVersion();
       const runs = await options.store.listRuns();

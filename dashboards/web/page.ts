@@ -53,7 +53,7 @@ p.runid { margin: -8px 0 6px; color: var(--muted); font-size: 12px; }
 input#filter { font: inherit; padding: 5px 10px; width: 360px; max-width: 100%; border: 1px solid var(--line); border-radius: 4px; }
 </style></head>
 <body>
-<header><h1>keytwin</h1><a href="#/">Runs</a><a href="#/live">Live</a><span id="store"></span></header>
+<header><h1>keytwin</h1><a href="#/">Runs</a><a href="#/live">Live</a><a href="/learn/unlock">Learn</a><a href="/explore/energy">Explore</a><span id="store"></span></header>
 <main id="app"><p>Loading…</p></main>
 <noscript>The dashboard draws its charts with JavaScript; the static HTML report (keytwin report) works without it.</noscript>
 <script src="/app.js"></script>

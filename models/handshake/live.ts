@@ -68,6 +68,8 @@ export interface LiveStep {
   readonly role: Role;
   readonly state: string;
   readonly op: string;
+  /** The message a `ble.transfer` state names in its meta (what goes on air), else null. */
+  readonly message: string | null;
   readonly ms: number;
   readonly ok: boolean;
 }
@@ -225,6 +227,7 @@ export function runLive(options: LiveOptions = {}): LiveResult {
   const snap = (r: Role) => actors[r].getSnapshot() as { value: unknown; status: string; context: HandshakeContext; hasTag(t: string): boolean; getMeta(): Record<string, HandshakeStateMeta> };
   const stateName = (r: Role) => JSON.stringify(snap(r).value).replace(/[{}"]/g, '').replace(/:/g, '.');
   const opOf = (r: Role) => Object.values(snap(r).getMeta()).find((m) => m.op)?.op ?? '-';
+  const messageOf = (r: Role) => Object.values(snap(r).getMeta()).find((m) => m.op)?.message ?? null;
 
   actors.device.start();
   actors.phone.start();
@@ -234,6 +237,7 @@ export function runLive(options: LiveOptions = {}): LiveResult {
       const { role, step } = job;
       const state = stateName(role);
       const op = opOf(role);
+      const message = messageOf(role);
       const t0 = now();
       let failure: ProtocolError | null = null;
       try {
@@ -242,7 +246,7 @@ export function runLive(options: LiveOptions = {}): LiveResult {
         if (!(err instanceof ProtocolError)) throw err;
         failure = err;
       }
-      steps.push({ role, state, op, ms: now() - t0, ok: !failure });
+      steps.push({ role, state, op, message, ms: now() - t0, ok: !failure });
       if (failure) {
         rejections.push({ check: failure.check, by: role, state, message: failure.message });
         actors[role].send({ type: 'op.failed', reason: failure.check });

@@ -50,7 +50,7 @@ export const PHASE_COUNT = PHASES.length;
  * Ops named by the models whose physics goes by another name. NOTE: the ATECC608B computes HMAC
  * with its SHA engine, so the bonded-credential check (`se.hmac`) costs an SE SHA command.
  */
-const ALIASES: Readonly<Record<string, DeviceOp>> = { 'se.hmac': 'se.sha' };
+export const OP_ALIASES: Readonly<Record<string, DeviceOp>> = { 'se.hmac': 'se.sha' };
 
 const KIND_CONNECT = 1;
 const KIND_BLE = 2;
@@ -237,7 +237,7 @@ function route(name: string, machine: string): OpRoute {
   if (name === 'ble.connect') return { kind: KIND_CONNECT, op: '', phase: PHASE_RADIO, payload: -1 };
   if (name === 'ble.transfer') return { kind: KIND_BLE, op: '', phase: PHASE_RADIO, payload: -1 };
   if (name === 'nfc.transfer') return { kind: KIND_NFC, op: '', phase: PHASE_RADIO, payload: -1 };
-  const op = (ALIASES[name] ?? name) as DeviceOp;
+  const op = (OP_ALIASES[name] ?? name) as DeviceOp;
   if (!(DEVICE_OPS as readonly string[]).includes(op)) {
     throw new Error(
       `${machine}: state meta.op '${name}' has no physics in sim/device (known: ble.advertise, ble.connect, ble.transfer, nfc.transfer, ${DEVICE_OPS.join(', ')})`,
