@@ -14,7 +14,7 @@ export { Environment, createEnvironment, MAX_KIND, type EnvironmentOptions, type
 export { Tokens } from './tokens.ts';
 export { SlotAgenda } from './slot-agenda.ts';
 export { Tally, type TallyJson } from './tally.ts';
-export { Rng, createRng, seedIndexedInto, sfc32NextU32 } from './rng.ts';
+export { Rng, StreamKeys, createRng, seedIndexedInto, sfc32NextU32 } from './rng.ts';
 export {
   AliasTable,
   PiecewiseCdf,

@@ -39,6 +39,12 @@ function fmix32(h: number): number {
 /** Hashes a word sequence under a 128-bit key into a new 128-bit key (4 uint32 words). */
 function hashKey(key: ArrayLike<number>, words: readonly number[]): Uint32Array {
   const out = new Uint32Array(4);
+  hashKeyInto(out, 0, key, words);
+  return out;
+}
+
+/** {@link hashKey} written into `out[offset .. offset+3]` (uint32 bits), allocating nothing. */
+function hashKeyInto(out: Uint32Array | Int32Array, offset: number, key: ArrayLike<number>, words: readonly number[]): void {
   for (let lane = 0; lane < 4; lane++) {
     let h = ((key[lane] ?? 0) ^ (LANE_SEEDS[lane] ?? 0)) | 0;
     for (let i = 0; i < words.length; i++) {
@@ -49,24 +55,26 @@ function hashKey(key: ArrayLike<number>, words: readonly number[]): Uint32Array 
       h = (h << 13) | (h >>> 19);
       h = (Math.imul(h, 5) + 0xe6546b64) | 0;
     }
-    out[lane] = fmix32(h ^ words.length ^ lane);
+    out[offset + lane] = fmix32(h ^ words.length ^ lane);
   }
   // Cross-lane mixing (murmur3_x86_128 finalisation) so each output word depends on all lanes.
-  let [a, b, c, d] = [out[0]!, out[1]!, out[2]!, out[3]!];
+  let a = out[offset]! >>> 0;
+  let b = out[offset + 1]! >>> 0;
+  let c = out[offset + 2]! >>> 0;
+  let d = out[offset + 3]! >>> 0;
   a = (a + b + c + d) | 0;
   b = (b + a) | 0;
   c = (c + a) | 0;
   d = (d + a) | 0;
-  out[0] = fmix32(a);
-  out[1] = fmix32(b);
-  out[2] = fmix32(c);
-  out[3] = fmix32(d);
-  a = (out[0] + out[1] + out[2] + out[3]) | 0;
-  out[1] = (out[1] + a) >>> 0;
-  out[2] = (out[2] + a) >>> 0;
-  out[3] = (out[3] + a) >>> 0;
-  out[0] = a >>> 0;
-  return out;
+  a = fmix32(a);
+  b = fmix32(b);
+  c = fmix32(c);
+  d = fmix32(d);
+  const m = (a + b + c + d) | 0;
+  out[offset] = m >>> 0;
+  out[offset + 1] = (b + m) >>> 0;
+  out[offset + 2] = (c + m) >>> 0;
+  out[offset + 3] = (d + m) >>> 0;
 }
 
 function stringWords(s: string): number[] {
@@ -106,7 +114,7 @@ export function sfc32NextU32(state: Int32Array, offset: number): number {
 
 /**
  * Seeds the sfc32 state at `state[offset .. offset+3]` as substream `index` of the key at
- * `key[keyOffset .. keyOffset+3]` (from {@link Rng.streamKeyInto}), with no allocation: for a
+ * `key[keyOffset .. keyOffset+3]` (from {@link StreamKeys.into}), with no allocation: for a
  * hot path that starts a fresh stream per episode so one episode's draws never shift the next's.
  * Not the same numbers as `stream(...)` (a cheaper mix: one fmix32 per word, then the warm-up).
  */
@@ -209,18 +217,15 @@ export class Rng {
     out.set(this.stream(name, index).s, offset);
   }
 
-  /**
-   * Writes the 128-bit key of `stream(name, index)` into `out[offset .. offset+3]`, for callers
-   * that derive many numbered substreams of it later without allocating ({@link seedIndexedInto}).
-   */
-  streamKeyInto(out: Int32Array, offset: number, name: string, index = 0): void {
-    out.set(this.streamKey(name, index), offset);
-  }
-
   /** A copy of the current sfc32 state words (a, b, c, d) as uint32, e.g. to seed a C or Python twin. */
   getState(): [number, number, number, number] {
     const s = this.s;
     return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0];
+  }
+
+  /** @internal A copy of the 128-bit key (for {@link StreamKeys}). */
+  keyCopy(): Uint32Array {
+    return this.key.slice();
   }
 
   private streamKey(name: string, index: number): Uint32Array {
@@ -235,6 +240,28 @@ export class Rng {
       index >>> 0,
       Math.floor(index / TWO_POW_32) >>> 0,
     ]);
+  }
+}
+
+/**
+ * The keys of `rng.stream(name, index)` for one name and any index, derived on demand without
+ * allocating: a fleet keeps one of these per purpose instead of a 16-byte key per keychain.
+ */
+export class StreamKeys {
+  private readonly key: Uint32Array;
+  private readonly words: number[];
+
+  constructor(rng: Rng, name: string) {
+    this.key = rng.keyCopy();
+    this.words = [TAG_STREAM, ...stringWords(name), name.length, 0, 0];
+  }
+
+  /** Writes the key of `stream(name, index)` into `out[offset .. offset+3]`. */
+  into(out: Int32Array, offset: number, index: number): void {
+    const w = this.words;
+    w[w.length - 2] = index >>> 0;
+    w[w.length - 1] = Math.floor(index / TWO_POW_32) >>> 0;
+    hashKeyInto(out, offset, this.key, w);
   }
 }
 

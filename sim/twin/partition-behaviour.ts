@@ -63,7 +63,7 @@ export class Behaviour {
   private readonly clock: Clock;
   private readonly owner: DeviceStreams;
   private readonly phone: DeviceStreams;
-  private readonly episode: Float64Array;
+  private readonly episode: Uint32Array;
   private readonly outcomes: Outcomes;
   private readonly res: PartitionResult;
   /** DC_* of each device-machine configuration; HC_* and the phone's next message of each handshake configuration. */

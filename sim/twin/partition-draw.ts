@@ -8,7 +8,7 @@
  * (partition-streams.ts): nothing depends on the partition a device is in.
  * @module
  */
-import { sampler, type Rng } from '../engine/index.ts';
+import { sampler, StreamKeys, type Rng } from '../engine/index.ts';
 import { createCell, cumulativeShares, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
 import type { FleetConfig } from './config.ts';
 import type { Energy } from './partition-energy.ts';
@@ -26,6 +26,9 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
   const totalShare = shares.reduce((a, x) => a + x, 0);
   const scanCumulative = cumulativeShares(SCAN_MODE_IDS, b.phoneScan);
   const maxMa = Math.max(...energy.modeMa, 250);
+  u.phone.useKeys(new StreamKeys(root, 'phone'), t.lo);
+  u.radio.useKeys(new StreamKeys(root, 'radio'), t.lo);
+  u.crypto.useKeys(new StreamKeys(root, 'crypto'), t.lo);
   for (let k = 0; k < t.n; k++) {
     const g = t.lo + k;
     const p = root.stream('device-params', g);
@@ -49,8 +52,5 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
     const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
     energy.initCell(k, c, maxMa);
     root.streamStateInto(u.owner.state, k << 2, 'owner', g);
-    root.streamKeyInto(u.phone.key!, k << 2, 'phone', g);
-    root.streamKeyInto(u.radio.key!, k << 2, 'radio', g);
-    root.streamKeyInto(u.crypto.key!, k << 2, 'crypto', g);
   }
 }

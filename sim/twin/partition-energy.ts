@@ -49,8 +49,9 @@ export class Energy {
   /** Device k gets cell c, full; settles check for the cutoff below the cutoff charge at `maxMa`. */
   initCell(k: number, c: Cell, maxMa: number): void {
     const t = this.t;
-    t.capMah[k] = c.capacityMah;
-    t.lambda[k] = c.selfDischargePerMs;
+    // The cell's constants live in the result's per-device columns (reported as they are).
+    this.res.capacityMah[k] = c.capacityMah;
+    this.res.lambdaPerMs[k] = c.selfDischargePerMs;
     t.remMah[k] = c.capacityMah;
     this.useCell(k);
     t.guardMah[k] = cutoffMah(this.cell, maxMa);
@@ -125,7 +126,7 @@ export class Energy {
     }
     t.remMah[k] = q;
     t.lastT[k] = now;
-    if (q < LOW_SOC * t.capMah[k]!) t.flags[k]! |= F_LOW;
+    if (q < LOW_SOC * res.capacityMah[k]!) t.flags[k]! |= F_LOW;
   }
 
   /** State of charge of device k as last settled (0 once dead). */
@@ -157,7 +158,7 @@ export class Energy {
   }
 
   private useCell(k: number): void {
-    this.cell.capacityMah = this.t.capMah[k]!;
-    this.cell.selfDischargePerMs = this.t.lambda[k]!;
+    this.cell.capacityMah = this.res.capacityMah[k]!;
+    this.cell.selfDischargePerMs = this.res.lambdaPerMs[k]!;
   }
 }

@@ -11,11 +11,13 @@
  *   longer message in one episode does not shift the draws of the next.
  *
  * Device k's stream is sfc32 state words 4k..4k+3 of one typed array. One object per purpose
- * serves every device: set `k` before drawing. Both normals of each Box–Muller pair are used, the
+ * serves every device: set `k` before drawing. An episodic stream's key is derived again at each
+ * re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept: 16 bytes a keychain and
+ * purpose saved (issue 12's memory target). Both normals of each Box–Muller pair are used, the
  * spare kept per device (and dropped when an episode re-seeds). Nothing is allocated per draw.
  * @module
  */
-import { seedIndexedInto, sfc32NextU32 } from '../engine/index.ts';
+import { seedIndexedInto, sfc32NextU32, type StreamKeys } from '../engine/index.ts';
 import { boxMullerPair, type NormalSource } from '../device/index.ts';
 
 export class DeviceStreams implements NormalSource {
@@ -23,20 +25,22 @@ export class DeviceStreams implements NormalSource {
   k = 0;
   /** sfc32 state, 4 words per device. */
   readonly state: Int32Array;
-  /** Episodic streams: the stream key per device (4 words), and the episode its state is seeded for. */
-  readonly key: Int32Array | null;
-  private readonly seededFor: Float64Array | null;
+  /** Episodic streams: the episode each device's state is seeded for (0xffffffff: none yet). */
+  private readonly seededFor: Uint32Array | null;
   /** The current episode of each device (shared by the episodic streams of a partition). */
-  private readonly episode: Float64Array | null;
+  private readonly episode: Uint32Array | null;
+  /** Episodic streams: the purpose's stream keys, and the global index of device 0 (set by {@link useKeys}). */
+  private keys: StreamKeys | null = null;
+  private lo = 0;
+  private readonly scratch = new Int32Array(4);
   private readonly spare: Float64Array;
   private readonly hasSpare: Uint8Array;
 
   /** A whole-run stream per device, or (with `episode`) an episodic one. */
-  constructor(n: number, episode: Float64Array | null = null) {
+  constructor(n: number, episode: Uint32Array | null = null) {
     this.state = new Int32Array(4 * n);
     this.episode = episode;
-    this.key = episode ? new Int32Array(4 * n) : null;
-    this.seededFor = episode ? new Float64Array(n).fill(-1) : null;
+    this.seededFor = episode ? new Uint32Array(n).fill(0xffffffff) : null;
     this.spare = new Float64Array(n);
     this.hasSpare = new Uint8Array(n);
   }
@@ -58,25 +62,32 @@ export class DeviceStreams implements NormalSource {
     return boxMullerPair(this, this.spare, k);
   }
 
+  /** Episodic streams: device k's key is `keys` at index lo + k (its global index). */
+  useKeys(keys: StreamKeys, lo: number): void {
+    this.keys = keys;
+    this.lo = lo;
+  }
+
   private reseed(k: number): void {
     const e = this.episode![k]!;
     this.seededFor![k] = e;
     this.hasSpare[k] = 0;
-    seedIndexedInto(this.state, k << 2, this.key!, k << 2, e);
+    this.keys!.into(this.scratch, 0, this.lo + k);
+    seedIndexedInto(this.state, k << 2, this.scratch, 0, e);
   }
 }
 
 /** The streams of a partition by purpose, and the episode counter the episodic ones follow. */
 export class Streams {
   /** Owner arrivals per device so far: the episode index of the phone, radio and crypto streams. */
-  readonly episode: Float64Array;
+  readonly episode: Uint32Array;
   readonly owner: DeviceStreams;
   readonly phone: DeviceStreams;
   readonly radio: DeviceStreams;
   readonly crypto: DeviceStreams;
 
   constructor(n: number) {
-    this.episode = new Float64Array(n);
+    this.episode = new Uint32Array(n);
     this.owner = new DeviceStreams(n);
     this.phone = new DeviceStreams(n, this.episode);
     this.radio = new DeviceStreams(n, this.episode);

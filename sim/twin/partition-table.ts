@@ -55,16 +55,13 @@ export class DeviceTable {
   readonly devOpEvent: Int32Array;
   readonly hsOpEvent: Int32Array;
 
-  // Battery: charge left, when it was last settled, the current flowing since, the cell.
+  // Battery: charge left, when it was last settled, the current flowing since (the cell's capacity and self-discharge are result columns).
   readonly remMah: Float64Array;
   readonly lastT: Float64Array;
   readonly curMa: Float64Array;
   readonly curMode: Int8Array;
   /** Energy phase being charged (−1: none). */
   readonly curPhase: Int8Array;
-  readonly capMah: Float64Array;
-  /** Self-discharge per ms. */
-  readonly lambda: Float64Array;
   /** Below this charge a settle checks for the cutoff. */
   readonly guardMah: Float64Array;
 
@@ -104,8 +101,6 @@ export class DeviceTable {
     this.curMa = new Float64Array(n);
     this.curMode = new Int8Array(n);
     this.curPhase = new Int8Array(n).fill(-1);
-    this.capMah = new Float64Array(n);
-    this.lambda = new Float64Array(n);
     this.guardMah = new Float64Array(n);
     this.suiteIdx = new Uint8Array(n);
     this.rssi = new Float32Array(n);

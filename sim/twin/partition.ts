@@ -263,12 +263,10 @@ class Partition implements Deliver {
     const res = this.res;
     for (let k = 0; k < t.n; k++) {
       res.finalSoc[k] = this.energy.soc(k);
-      res.capacityMah[k] = t.capMah[k]!;
       res.suite[k] = t.suiteIdx[k]!;
       res.cutoffMah[k] = this.energy.sleepCutoffMah(k);
       // An intent whose wake was still running when the run ended.
       this.outcomes.close(k, O_RUN_ENDED);
-      res.lambdaPerMs[k] = t.lambda[k]!;
       res.finalMah[k] = t.flags[k]! & F_DEAD ? 0 : t.remMah[k]!;
       res.nfcPerDay[k] = t.arrivalScale[k]! * t.nfcShare[k]!;
     }
