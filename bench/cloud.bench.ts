@@ -135,7 +135,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     });
     const cert = Buffer.from([0x30, 0x81, 64, ...new Uint8Array(64).fill(1)]).toString('base64');
     const users = Array.from({ length: 64 }, () => randomUUID());
-    const tokens = users.map((u) => mintToken(keys.jwtSecret, { role: 'user', sub: u, ttlSeconds: 3600 }));
+    const tokens = await Promise.all(users.map((u) => mintToken(keys.jwtSecret, { role: 'user', sub: u, ttlSeconds: 3600 })));
     const owned: { id: string; user: number; se: number }[] = [];
 
     // Warm-up (JIT, connection pools) before anything is timed.

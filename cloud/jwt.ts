@@ -3,13 +3,12 @@
  * whose `sub` is the user's id; operators hold `role: admin`. Verification is jose's `jwtVerify`
  * (a maintained implementation of JWS/JWT) restricted to HS256 — never `none`, never an
  * algorithm the token chooses — with the issuer and expiry checked by jose and the lifetime,
- * role and subject rules checked here. Minting stays a synchronous HMAC (dev and test tokens,
- * minted where a sync API is needed); its output is a standard JWS that jose verifies.
+ * role and subject rules checked here. Minting is jose's `SignJWT` too (it was a hand-written
+ * HMAC, issue 15): no JOSE serialisation or signing code of our own to get wrong. jose signs with
+ * WebCrypto, so minting is asynchronous.
  * @module
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,18 +36,22 @@ export const MAX_TOKEN_TTL_S = 86_400;
 const ISSUER = 'keytwin-cloud';
 const CLOCK_SKEW_S = 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEADER = b64url(new TextEncoder().encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
 
-export function mintToken(secret: Uint8Array, options: MintOptions): string {
+/** Signs a token; rejects with a RangeError naming the bad option. */
+export async function mintToken(secret: Uint8Array, options: MintOptions): Promise<string> {
   const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_S;
   if (!(ttl > 0 && ttl <= MAX_TOKEN_TTL_S)) throw new RangeError(`mintToken: ttlSeconds must be in 1..${MAX_TOKEN_TTL_S}, got ${ttl}`);
   if (!(ROLES as readonly string[]).includes(options.role)) throw new RangeError(`mintToken: role must be one of ${ROLES.join(', ')}, got '${options.role}'`);
   if (options.role === 'user' && !UUID.test(options.sub)) throw new RangeError(`mintToken: a user token's sub must be the user's UUID, got '${options.sub}'`);
   if (options.sub === '') throw new RangeError('mintToken: sub is empty');
   const iat = Math.floor((options.nowMs ?? Date.now()) / 1000);
-  const payload = b64url(new TextEncoder().encode(JSON.stringify({ iss: ISSUER, sub: options.sub, role: options.role, iat, exp: iat + ttl })));
-  const signingInput = `${HEADER}.${payload}`;
-  return `${signingInput}.${b64url(hmac(sha256, secret, new TextEncoder().encode(signingInput)))}`;
+  return new SignJWT({ role: options.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setSubject(options.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttl)
+    .sign(secret);
 }
 
 /** Verifies a token; rejects with an Error whose message says why it is refused. */
@@ -91,8 +94,4 @@ function tokenProblem(err: unknown, token: string): string {
   }
   if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return `malformed token: ${(err as Error).message}`;
   return `malformed token: ${(err as Error).message}`;
-}
-
-function b64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 }

@@ -49,7 +49,7 @@ export interface CloudService {
   port: number;
   store: Store;
   /** Mints a token the service accepts (dev and tests): user tokens need the user's UUID. */
-  token(role: Role, sub?: string, ttlSeconds?: number): string;
+  token(role: Role, sub?: string, ttlSeconds?: number): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { Engine, QueryResult, Tx } from './engine.ts';
 import { lockStoreWaiting, type StoreLock } from './store-lock.ts';
 import { diskFull, FRESH_STORE_BYTES, freeBytes, mb, pgliteMessage } from './pglite-errors.ts';
+import { assertStoreWritable } from './store-writable.ts';
 
 /** Rows per COPY statement are bounded by bytes so a large run does not build one huge Blob. */
 const COPY_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -50,6 +51,9 @@ export async function openPgliteEngine(location: string, options: { brief?: bool
   let dataDir: string | undefined;
   if (location !== 'memory://') {
     dataDir = resolve(location.startsWith('file://') ? new URL(location).pathname : location);
+    // A read-only store is refused naming the directory (PGlite would say only that it "failed
+    // to initialize properly"); before the lock, whose file goes next to the directory.
+    assertStoreWritable(dataDir);
     try {
       mkdirSync(dataDir, { recursive: true });
     } catch (err) {

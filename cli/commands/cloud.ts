@@ -96,7 +96,7 @@ async function token(argv: readonly string[]): Promise<number> {
   }
   const k = keys(parsed.values.keys);
   try {
-    process.stdout.write(mintToken(k.jwtSecret, { role: admin ? 'admin' : 'user', sub: admin ? (name ?? 'admin') : user!, ...(ttlSeconds ? { ttlSeconds } : {}) }) + '\n');
+    process.stdout.write(await mintToken(k.jwtSecret, { role: admin ? 'admin' : 'user', sub: admin ? (name ?? 'admin') : user!, ...(ttlSeconds ? { ttlSeconds } : {}) }) + '\n');
   } catch (err) {
     throw new UsageError(`--user: ${(err as Error).message.replace(/^mintToken: /, '')}`);
   }

@@ -16,7 +16,7 @@ export interface ReleaseSetup {
 }
 
 export async function ensureRelease(target: URL, model: string, jwtSecret: Uint8Array, nowMs: number, timeoutMs: number): Promise<ReleaseSetup> {
-  const token = mintToken(jwtSecret, { role: 'admin', sub: 'keytwin-load', ttlSeconds: 600, nowMs });
+  const token = await mintToken(jwtSecret, { role: 'admin', sub: 'keytwin-load', ttlSeconds: 600, nowMs });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, target), {
       method,

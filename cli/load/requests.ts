@@ -62,6 +62,10 @@ export class RequestFactory {
   private readonly suite: Suite;
   private readonly identities: number;
   private readonly cache = new Map<string, Identity>();
+  /** Last telemetry timestamp sent per device (ms): the next must be later (see records()). */
+  private readonly lastTelemetryMs = new Map<string, number>();
+  /** Index of the last request built: requests must be built in schedule order (see build()). */
+  private lastBuilt = -1;
   readonly model: string;
   readonly batch: number;
   readonly simStartMs: number;
@@ -111,9 +115,12 @@ export class RequestFactory {
   /**
    * Request `i` of the schedule: a `kind` request about keychain `device` at offset `atMs`.
    * Random fields come from the stream ('body', i) of the seed, so they do not depend on which
-   * other requests were built.
+   * other requests were built; telemetry timestamps also depend on the device's earlier uploads
+   * (strictly increasing per device), so requests are built once each, in schedule order.
    */
   build(i: number, kind: RequestKind, device: number, atMs: number): HttpRequest {
+    if (i <= this.lastBuilt) throw new Error(`RequestFactory.build: request ${i} built after request ${this.lastBuilt}; requests are built once each, in schedule order (telemetry timestamps depend on a device's earlier uploads)`);
+    this.lastBuilt = i;
     const rng = createRng(this.seed).stream('load.body', i);
     if (kind === 'provisioning') return this.provision(this.identity('new', device));
     const id = this.identity('fleet', device);
@@ -131,21 +138,34 @@ export class RequestFactory {
     }
   }
 
-  /** A batch of unlock telemetry as the phone app uploads it, ending at the upload time. */
+  /**
+   * A batch of unlock telemetry as the phone app uploads it, ending at the upload time. Record
+   * k falls in the k-th of the `batch` minutes before the upload, but never at or before the
+   * device's previous record: InfluxDB keys a point by (measurement, tags, time), so two records
+   * of one device in the same millisecond are one point and the second silently replaces the
+   * first (issue 15). Several schedule devices share one fleet identity and their upload windows
+   * overlap, so without this a load run lost points and sent a device's records out of order.
+   * Only when one device's uploads come closer together than their records is a record moved
+   * to just after the previous one (1 ms later), which may put it a few ms past its upload time.
+   */
   private records(id: Identity, atMs: number, rng: Rng): unknown[] {
     const out = [];
     const t = Math.floor(this.simStartMs + atMs);
+    let last = this.lastTelemetryMs.get(id.deviceId) ?? -Infinity;
     for (let k = 0; k < this.batch; k++) {
       const success = rng.next() < 0.97;
+      const timestamp = Math.max(t - (this.batch - 1 - k) * 60_000 - rng.nextInt(60_000), last + 1);
+      last = timestamp;
       out.push({
         device_id: id.deviceId,
-        timestamp: t - (this.batch - 1 - k) * 60_000 - rng.nextInt(60_000),
+        timestamp,
         event_type: 'unlock_attempt',
         success,
         latency_ms: Math.round((180 + 120 * rng.next()) * 10) / 10,
         meta: { rssi: -55 - rng.nextInt(35), session_kdf: 'hybrid-v1' },
       });
     }
+    this.lastTelemetryMs.set(id.deviceId, last);
     return out;
   }
 }

@@ -76,16 +76,19 @@ export async function runLoadSession(o: LoadSessionOptions): Promise<LoadReport>
   const host = o.target.host;
   const port = Number(o.target.port || (o.target.protocol === 'https:' ? 443 : 80));
   if (o.target.protocol !== 'http:') throw new Error(`--target ${o.target.href}: only http:// targets are supported (put TLS in front of the generator's loopback if needed)`);
+  // Tokens are minted (jose, asynchronous) for every subject before anything is sent; the
+  // request serialiser, called synchronously by the runner, only looks them up.
   const tokens = new Map<string, string>();
+  const subject = (r: HttpRequest): string => (r.as.role === 'admin' ? 'keytwin-load' : r.as.userId);
+  const mint = async (r: HttpRequest): Promise<void> => {
+    const sub = subject(r);
+    if (o.jwtSecret && !tokens.has(sub)) tokens.set(sub, await mintToken(o.jwtSecret, { role: r.as.role, sub, ttlSeconds: 86_400, nowMs: o.wallClock() }));
+  };
   const headers = (r: HttpRequest): Record<string, string> => {
     const h: Record<string, string> = { 'content-type': 'application/json' };
     if (o.jwtSecret) {
-      const sub = r.as.role === 'admin' ? 'keytwin-load' : r.as.userId;
-      let t = tokens.get(sub);
-      if (t === undefined) {
-        t = mintToken(o.jwtSecret, { role: r.as.role, sub, ttlSeconds: 86_400, nowMs: o.wallClock() });
-        tokens.set(sub, t);
-      }
+      const t = tokens.get(subject(r));
+      if (t === undefined) throw new Error(`load: no token was minted for ${subject(r)} (${r.method} ${r.path})`);
       h.authorization = `Bearer ${t}`;
     }
     return h;
@@ -101,13 +104,15 @@ export async function runLoadSession(o: LoadSessionOptions): Promise<LoadReport>
   const total = newIds + fleetIds.size;
   let done = 0;
   for (let i = 0; i < n; i++) if (schedule.kind[i] === 0) {
-    factory.identity('new', schedule.device[i]!);
+    await mint(factory.provision(factory.identity('new', schedule.device[i]!)));
     if (++done % 25 === 0) o.onPhase?.('keys', done, total);
   }
   for (const d of fleetIds) {
-    factory.identity('fleet', d);
+    await mint(factory.provision(factory.identity('fleet', d)));
     if (++done % 25 === 0) o.onPhase?.('keys', done, total);
   }
+  // Policy pushes carry the operator's token.
+  await mint({ method: 'POST', path: '/api/v1/policy', as: { role: 'admin' }, body: null });
   o.onPhase?.('keys', total, total);
 
   let setup: LoadReport['setup'] = null;

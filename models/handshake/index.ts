@@ -6,4 +6,5 @@
 export * from './handshake-types.ts';
 export { handshakeDeviceMachine } from './device-machine.ts';
 export { handshakePhoneMachine } from './phone-machine.ts';
+export { liveExpectation, type LiveExpectation } from './live-attacks.ts';
 export { runLive, type LiveOptions, type LiveResult, type LiveMessage, type LiveStep, type LiveRejection } from './live.ts';

@@ -7,9 +7,11 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkThresholds, runLoadSession, scheduleDigest, sessionFactory, sessionSchedule, type LoadSessionOptions } from '../../cli/load/session.ts';
+import { REQUEST_KINDS } from '../../sim/cloud/index.ts';
 import { parseScenario } from '../../scenarios/index.ts';
+import { influxql } from '../store/influx-helpers.ts';
 import { influx1, postgres, titled } from '../store/services.ts';
-import { SECRET, startHarness, type Harness } from '../cloud/harness.ts';
+import { INFLUX_DB, SECRET, startHarness, type Harness } from '../cloud/harness.ts';
 import { constantActivity } from '../sim/cloud/helpers.ts';
 
 const [pgsvc, inf] = await Promise.all([postgres(), influx1()]);
@@ -32,6 +34,48 @@ cloud:
 `;
 const scenario = parseScenario(scenarioText, 'load-test.yaml');
 const activity = constantActivity(30, { unlocks: 20, handshakes: 20, wakes: 40 });
+
+// Telemetry only, 2000 unlocks a day all on one keychain identity: its uploads' 10-minute windows
+// overlap, which before issue 15's fix gave records of one device in the same millisecond (6 of
+// 1720 with seed 18), each pair one InfluxDB point.
+const busyScenario = parseScenario(scenarioText.replace(/  provisioning: .*\n/, ''), 'load-busy.yaml');
+const busyActivity = constantActivity(1, { unlocks: 2000, handshakes: 2000, wakes: 4000 });
+const BUSY_SEED = 18;
+
+/** Every telemetry record of a session's schedule, in the order sent. */
+function telemetryRecords(o: Pick<LoadSessionOptions, 'scenario' | 'activity' | 'devices' | 'seed' | 'identities'>): { device_id: string; timestamp: number }[] {
+  const s = sessionSchedule(o);
+  const f = sessionFactory(o);
+  const out: { device_id: string; timestamp: number }[] = [];
+  for (let i = 0; i < s.timeMs.length; i++) {
+    const r = f.build(i, REQUEST_KINDS[s.kind[i]!]!, s.device[i]!, s.timeMs[i]!);
+    if (r.path === '/api/v1/telemetry') out.push(...(JSON.parse(Buffer.from(r.body!).toString('utf8')) as { records: { device_id: string; timestamp: number }[] }).records);
+  }
+  return out;
+}
+
+describe('keytwin load telemetry timestamps', () => {
+  it('are strictly increasing per device over the whole run, so no two records of a device share a millisecond', () => {
+    for (const [o, devices] of [[{ scenario: busyScenario, activity: busyActivity, devices: 40, seed: BUSY_SEED, identities: 1 }, 1], [{ scenario, activity, devices: 40, seed: 5, identities: 12 }, 12]] as const) {
+      const records = telemetryRecords(o);
+      expect(records.length).toBeGreaterThan(500);
+      const last = new Map<string, number>();
+      let outOfOrder = 0;
+      for (const r of records) {
+        if (r.timestamp <= (last.get(r.device_id) ?? -Infinity)) outOfOrder++;
+        last.set(r.device_id, r.timestamp);
+      }
+      expect(last.size).toBe(devices);
+      expect(outOfOrder).toBe(0);
+    }
+  });
+
+  it('refuses to build requests out of schedule order (timestamps depend on a device\'s earlier uploads)', () => {
+    const f = sessionFactory({ scenario, seed: 5, identities: 2 });
+    f.build(3, 'telemetry', 0, 1000);
+    expect(() => f.build(2, 'telemetry', 0, 500)).toThrow(/request 2 built after request 3; requests are built once each, in schedule order/);
+  });
+});
 
 function options(target: URL, over: Partial<LoadSessionOptions> = {}): LoadSessionOptions {
   return {
@@ -77,6 +121,25 @@ describe.skipIf(pgsvc.skip !== null)(titled('runLoadSession against the referenc
     const other = options(new URL(h.svc.url), { seed: 6 });
     expect(scheduleDigest(sessionSchedule(other), sessionFactory(other))).not.toBe(first);
   });
+
+  // Issue 15: two records of one device in one millisecond are one InfluxDB point, so a load run
+  // lost telemetry the service had acknowledged. Every record sent must be a point of its own.
+  it.skipIf(inf.skip !== null)('every telemetry record sent is its own InfluxDB point (no two records of a device share a millisecond)', async () => {
+    const o = options(new URL(h.svc.url), { scenario: busyScenario, activity: busyActivity, seed: BUSY_SEED, identities: 1, setup: true, speed: 86_400 / 4 });
+    const sent = telemetryRecords(o);
+    const devices = [...new Set(sent.map((x) => x.device_id))];
+    expect(devices).toHaveLength(1);
+    // Points from earlier runs (of this or other code) would be counted too: start from none.
+    const drop = await fetch(new URL('/query', inf.url), { method: 'POST', body: new URLSearchParams({ db: INFLUX_DB, q: `DROP SERIES FROM "device_telemetry" WHERE device_id = '${devices[0]}'` }) });
+    expect(drop.status).toBe(200);
+    const r = await runLoadSession(o);
+    const tele = r.stats.byKind.find((k) => k.kind === 'telemetry')!;
+    expect(tele.sent).toBe(r.counts.telemetry);
+    expect(tele.non2xx).toBe(0);
+    expect(r.stats.errors).toBe(0);
+    const series = await influxql(inf.url, INFLUX_DB, `SELECT count("success") FROM "device_telemetry" WHERE device_id = '${devices[0]}'`);
+    expect(Number(series[0]?.values[0]?.[1] ?? 0)).toBe(sent.length);
+  }, 120_000);
 
   // The README's flow on a fresh service: no firmware is published yet, so without setup every
   // routine OTA check would be a 404 (the README's load reported 50 % errors).

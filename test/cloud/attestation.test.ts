@@ -16,7 +16,7 @@ describe.skipIf(pgsvc.skip)(titled('attestation: POST /api/v1/auth/challenge + /
     h = await startHarness(pgsvc, 'attest', null, { challengeTtlMs: 5000 });
     db = new pg.Client({ connectionString: pgsvc.url });
     await db.connect();
-    tok = h.svc.token('user', alice);
+    tok = await h.svc.token('user', alice);
   });
   afterAll(async () => {
     await db?.end();
@@ -125,7 +125,7 @@ describe.skipIf(pgsvc.skip)(titled('attestation: POST /api/v1/auth/challenge + /
 
   it('keeps users to their own devices and names unknown challenges', async () => {
     const { id, k } = await device('att-owner');
-    const mallory = h.svc.token('user', randomUUID());
+    const mallory = await h.svc.token('user', randomUUID());
     const c = await call(h.svc, 'POST', '/api/v1/auth/challenge', mallory, { device_id: id });
     expect(c.status).toBe(403);
     const ok = await challenge(id);

@@ -68,8 +68,8 @@ describe.skipIf(pgsvc.skip)(titled('hostile input: 400 naming the field, never 5
     h = await startHarness(pgsvc, 'hostile', null, {
       rateLimits: { principal: { capacity: 1e6, perSecond: 1e6 }, source: { capacity: 1e6, perSecond: 1e6 }, device: { capacity: 1e6, perSecond: 1e6 } },
     });
-    admin = h.svc.token('admin', 'fuzzer');
-    user = h.svc.token('user', alice);
+    admin = await h.svc.token('admin', 'fuzzer');
+    user = await h.svc.token('user', alice);
     device = (await call(h.svc, 'POST', '/api/v1/provision', user, provisionBody(keychain('hostile')))).body.device_id as string;
   });
   afterAll(async () => h?.close());

@@ -16,8 +16,8 @@ describe.skipIf(pgsvc.skip)(titled('OTA: signed manifests, anti-rollback, rollou
   const devices: string[] = [];
   beforeAll(async () => {
     h = await startHarness(pgsvc, 'ota', null, { rateLimits: { device: { capacity: 1000, perSecond: 1000 }, principal: { capacity: 10_000, perSecond: 10_000 } } });
-    admin = h.svc.token('admin');
-    user = h.svc.token('user', alice);
+    admin = await h.svc.token('admin');
+    user = await h.svc.token('user', alice);
     for (let i = 0; i < 40; i++) devices.push((await call(h.svc, 'POST', '/api/v1/provision', user, provisionBody(keychain(`ota-${i}`)))).body.device_id as string);
   });
   afterAll(async () => h?.close());
@@ -98,7 +98,7 @@ describe.skipIf(pgsvc.skip)(titled('OTA: signed manifests, anti-rollback, rollou
     const noModel = await call(h.svc, 'GET', '/api/v1/ota/latest', user);
     expect(noModel.status).toBe(400);
     expect(noModel.body.field).toBe('model');
-    const other = await call(h.svc, 'GET', `/api/v1/ota/latest?model=kt-s3&device_id=${devices[0]}`, h.svc.token('user', randomUUID()));
+    const other = await call(h.svc, 'GET', `/api/v1/ota/latest?model=kt-s3&device_id=${devices[0]}`, await h.svc.token('user', randomUUID()));
     expect(other.status).toBe(403);
   });
 });

@@ -16,8 +16,8 @@ describe.skipIf(pgsvc.skip)(titled('policy pushes and device lifecycle commands'
     h = await startHarness(pgsvc, 'policy', null);
     db = new pg.Client({ connectionString: pgsvc.url });
     await db.connect();
-    user = h.svc.token('user', alice);
-    admin = h.svc.token('admin', 'ops-1');
+    user = await h.svc.token('user', alice);
+    admin = await h.svc.token('admin', 'ops-1');
   });
   afterAll(async () => {
     await db?.end();
@@ -99,7 +99,7 @@ describe.skipIf(pgsvc.skip)(titled('policy pushes and device lifecycle commands'
     expect(Buffer.compare(key, Buffer.from(fresh.mldsa))).toBe(0);
     const rec = await call(h.svc, 'GET', `/api/v1/devices/${id}`, user);
     expect(rec.body).toMatchObject({ state: 'active', attestation: 'idle', signature_alg: 'ML-DSA-65' });
-    expect((await call(h.svc, 'GET', `/api/v1/devices/${id}`, h.svc.token('user', randomUUID()))).status).toBe(403);
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${id}`, await h.svc.token('user', randomUUID()))).status).toBe(403);
   });
   it('an owner cannot undo an admin\'s suspension by re-keying (403, audited); an admin can', async () => {
     const id = await device('life-3');

@@ -31,7 +31,7 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
   it('registers a device for the token\'s user with its policy, lifecycle record and audit row', async () => {
     const k = keychain('prov-1');
     const deviceId = randomUUID();
-    const r = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', alice), provisionBody(k, { device_id: deviceId, user: { name: 'Alice' }, policy: { unlock: ['door-1'] } }));
+    const r = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', alice), provisionBody(k, { device_id: deviceId, user: { name: 'Alice' }, policy: { unlock: ['door-1'] } }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ device_id: deviceId, user_id: alice, state: 'active', rekeyed: false, signature_alg: 'ML-DSA-65', policy_version: 1 });
     const row = (await db.query(`SELECT d.user_id, d.status, d.public_pq_key, c.state, c.kem_public_key, c.snapshot FROM "${h.schema}".devices d JOIN "${h.schema}".cloud_devices c USING (device_id) WHERE device_id = $1`, [deviceId])).rows[0];
@@ -45,7 +45,7 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
   });
 
   it('names the field of a malformed request in a 400', async () => {
-    const tok = h.svc.token('user', alice);
+    const tok = await h.svc.token('user', alice);
     const k = keychain('prov-2');
     const cases: [unknown, string][] = [
       [{ ...provisionBody(k), public_keys: { mldsa: 'not base64!' } }, 'public_keys.mldsa'],
@@ -68,7 +68,7 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
   it('refuses keys that are not a keychain\'s with 422 (the statechart rejects the registration), audited, nothing stored', async () => {
     const k = keychain('prov-3');
     const deviceId = randomUUID();
-    const r = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', alice), { ...provisionBody(k, { device_id: deviceId }), public_keys: { mldsa: b64(k.mlkem) } });
+    const r = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', alice), { ...provisionBody(k, { device_id: deviceId }), public_keys: { mldsa: b64(k.mlkem) } });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ error: 'invalid_registration', field: 'public_keys.mldsa', got: '1184 bytes' });
     expect((await db.query(`SELECT count(*)::int AS n FROM "${h.schema}".devices WHERE device_id = $1`, [deviceId])).rows[0].n).toBe(0);
@@ -78,32 +78,32 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
 
   it('lets a user provision only for themselves; an admin must name the owner', async () => {
     const k = keychain('prov-4');
-    const asAlice = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', alice), provisionBody(k, { user_id: bob }));
+    const asAlice = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', alice), provisionBody(k, { user_id: bob }));
     expect(asAlice.status).toBe(403);
     expect(asAlice.body.field).toBe('user_id');
-    const noOwner = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('admin'), provisionBody(k));
+    const noOwner = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('admin'), provisionBody(k));
     expect(noOwner.status).toBe(400);
     expect(noOwner.body.field).toBe('user_id');
-    const ok = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('admin'), provisionBody(k, { user_id: bob, user: { name: 'Bob' } }));
+    const ok = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('admin'), provisionBody(k, { user_id: bob, user: { name: 'Bob' } }));
     expect(ok.status).toBe(201);
     // The same device again: active, so the statechart refuses a second registration.
-    const again = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', bob), provisionBody(k, { device_id: ok.body.device_id }));
+    const again = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', bob), provisionBody(k, { device_id: ok.body.device_id }));
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/is active: the cloud statechart does not accept a registration/);
     // And Alice cannot re-register Bob's device.
-    const steal = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', alice), provisionBody(k, { device_id: ok.body.device_id }));
+    const steal = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', alice), provisionBody(k, { device_id: ok.body.device_id }));
     expect(steal.status).toBe(403);
   });
 
   it('rejects missing, forged and expired tokens with 401', async () => {
     const k = keychain('prov-5');
     expect((await call(h.svc, 'POST', '/api/v1/provision', null, provisionBody(k))).status).toBe(401);
-    const tok = h.svc.token('user', alice);
+    const tok = await h.svc.token('user', alice);
     const forged = tok.slice(0, -4) + (tok.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     const f = await call(h.svc, 'POST', '/api/v1/provision', forged, provisionBody(k));
     expect(f.status).toBe(401);
     expect(f.body.message).toMatch(/signature/);
-    const short = h.svc.token('user', alice, 60);
+    const short = await h.svc.token('user', alice, 60);
     h.clock.offset += 61_000;
     const e = await call(h.svc, 'POST', '/api/v1/provision', short, provisionBody(k));
     expect(e.status).toBe(401);
@@ -115,7 +115,7 @@ describe.skipIf(pgsvc.skip)(titled('POST /api/v1/provision over HTTP on Postgres
     await db.query(`CREATE FUNCTION "${h.schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit store refused'; END $$`);
     await db.query(`CREATE TRIGGER refuse BEFORE INSERT ON "${h.schema}".audit_log FOR EACH ROW EXECUTE FUNCTION "${h.schema}".refuse()`);
     try {
-      const r = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', randomUUID()), provisionBody(keychain('prov-6'), { user: { name: 'Carol' }, policy: { a: 1 } }));
+      const r = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', randomUUID()), provisionBody(keychain('prov-6'), { user: { name: 'Carol' }, policy: { a: 1 } }));
       expect(r.status).toBe(500);
       expect(r.body.error).toBe('internal');
     } finally {
@@ -134,8 +134,8 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
   let bobDev: string;
   beforeAll(async () => {
     h = await startHarness(pgsvc, 'telemetry', inf);
-    const a = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', alice), provisionBody(keychain('tel-a')));
-    const b = await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', bob), provisionBody(keychain('tel-b')));
+    const a = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', alice), provisionBody(keychain('tel-a')));
+    const b = await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', bob), provisionBody(keychain('tel-b')));
     dev = a.body.device_id as string;
     bobDev = b.body.device_id as string;
   });
@@ -147,7 +147,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
       device_id: dev, timestamp: i % 2 ? t0 + i * 1000 : new Date(t0 + i * 1000).toISOString(),
       event_type: 'unlock_attempt', success: i % 5 !== 0, latency_ms: 100 + i, meta: { rssi: -60 - (i % 10), session_kdf: 'hybrid-v1' },
     }));
-    const r = await call(h.svc, 'POST', '/api/v1/telemetry', h.svc.token('user', alice), { records });
+    const r = await call(h.svc, 'POST', '/api/v1/telemetry', await h.svc.token('user', alice), { records });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toEqual({ accepted: 50, devices: 1 });
     const s = await influxql(inf.url, INFLUX_DB, `SELECT count(latency_ms), sum(latency_ms), min(rssi) FROM device_telemetry WHERE device_id = '${dev}' AND event_type = 'unlock_attempt'`);
@@ -159,7 +159,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
   });
 
   it('acknowledges concurrent batches only once written, every record counted (group commit)', async () => {
-    const tok = h.svc.token('admin');
+    const tok = await h.svc.token('admin');
     const t0 = Date.UTC(2026, 8, 1);
     const answers = await Promise.all(Array.from({ length: 20 }, (_, b) => call(h.svc, 'POST', '/api/v1/telemetry', tok, {
       records: Array.from({ length: 25 }, (_, i) => ({ device_id: b % 2 ? dev : bobDev, timestamp: t0 + b * 100 + i, event_type: 'concurrent', success: true, latency_ms: b })),
@@ -171,7 +171,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
   });
 
   it('names the offending record\'s field', async () => {
-    const tok = h.svc.token('user', alice);
+    const tok = await h.svc.token('user', alice);
     const good = { device_id: dev, timestamp: Date.UTC(2026, 0, 1), event_type: 'handshake', success: true };
     const cases: [unknown, string][] = [
       [{ records: [good, { ...good, meta: { rssi: 'strong' } }] }, 'records[1].meta.rssi'],
@@ -189,7 +189,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
   });
 
   it('refuses a batch naming another user\'s device, or an unknown one, writing none of it', async () => {
-    const tok = h.svc.token('user', alice);
+    const tok = await h.svc.token('user', alice);
     const t = Date.UTC(2026, 6, 1);
     const r = await call(h.svc, 'POST', '/api/v1/telemetry', tok, { records: [
       { device_id: dev, timestamp: t, event_type: 'probe_mixed', success: true },
@@ -200,7 +200,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
     expect(u.status).toBe(404);
     expect(await influxql(inf.url, INFLUX_DB, `SELECT count(success) FROM device_telemetry WHERE event_type = 'probe_mixed' AND (device_id = '${dev}' OR device_id = '${bobDev}')`)).toEqual([]);
     // An admin may upload for any device.
-    const admin = await call(h.svc, 'POST', '/api/v1/telemetry', h.svc.token('admin'), { records: [{ device_id: bobDev, timestamp: t, event_type: 'probe_admin', success: true }] });
+    const admin = await call(h.svc, 'POST', '/api/v1/telemetry', await h.svc.token('admin'), { records: [{ device_id: bobDev, timestamp: t, event_type: 'probe_admin', success: true }] });
     expect(admin.status).toBe(200);
   });
 
@@ -209,7 +209,7 @@ describe.skipIf(pgsvc.skip || inf.skip)(titled('POST /api/v1/telemetry into Infl
     const svc = await startCloudService({ store: h.svc.store, influx: `${inf.url}?db=keytwin_absent_${process.pid}`, jwtSecret: SECRET, spillDir, log: () => {} });
     try {
       const records = [1, 2, 3].map((i) => ({ device_id: dev, timestamp: Date.UTC(2026, 7, 1) + i, event_type: 'spilled', success: true }));
-      const r = await call(svc, 'POST', '/api/v1/telemetry', svc.token('user', alice), { records });
+      const r = await call(svc, 'POST', '/api/v1/telemetry', await svc.token('user', alice), { records });
       expect(r.status).toBe(503);
       expect(r.body.error).toBe('telemetry_unavailable');
       expect(r.body.message).toMatch(/database not found.*its 3 record\(s\) were spilled to/);

@@ -36,12 +36,12 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
     const m = await call(h.svc, 'GET', '/api/v1/provision', null);
     expect(m.status).toBe(405);
     expect(m.headers.get('allow')).toBe('POST');
-    const res = await fetch(`${h.svc.url}/api/v1/auth/challenge`, { method: 'POST', headers: { authorization: `Bearer ${h.svc.token('admin')}`, 'content-type': 'text/plain' }, body: 'x' });
+    const res = await fetch(`${h.svc.url}/api/v1/auth/challenge`, { method: 'POST', headers: { authorization: `Bearer ${await h.svc.token('admin')}`, 'content-type': 'text/plain' }, body: 'x' });
     expect(res.status).toBe(415);
   });
 
   it('limits each principal with a token bucket: 429 with Retry-After once the burst is spent', async () => {
-    const tok = h.svc.token('user', randomUUID());
+    const tok = await h.svc.token('user', randomUUID());
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok)).status);
     expect(statuses).toEqual([404, 404, 404, 404, 404, 429, 429]);
@@ -49,13 +49,13 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
     expect(r.body.error).toBe('rate_limited');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // Another principal is not affected; after the refill time the first is served again.
-    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, h.svc.token('user', randomUUID()))).status).toBe(404);
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, await h.svc.token('user', randomUUID()))).status).toBe(404);
     h.clock.offset += 30_000;
     expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, tok)).status).toBe(404);
   });
 
   it('rate-limits refused requests before their authorisation outcome: a forbidden flood is 429, audited only while it got through', async () => {
-    const tok = h.svc.token('user', randomUUID());
+    const tok = await h.svc.token('user', randomUUID());
     const target = randomUUID();
     const statuses = await Promise.all(Array.from({ length: 60 }, () => call(h.svc, 'POST', `/api/v1/devices/${target}/suspend`, tok).then((r) => r.status)));
     // Burst 5, refilled at 0.2/s while the 60 requests are served (a loaded machine takes seconds).
@@ -72,20 +72,20 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
     h.clock.offset += 30_000; // a full source bucket
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const tok = i % 3 === 0 ? null : i % 3 === 1 ? 'not.a.token' : `${h.svc.token('admin')}x`;
+      const tok = i % 3 === 0 ? null : i % 3 === 1 ? 'not.a.token' : `${await h.svc.token('admin')}x`;
       statuses.push((await call(h.svc, i === 9 ? 'GET' : 'POST', i === 9 ? '/api/v1/nowhere' : `/api/v1/devices/${randomUUID()}/suspend`, tok)).status);
     }
     expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(8)).toEqual([429, 429]);
     // A valid token has its own bucket, whatever the source's.
-    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, h.svc.token('admin', 'fresh'))).status).toBe(404);
+    expect((await call(h.svc, 'GET', `/api/v1/devices/${randomUUID()}`, await h.svc.token('admin', 'fresh'))).status).toBe(404);
     h.clock.offset += 30_000;
   });
 
   it('audits a 409 refusal like a 403', async () => {
     h.clock.offset += 30_000;
-    const admin = h.svc.token('admin', 'auditor');
-    const dev = (await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', randomUUID()), provisionBody(keychain('rl-409')))).body.device_id as string;
+    const admin = await h.svc.token('admin', 'auditor');
+    const dev = (await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', randomUUID()), provisionBody(keychain('rl-409')))).body.device_id as string;
     expect((await call(h.svc, 'POST', `/api/v1/devices/${dev}/reinstate`, admin)).status).toBe(409);
     const rows = await h.svc.store.engine.query<{ outcome: string; actor: string }>("SELECT outcome, actor FROM audit_log WHERE action = 'reinstateDevice' AND device_id = $1", [dev]);
     expect(rows.rows).toEqual([{ outcome: 'rejected', actor: 'auditor' }]);
@@ -94,10 +94,10 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
 
   it('limits each device across principals', async () => {
     const owner = randomUUID();
-    const dev = (await call(h.svc, 'POST', '/api/v1/provision', h.svc.token('user', owner), provisionBody(keychain('rl-dev')))).body.device_id as string;
+    const dev = (await call(h.svc, 'POST', '/api/v1/provision', await h.svc.token('user', owner), provisionBody(keychain('rl-dev')))).body.device_id as string;
     const statuses: number[] = [];
     // The owner and an admin share the device's bucket (capacity 3; provisioning took one).
-    for (const tok of [h.svc.token('user', owner), h.svc.token('admin', 'a1'), h.svc.token('admin', 'a2')]) {
+    for (const tok of [await h.svc.token('user', owner), await h.svc.token('admin', 'a1'), await h.svc.token('admin', 'a2')]) {
       statuses.push((await call(h.svc, 'POST', '/api/v1/auth/challenge', tok, { device_id: dev })).status);
     }
     expect(statuses).toEqual([201, 201, 429]);
@@ -112,7 +112,7 @@ describe.skipIf(pgsvc.skip)(titled('the service: OpenAPI document, routing, rate
   it('runs on embedded PGlite too', async () => {
     const svc = await startCloudService({ store: 'memory://', jwtSecret: SECRET });
     try {
-      const r = await call(svc, 'POST', '/api/v1/provision', svc.token('user', randomUUID()), provisionBody(keychain('pglite')));
+      const r = await call(svc, 'POST', '/api/v1/provision', await svc.token('user', randomUUID()), provisionBody(keychain('pglite')));
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       expect((await call(svc, 'GET', '/api/v1/health', null)).body).toEqual({ status: 'ok', store: 'pglite', telemetry: false });
     } finally {
@@ -129,7 +129,7 @@ describe.skipIf(pgsvc.skip)(titled('every route validates its path, query and bo
   afterAll(async () => h?.close());
 
   it('answers 400 naming the first required field or the malformed path parameter', async () => {
-    const admin = h.svc.token('admin');
+    const admin = await h.svc.token('admin');
     let checked = 0;
     for (const route of ROUTES) {
       const params = Object.keys(route.params ?? {});

@@ -57,7 +57,7 @@ describe.skipIf(pgsvc.skip)(titled('a lost Postgres connection is a 503', pgsvc)
     });
     try {
       const owner = randomUUID();
-      const tok = h.svc.token('user', owner);
+      const tok = await h.svc.token('user', owner);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await call(h.svc, 'POST', '/api/v1/provision', tok, provisionBody(keychain(`outage-${i}`)))).body.device_id as string);
       const statuses = new Map<number, number>();

@@ -1,5 +1,6 @@
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { attestationMessage, canonicalJson, mintToken, verifyAttestation, verifyToken } from '../../cloud/index.ts';
 import { RateLimiter } from '../../cloud/rate-limit.ts';
@@ -12,10 +13,10 @@ const b64url = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
 describe('verifyToken', () => {
   const now = Date.UTC(2026, 0, 1);
   it('accepts what mintToken signs and returns the principal', async () => {
-    expect(await verifyToken(SECRET, mintToken(SECRET, { sub: USER, role: 'user', nowMs: now }), now + 1000)).toEqual({ sub: USER, role: 'user', exp: now / 1000 + 900 });
+    expect(await verifyToken(SECRET, await mintToken(SECRET, { sub: USER, role: 'user', nowMs: now }), now + 1000)).toEqual({ sub: USER, role: 'user', exp: now / 1000 + 900 });
   });
   it('refuses alg none, another secret, a changed payload, expiry, and over-long lifetimes (verified by jose)', async () => {
-    const tok = mintToken(SECRET, { sub: USER, role: 'user', nowMs: now });
+    const tok = await mintToken(SECRET, { sub: USER, role: 'user', nowMs: now });
     const [, p, s] = tok.split('.');
     await expect(verifyToken(SECRET, `${b64url('{"alg":"none","typ":"JWT"}')}.${p}.`, now)).rejects.toThrow(/must be HS256, got "none"/);
     await expect(verifyToken(new Uint8Array(32).fill(9), tok, now)).rejects.toThrow(/signature is invalid/);
@@ -23,10 +24,32 @@ describe('verifyToken', () => {
     await expect(verifyToken(SECRET, `${tok.split('.')[0]}.${admin}.${s}`, now)).rejects.toThrow(/signature is invalid/);
     await expect(verifyToken(SECRET, tok, now + 900_000)).rejects.toThrow(/expired/);
     const h = tok.split('.')[0]!;
-    const long = b64url(JSON.stringify({ iss: 'keytwin-cloud', sub: USER, role: 'user', iat: now / 1000, exp: now / 1000 + 200_000 }));
-    const sig = b64url(hmac(sha256, SECRET, new TextEncoder().encode(`${h}.${long}`)));
-    await expect(verifyToken(SECRET, `${h}.${long}.${sig}`, now)).rejects.toThrow(/lifetime exceeds 86400/);
-    expect(() => mintToken(SECRET, { sub: 'bob', role: 'user' })).toThrow(/must be the user's UUID/);
+    expect(h).toBe(b64url('{"alg":"HS256","typ":"JWT"}'));
+    const longTok = await new SignJWT({ role: 'user' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('keytwin-cloud').setSubject(USER)
+      .setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 200_000).sign(SECRET);
+    await expect(verifyToken(SECRET, longTok, now)).rejects.toThrow(/lifetime exceeds 86400/);
+    await expect(mintToken(SECRET, { sub: 'bob', role: 'user' })).rejects.toThrow(/must be the user's UUID/);
+  });
+});
+
+// Issue 15: tokens were minted by a hand-written HS256 (HMAC over our own JOSE serialisation).
+describe('mintToken is jose', () => {
+  const now = Date.UTC(2026, 0, 1);
+  it('mints exactly the JWS jose signs for the same claims, which jose verifies', async () => {
+    const tok = await mintToken(SECRET, { sub: USER, role: 'admin', ttlSeconds: 60, nowMs: now });
+    const byJose = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('keytwin-cloud').setSubject(USER)
+      .setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 60).sign(SECRET);
+    expect(tok).toBe(byJose);
+    const { payload, protectedHeader } = await jwtVerify(tok, SECRET, { algorithms: ['HS256'], currentDate: new Date(now) });
+    expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toEqual({ role: 'admin', iss: 'keytwin-cloud', sub: USER, iat: now / 1000, exp: now / 1000 + 60 });
+  });
+  it('leaves no hand-written HMAC in cloud/ or cli/ (JWTs are signed and verified only by jose)', () => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name));
+    const offenders = ['cloud', 'cli'].flatMap((d) => files(join(import.meta.dirname, '../..', d)))
+      .filter((f) => /createHmac|@noble\/hashes\/hmac/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });
 
