@@ -61,6 +61,7 @@ function liveContext(id: string, suite: Suite, registered: readonly Suite[]) {
     id,
     suite: suite.id,
     seed,
+    streams: { device: `${seed}/device`, phone: `${seed}/phone` },
     registeredSuites: registered.map((s) => s.id),
     offered: r.phone.offered.map((s) => s.id),
     provisioning: { bondRequest: bytesToHex(world.provisioning.bondRequest), deviceRegistration: bytesToHex(world.provisioning.registration) },

@@ -29,6 +29,8 @@ export interface VectorContext {
   readonly id: string;
   readonly suite: string;
   readonly seed: string;
+  /** The DRBG seeds of the device (SE TRNG) and phone streams: `<seed>/device`, `<seed>/phone`. */
+  readonly streams: { readonly device: string; readonly phone: string };
   readonly registeredSuites: readonly string[];
   readonly offered: readonly string[];
   readonly provisioning: { readonly bondRequest: string; readonly deviceRegistration: string };
