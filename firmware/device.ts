@@ -14,7 +14,7 @@ import { deriveSessionKeys, finishedMac, signedContent, transcriptHash, wipeKeys
 import type { SecureElement } from './secure-element.ts';
 import { Session } from './session.ts';
 import { SUITES, type Suite } from './suites.ts';
-import { readyPayload } from './app.ts';
+import { ACTION_ID_BYTES, expectPayload, readyPayload, resultPayload } from './app.ts';
 import {
   decodeClientFinished,
   decodeClientHello,
@@ -241,5 +241,23 @@ export class DeviceHandshake {
   /** Seals the first record ("ready"): both sides are authenticated; the session is open. */
   sealReady(): Uint8Array {
     return this.#step('phoneVerified', 'established', () => this.#session!.seal(readyPayload()));
+  }
+
+  /**
+   * Opens a record from the phone and checks it is an unlock command; returns its action id.
+   * A step of the role (not a bare session call) so that a rejected record fails the role, as
+   * docs/protocol.md §Records requires: the session closes and the phase becomes `failed`.
+   */
+  receiveUnlock(record: Uint8Array): Uint8Array {
+    return this.#step('established', 'established', () => {
+      const p = this.#session!.open(record);
+      expectPayload(p, 'unlock');
+      return p.slice(1, 1 + ACTION_ID_BYTES);
+    });
+  }
+
+  /** Seals the unlock result (status done or refused); `seq.exhausted` at the sequence limit fails the role. */
+  sealResult(done: boolean): Uint8Array {
+    return this.#step('established', 'established', () => this.#session!.seal(resultPayload(done)));
   }
 }

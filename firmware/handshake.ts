@@ -11,7 +11,7 @@ import { PhoneHandshake, type PhonePairing } from './phone.ts';
 import { provisionOverNfc, type Provisioning } from './provisioning.ts';
 import { seededRandom, systemRandom, type RandomSource } from './random.ts';
 import { SecureElement } from './secure-element.ts';
-import { expectPayload, resultPayload, unlockPayload, ACTION_ID_BYTES } from './app.ts';
+import { ACTION_ID_BYTES } from './app.ts';
 import { DEFAULT_SUITE, SUITES, type Suite } from './suites.ts';
 import type { Role } from './session.ts';
 
@@ -135,11 +135,10 @@ export function runHandshake(world: World, options: RunOptions = {}): RunResult 
     send('phone', 'ClientFinished', at('phone', 'clientFinished', () => phone.clientFinished()));
     const ready = yield { need: 'SessionReady' };
     at('phone', 'receiveReady', () => phone.receiveReady(ready));
-    const ps = phone.session!;
-    for (let i = 0; i < n; i++) send('phone', 'UnlockRequest', at('phone', 'seal', () => ps.seal(unlockPayload(world.phoneRandom(ACTION_ID_BYTES)))));
+    for (let i = 0; i < n; i++) send('phone', 'UnlockRequest', at('phone', 'sealUnlock', () => phone.sealUnlock(world.phoneRandom(ACTION_ID_BYTES))));
     for (let i = 0; i < n; i++) {
       const r = yield { need: 'UnlockResult' };
-      at('phone', 'open', () => expectPayload(ps.open(r), 'result'));
+      at('phone', 'receiveResult', () => phone.receiveResult(r));
     }
   }
 
@@ -159,12 +158,11 @@ export function runHandshake(world: World, options: RunOptions = {}): RunResult 
     at('device', 'receiveClientFinished', () => device.receiveClientFinished(cf));
     at('device', 'verifyPhone', () => device.verifyPhone());
     send('device', 'SessionReady', at('device', 'sealReady', () => device.sealReady()));
-    const ds = device.session!;
     for (let i = 0; i < n; i++) {
       const req = yield { need: 'UnlockRequest' };
-      at('device', 'open', () => expectPayload(ds.open(req), 'unlock'));
+      at('device', 'receiveUnlock', () => device.receiveUnlock(req));
       unlocked++;
-      send('device', 'UnlockResult', at('device', 'seal', () => ds.seal(resultPayload(true))));
+      send('device', 'UnlockResult', at('device', 'sealResult', () => device.sealResult(true)));
     }
   }
 
@@ -200,10 +198,8 @@ export function runHandshake(world: World, options: RunOptions = {}): RunResult 
       });
     }
     // Anything injected beyond the protocol's messages is still processed: nothing is silently ignored.
-    for (const role of ['device', 'phone'] as const) {
-      const sess = role === 'device' ? device.session! : phone.session!;
-      while (inbox[role].length) at(role, 'open', () => sess.open(inbox[role].shift()!));
-    }
+    while (inbox.device.length) at('device', 'receiveUnlock', () => device.receiveUnlock(inbox.device.shift()!));
+    while (inbox.phone.length) at('phone', 'receiveResult', () => phone.receiveResult(inbox.phone.shift()!));
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw err;
     phone.abort(err.check, err.message);

@@ -15,7 +15,7 @@ import { deriveSessionKeys, finishedMac, phoneProof, signedContent, transcriptHa
 import type { RandomSource } from './random.ts';
 import { Session } from './session.ts';
 import { defaultOffer, DEFAULT_SUITE, MLDSA, offerOrder, type Suite } from './suites.ts';
-import { expectPayload } from './app.ts';
+import { expectPayload, RESULT_STATUS, unlockPayload } from './app.ts';
 import { decodeServerHello, encodeClientFinished, encodeClientHello, serverHelloSignedLength, type ServerHello } from './codec/messages.ts';
 import type { DeviceRegistration } from './codec/provisioning.ts';
 
@@ -221,6 +221,24 @@ export class PhoneHandshake {
   receiveReady(record: Uint8Array): void {
     this.#step('finishedSent', 'established', () => {
       expectPayload(this.#session!.open(record), 'ready');
+    });
+  }
+
+  /** Seals an unlock command; `seq.exhausted` at the sequence limit fails the role (a new handshake is needed). */
+  sealUnlock(actionId: Uint8Array): Uint8Array {
+    return this.#step('established', 'established', () => this.#session!.seal(unlockPayload(actionId)));
+  }
+
+  /**
+   * Opens a record from the device and checks it is a result; true when the unlock was done,
+   * false when refused by policy. A step of the role so that a rejected record fails it
+   * (docs/protocol.md §Records: every rejection is fatal).
+   */
+  receiveResult(record: Uint8Array): boolean {
+    return this.#step('established', 'established', () => {
+      const p = this.#session!.open(record);
+      expectPayload(p, 'result');
+      return p[1] === RESULT_STATUS.done;
     });
   }
 }

@@ -16,9 +16,6 @@ import {
   parseAttack,
   parseSuite,
   passThrough,
-  resultPayload,
-  unlockPayload,
-  expectPayload,
   fieldsOf,
   ACTION_ID_BYTES,
   DEFAULT_SUITE,
@@ -178,10 +175,10 @@ export function runLive(options: LiveOptions = {}): LiveResult {
       txFinished: () => send('phone', 'ClientFinished', phone.clientFinished()),
       rxReady: () => void (received.phone = take('phone', 'SessionReady')),
       openReady: () => phone.receiveReady(received.phone!),
-      sealRequest: () => void (outgoing.phone = phone.session!.seal(unlockPayload(world.phoneRandom(ACTION_ID_BYTES)))),
+      sealRequest: () => void (outgoing.phone = phone.sealUnlock(world.phoneRandom(ACTION_ID_BYTES))),
       txRequest: () => send('phone', 'UnlockRequest', outgoing.phone!),
       rxResult: () => void (received.phone = take('phone', 'UnlockResult')),
-      openResult: () => expectPayload(phone.session!.open(received.phone!), 'result'),
+      openResult: () => void phone.receiveResult(received.phone!),
     },
     device: {
       rxHello: () => void device.receiveClientHello(take('device', 'ClientHello')),
@@ -197,10 +194,10 @@ export function runLive(options: LiveOptions = {}): LiveResult {
       txReady: () => send('device', 'SessionReady', outgoing.device!),
       rxRecord: () => void (received.device = take('device', 'UnlockRequest')),
       openRecord: () => {
-        expectPayload(device.session!.open(received.device!), 'unlock');
+        device.receiveUnlock(received.device!);
         unlocked++;
       },
-      sealResult: () => void (outgoing.device = device.session!.seal(resultPayload(true))),
+      sealResult: () => void (outgoing.device = device.sealResult(true)),
       txResult: () => send('device', 'UnlockResult', outgoing.device!),
     },
   };
