@@ -360,8 +360,9 @@ export const deviceMachine = deviceSetup.createMachine({
           meta: { op: 'keys.wrap' },
           on: { 'op.done': 'wipingKeys', 'op.failed': PROVISION_WIPE_FAIL, 'nfc.lost': PROVISION_WIPE_FAIL },
         },
-        wipingKeys: wipeThen('storingKeys', ['provisioning']),
-        wipingThenFailed: wipeThen('#device.failed.provision', ['provisioning', 'failure']),
+        // The provisioning-wide nfc.lost would skip the wipe: here it waits for the wipe to finish.
+        wipingKeys: { ...wipeThen('storingKeys', ['provisioning']), on: { 'op.done': 'storingKeys', 'nfc.lost': PROVISION_WIPE_FAIL } },
+        wipingThenFailed: { ...wipeThen('#device.failed.provision', ['provisioning', 'failure']), on: { 'op.done': '#device.failed.provision', 'nfc.lost': {} } },
         storingKeys: {
           tags: ['provisioning', 'power:active'],
           meta: { op: 'flash.write', message: MSG.wrappedKeys },

@@ -145,7 +145,7 @@ describe('device machine: exhaustive exploration', () => {
       'device.override.handshaking hs.established #1',
     ]);
     expect([...taken].filter((t) => !all.includes(t))).toEqual([]);
-    expect(all.length).toBe(146);
+    expect(all.length).toBe(148);
   });
 
   it('xstate/graph getAdjacencyMap agrees with the exploration on the configurations', () => {
