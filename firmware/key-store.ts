@@ -1,9 +1,10 @@
 /**
  * Flash key storage: the PQ private keys an ATECC608B cannot hold (it does P-256 only and its
  * data zone is 1,208 bytes; an ML-DSA-65 secret key alone is 4,032) live in the MCU's flash,
- * each wrapped (AES-128-GCM) under a key that never leaves the secure element. This module is
- * what flash holds: wrapped blobs only. Reading it (a flash dump, a JTAG read-out) yields
- * ciphertexts that open only through the SE's AES command with its wrapping key.
+ * each wrapped (AES-256-GCM) under a key-encryption key the secure element derives (an HMAC
+ * of a secret that never leaves it). This module is what flash holds: wrapped blobs only.
+ * Reading it (a flash dump, a JTAG read-out) yields ciphertexts that open only with a KEK from
+ * that SE.
  * @module
  */
 import { KEMS, MLDSA, type KemName, type SigName } from './suites.ts';
