@@ -14,13 +14,16 @@
  * is reached with key material in RAM; a handshake is entered only with both keys unwrapped (the
  * handshake machine, which does the decapsulation and the signature, runs only while the device
  * is in a `handshake` state: sim/twin/partition-device.ts); the `keys` tag is on exactly the
- * states that hold key material outside a wipe. Mutated machines show the checks can fail.
+ * states that hold key material outside a wipe. And over the compiled handshake machine: no
+ * decapsulation or signature is reachable once established, so wiping the keys as the session's
+ * first step takes nothing the session needs. Mutated machines show the checks can fail.
  * @module
  */
 import { describe, expect, it } from 'vitest';
 import { createMachine, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { deviceCatalog, deviceMachine } from '../../models/device/index.ts';
 import { machines } from '../../models/index.ts';
+import { compileTwinMachines } from '../../sim/twin/machines.ts';
 import { explore, snapshotKey, type Monitor, type Step } from './device-graph.helpers.ts';
 
 type Ram = 'none' | 'partial' | 'unwrapped' | 'generated';
@@ -110,6 +113,33 @@ describe('device machine: PQ key custody on every path', () => {
       }
       if (cur?.hasTag('handshake')) continue;
       expect(cur && opOf(cur), `from ${where(s)}`).toBe('keys.wipe');
+    }
+  });
+});
+
+describe('handshake machine: the private-key operations end before the session', () => {
+  it('no configuration reachable from an established one decapsulates or signs (the keys wiped at session start are not needed again)', () => {
+    // The compiled tables of the device-role handshake machine the twin runs alongside the device.
+    const hs = compileTwinMachines().handshake;
+    const established = hs.tagId('established');
+    const privateKeyOps = new Set(['mlkem.decaps', 'mldsa.sign']);
+    const opName = (c: number): string | undefined => (hs.op[c]! >= 0 ? hs.ops[hs.op[c]!] : undefined);
+    const start = Array.from({ length: hs.nConfigs }, (_, c) => c).filter((c) => hs.hasTag(c, established));
+    expect(start.length).toBeGreaterThan(0);
+    // Both ops exist in the machine (the check is not vacuous).
+    const all = new Set(Array.from({ length: hs.nConfigs }, (_, c) => opName(c)));
+    for (const op of privateKeyOps) expect(all.has(op)).toBe(true);
+    const seen = new Set(start);
+    for (const queue = [...start]; queue.length > 0; ) {
+      const c = queue.pop()!;
+      expect(privateKeyOps.has(opName(c) ?? ''), `config ${JSON.stringify(hs.stateValue[c])}`).toBe(false);
+      for (let e = 0; e < hs.nEvents; e++) {
+        const n = hs.step(c, e);
+        if (!seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+      }
     }
   });
 });
