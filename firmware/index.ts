@@ -20,3 +20,4 @@ export * from './handshake.ts';
 export * from './sizes.ts';
 export * from './attacks.ts';
 export * from './public-keys.ts';
+export { WRAP_OVERHEAD_BYTES, wrappedKeySizes } from './key-store.ts';

@@ -1,14 +1,18 @@
 /**
  * The device's key custody, modelled as a real ATECC608B-class design allows:
  * - The secure element (#chip fields here) holds only what fits its 1,208-byte data zone and its
- *   P-256 engine: an AES-128 wrapping key, the P-256 device key, the bonded phone credentials
- *   (HMAC keys) and the device id. It signs P-256, checks HMACs and runs AES with the wrapping key;
- *   none of these keys ever leaves it.
- * - The ML-KEM and ML-DSA private keys are generated on the MCU, wrapped by the SE's AES
- *   (AES-128-GCM, the label as associated data) and stored in flash (key-store.ts); the plaintext
- *   is wiped. Each decapsulation or signature unwraps its key into RAM, uses it, and wipes it in a
- *   `finally`: plaintext PQ keys exist only in RAM during a handshake operation
- *   (`plaintextKeysInRam()` is 0 between operations; test/firmware/key-custody.test.ts).
+ *   P-256 engine: a 32-byte wrapping secret, the P-256 device key, the bonded phone credentials
+ *   (HMAC keys) and the device id. It signs P-256 and computes HMACs with its slot keys; none of
+ *   these keys ever leaves it.
+ * - The ML-KEM and ML-DSA private keys are generated on the MCU, wrapped (AES-256-GCM, the label
+ *   as associated data) under a key-encryption key the SE derives as HMAC(wrapping secret, KEK
+ *   label), and stored in flash (key-store.ts); the plaintext and the KEK are wiped. The bulk AES
+ *   runs on the MCU: the SE's AES command does one 16-byte block in up to 27 ms (A4.11), ~4 s
+ *   for a 6.4 kB key. Each decapsulation or signature unwraps its key into RAM, uses it, and
+ *   wipes it and the KEK in a `finally`: plaintext PQ keys exist only in RAM during a handshake
+ *   operation (`plaintextKeysInRam()` is 0 between operations; test/firmware/key-custody.test.ts).
+ *   NOTE: the device statechart is coarser: it unwraps both keys before the handshake and wipes
+ *   them after it (models/device; its cost is what the simulator charges).
  * Whoever reads the flash gets wrapped blobs; without the SE they cannot be opened. An attacker
  * holding the device (the SE too) can ask the SE to unwrap, as the firmware does, unless the
  * firmware binds the AES slot to an authorised state (docs/protocol.md, "Key storage").
@@ -28,6 +32,8 @@ import { BOND_KEY_BYTES, DEVICE_ID_BYTES, MAX_BOND_SLOTS, keysNeeded } from './c
 
 /** Domain label of the phone proof: HMAC(bondKey, PHONE_AUTH_LABEL || transcript hash). */
 export const PHONE_AUTH_LABEL = utf8ToBytes('keytwin/v1 phone auth');
+/** The message the SE HMACs under the wrapping secret to give the key-encryption key. */
+const KEK_LABEL = utf8ToBytes('keytwin/v1 key-encryption key');
 
 export interface DevicePublicKeys {
   readonly deviceId: Uint8Array;
@@ -37,7 +43,7 @@ export interface DevicePublicKeys {
 
 export class SecureElement {
   readonly #random: RandomSource;
-  /** In the SE: the AES-128 wrapping key (data-zone slot) and the P-256 key. */
+  /** In the SE: the wrapping secret (an HMAC key slot) and the P-256 key. */
   #wrapKey: Uint8Array | null = null;
   #p256Secret: Uint8Array | null = null;
   /** In flash: the wrapped PQ private keys. */
@@ -87,25 +93,39 @@ export class SecureElement {
     // The wrapping key comes from the SE TRNG output already drawn for the key pairs (hashed,
     // domain-separated), so custody adds no draw and the handshake's randomness, and the test
     // vectors, do not depend on it; then every new key is wrapped into flash and wiped.
-    if (fresh.length > 0 && !this.#wrapKey) this.#wrapKey = sha256(concatBytes(utf8ToBytes('keytwin/v1 wrapping key'), ...entropy)).slice(0, 16);
+    if (fresh.length > 0 && !this.#wrapKey) this.#wrapKey = sha256(concatBytes(utf8ToBytes('keytwin/v1 wrapping key'), ...entropy));
     for (const [label, key] of fresh) this.#store(label, key);
     return this.publicKeys();
   }
 
-  /** The SE's AES with the wrapping key seals `plain` into flash; the plaintext is wiped. */
-  #store(label: string, plain: Uint8Array): void {
-    // One wrap per (wrapping key, label): a nonce derived from the label never repeats under a key.
-    const nonce = sha256(utf8ToBytes(`keytwin/v1 wrap ${label}`)).subarray(0, 12);
-    const sealed = gcm(this.#wrapKey!, nonce, utf8ToBytes(label)).encrypt(plain);
-    this.#flash.put(label, concatBytes(nonce, sealed));
-    wipe(plain);
+  /** The SE's HMAC (SHA command, HMAC mode) of the KEK label under the wrapping secret: the KEK, into MCU RAM. */
+  #deriveKek(): Uint8Array {
+    return hmac(sha256, this.#wrapKey!, KEK_LABEL);
   }
 
-  /** Unwraps `label` into RAM (the SE's AES), runs `use`, and wipes the key on every path. */
+  /** The MCU seals `plain` into flash under the SE-derived KEK; the plaintext and the KEK are wiped. */
+  #store(label: string, plain: Uint8Array): void {
+    // One wrap per (wrapping secret, label): a nonce derived from the label never repeats under a KEK.
+    const nonce = sha256(utf8ToBytes(`keytwin/v1 wrap ${label}`)).subarray(0, 12);
+    const kek = this.#deriveKek();
+    try {
+      this.#flash.put(label, concatBytes(nonce, gcm(kek, nonce, utf8ToBytes(label)).encrypt(plain)));
+    } finally {
+      wipe(plain, kek);
+    }
+  }
+
+  /** Unwraps `label` into RAM (KEK from the SE, AES-GCM on the MCU), runs `use`, and wipes the key and the KEK on every path. */
   #withKey<T>(label: string, use: (key: Uint8Array) => T): T {
     const blob = this.#flash.get(label);
     if (!blob || !this.#wrapKey) throw new Error(`SecureElement: no wrapped key ${label} in flash`);
-    const key = gcm(this.#wrapKey, blob.subarray(0, 12), utf8ToBytes(label)).decrypt(blob.subarray(12));
+    const kek = this.#deriveKek();
+    let key: Uint8Array;
+    try {
+      key = gcm(kek, blob.subarray(0, 12), utf8ToBytes(label)).decrypt(blob.subarray(12));
+    } finally {
+      wipe(kek);
+    }
     this.#inRam++;
     try {
       return use(key);

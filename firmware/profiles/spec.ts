@@ -109,6 +109,7 @@ export const PROFILE_SPEC = {
     deepSleepWakeCurrent: current,
     bleStackInit: time,
     lightSleepWake: time,
+    memWipeRate: q('dataRate'),
   },
   flash: {
     part: text,
@@ -146,6 +147,7 @@ export const PROFILE_SPEC = {
     signMax: time,
     verifyMax: time,
     shaMax: time,
+    hmacCommands: q('count'),
     aesMax: time,
     kdfMax: time,
     randomMax: time,

@@ -10,6 +10,13 @@
  * `meta.message` / `meta.direction`. Observable effects are named no-op actions the twin reacts to
  * by name. Never fail open: every error path goes through a `failed.*` sink and ends locked; the
  * only states tagged `unlocked` are entered from a session begun by `hs.established` on this wake.
+ *
+ * Key custody (docs/protocol.md, "Key storage"): the PQ private keys live AES-GCM-wrapped in
+ * flash. Before each handshake the device derives the key-encryption key in the SE (`keys.kek`)
+ * and unwraps the keys into RAM (`keys.unwrap`); every way out of the handshake (established,
+ * failed, timed out, link lost, locked out) passes a `keys.wipe` state before the session, a
+ * failure sink or rest. States holding plaintext keys carry the tag `keys`, the wipes `wipe`
+ * (test/models/device-key-custody.test.ts checks both on every path).
  * @module
  */
 import { assign, setup } from 'xstate';
@@ -108,10 +115,13 @@ const deviceSetup = setup({
   },
 });
 
-/** Transition to a failure sink, recording the reason (optionally counting an auth failure). */
-function fail(category: FailureCategory, reason: DeviceFailureReason, countsAsAuth = false) {
+/**
+ * Transition to a failure sink, recording the reason (optionally counting an auth failure);
+ * `via` is the wipe state to pass first when plaintext keys are in RAM.
+ */
+function fail(category: FailureCategory, reason: DeviceFailureReason, countsAsAuth = false, via?: string) {
   return {
-    target: `#device.failed.${category}`,
+    target: via ?? `#device.failed.${category}`,
     actions: [
       ...(countsAsAuth ? (['countAuthFailure'] as const) : []),
       { type: 'recordFailure' as const, params: { reason } },
@@ -119,9 +129,9 @@ function fail(category: FailureCategory, reason: DeviceFailureReason, countsAsAu
   };
 }
 
-/** `hs.failed`: the handshake's own reason, counted towards lockout. */
-const HANDSHAKE_FAILED = {
-  target: '#device.failed.handshake',
+/** `hs.failed`: the handshake's own reason, counted towards lockout; through the wipe `via`. */
+const handshakeFailed = (via: string) => ({
+  target: via,
   actions: [
     'countAuthFailure' as const,
     {
@@ -131,21 +141,60 @@ const HANDSHAKE_FAILED = {
       }),
     },
   ],
-};
+});
 
-/** `hs.established`: a session only below the lockout threshold; otherwise a failure. */
-function established(sessionTarget: string) {
+/**
+ * `hs.established`: a session only below the lockout threshold (the session begins by wiping the
+ * keys); otherwise a failure, through the wipe `failVia`.
+ */
+function established(sessionTarget: string, failVia: string) {
   return [
     {
       guard: 'canAcceptSession' as const,
       target: sessionTarget,
       actions: ['resetAuthFailures' as const, 'recordAuthenticated' as const],
     },
-    fail('handshake', 'lockedOut', true),
+    fail('handshake', 'lockedOut', true, failVia),
   ];
 }
 
+/** A state zeroising the plaintext PQ keys and the KEK in RAM (`keys.wipe`), then `target`. */
+function wipeThen(target: string, tags: readonly string[] = []) {
+  return {
+    tags: ['wipe', ...tags, 'power:active'],
+    meta: { op: 'keys.wipe' },
+    on: { 'op.done': target },
+  };
+}
+
+/**
+ * Before a handshake: derive the key-encryption key in the SE, unwrap the PQ keys into RAM.
+ * `base` is the flow's id ('#device.wake' / '#device.override'), `linkLost` the flow's link event.
+ * Any failure here already has key material in RAM, so it leaves through the flow's wipe.
+ */
+function unwrapStates(base: string, linkLost: 'ble.disconnected' | 'nfc.lost') {
+  const failed = fail('handshake', 'keyUnwrap', false, `${base}.wipingThenHandshakeFailed`);
+  const lost = fail('link', 'linkLost', false, `${base}.wipingThenLinkLost`);
+  return {
+    derivingKek: {
+      tags: ['keys', 'power:active'],
+      meta: { op: 'keys.kek' },
+      on: { 'op.done': 'unwrappingKeys', 'op.failed': failed, [linkLost]: lost },
+    },
+    unwrappingKeys: {
+      tags: ['keys', 'power:active'],
+      meta: { op: 'keys.unwrap' },
+      on: { 'op.done': 'handshaking', 'op.failed': failed, [linkLost]: lost },
+    },
+    // Failure exits: the failure is recorded on the way in, the sink entered once RAM is clean.
+    wipingThenHandshakeFailed: wipeThen('#device.failed.handshake', ['failure']),
+    wipingThenLinkLost: wipeThen('#device.failed.link', ['failure']),
+  };
+}
+
 const SETTLE = '#device.settle';
+/** A provisioning failure while generated keys are in RAM: wipe them, then the sink. */
+const PROVISION_WIPE_FAIL = fail('provision', 'provisionFailed', false, '#device.provisioning.wipingThenFailed');
 
 /**
  * A failure sink: persist the failure record (flash.write), then back-off; a sink whose failures
@@ -293,10 +342,30 @@ export const deviceMachine = deviceSetup.createMachine({
           meta: { op: 'nfc.transfer', message: MSG.bondRequest, direction: 'rx' },
           on: { 'op.done': 'generatingKeys', 'op.failed': fail('provision', 'provisionFailed') },
         },
-        // Key pairs are generated inside the secure element; private keys never leave it.
+        // The PQ key pairs are generated on the MCU (the SE cannot hold them; a classical suite's
+        // P-256 pair is generated inside the SE), wrapped under a KEK the SE derives, the
+        // plaintext wiped, and only the wrapped blobs written to flash (firmware/key-store.ts).
         generatingKeys: {
+          tags: ['provisioning', 'keys', 'power:active'],
+          meta: { op: 'keys.generate' },
+          on: { 'op.done': 'derivingKek', 'op.failed': PROVISION_WIPE_FAIL, 'nfc.lost': PROVISION_WIPE_FAIL },
+        },
+        derivingKek: {
+          tags: ['provisioning', 'keys', 'power:active'],
+          meta: { op: 'keys.kek' },
+          on: { 'op.done': 'wrappingKeys', 'op.failed': PROVISION_WIPE_FAIL, 'nfc.lost': PROVISION_WIPE_FAIL },
+        },
+        wrappingKeys: {
+          tags: ['provisioning', 'keys', 'power:active'],
+          meta: { op: 'keys.wrap' },
+          on: { 'op.done': 'wipingKeys', 'op.failed': PROVISION_WIPE_FAIL, 'nfc.lost': PROVISION_WIPE_FAIL },
+        },
+        // The provisioning-wide nfc.lost would skip the wipe: here it waits for the wipe to finish.
+        wipingKeys: { ...wipeThen('storingKeys', ['provisioning']), on: { 'op.done': 'storingKeys', 'nfc.lost': PROVISION_WIPE_FAIL } },
+        wipingThenFailed: { ...wipeThen('#device.failed.provision', ['provisioning', 'failure']), on: { 'op.done': '#device.failed.provision', 'nfc.lost': {} } },
+        storingKeys: {
           tags: ['provisioning', 'power:active'],
-          meta: { op: 'se.genkey' },
+          meta: { op: 'flash.write', message: MSG.wrappedKeys },
           on: { 'op.done': 'sending', 'op.failed': fail('provision', 'provisionFailed') },
         },
         sending: {
@@ -344,27 +413,35 @@ export const deviceMachine = deviceSetup.createMachine({
           tags: ['power:radio'],
           meta: { op: 'ble.connect' },
           on: {
-            'op.done': 'handshaking',
+            'op.done': 'derivingKek',
             'op.failed': fail('connect', 'connectFailed'),
             'ble.disconnected': fail('connect', 'connectFailed'),
           },
           after: { connectTimeout: fail('connect', 'connectTimeout') },
         },
+        ...unwrapStates('#device.wake', 'ble.disconnected'),
         handshaking: {
-          tags: ['handshake', 'power:radio'],
+          tags: ['handshake', 'keys', 'power:radio'],
           on: {
-            'hs.established': established('#device.wake.session'),
-            'hs.failed': HANDSHAKE_FAILED,
-            'ble.disconnected': fail('link', 'linkLost'),
+            'hs.established': established('#device.wake.session', '#device.wake.wipingThenHandshakeFailed'),
+            'hs.failed': handshakeFailed('#device.wake.wipingThenHandshakeFailed'),
+            'ble.disconnected': fail('link', 'linkLost', false, '#device.wake.wipingThenLinkLost'),
           },
-          after: { handshakeTimeout: fail('handshake', 'handshakeTimeout', true) },
+          after: { handshakeTimeout: fail('handshake', 'handshakeTimeout', true, '#device.wake.wipingThenHandshakeFailed') },
         },
-        // Session keys live only inside this node; leaving it by any path destroys them.
+        // A link lost while the session's first step wipes the keys: finish the wipe, then rest.
+        wipingThenSettle: wipeThen(SETTLE),
+        // Session keys live only inside this node; leaving it by any path destroys them. It
+        // begins by wiping the PQ private keys: the session needs only its own keys.
         session: {
-          initial: 'ready',
+          initial: 'wipingKeys',
           exit: ['destroySessionKeys'],
           on: { 'ble.disconnected': SETTLE },
           states: {
+            wipingKeys: {
+              ...wipeThen('ready', ['session']),
+              on: { 'op.done': 'ready', 'ble.disconnected': '#device.wake.wipingThenSettle' },
+            },
             ready: {
               tags: ['session', 'power:idle'],
               on: {
@@ -419,22 +496,27 @@ export const deviceMachine = deviceSetup.createMachine({
         waking: {
           tags: ['power:active'],
           meta: { op: 'mcu.wake' },
-          on: { 'op.done': 'handshaking' },
+          on: { 'op.done': 'derivingKek' },
         },
+        ...unwrapStates('#device.override', 'nfc.lost'),
         handshaking: {
-          tags: ['handshake', 'power:radio'],
+          tags: ['handshake', 'keys', 'power:radio'],
           on: {
-            'hs.established': established('#device.override.session'),
-            'hs.failed': HANDSHAKE_FAILED,
-            'nfc.lost': fail('link', 'linkLost'),
+            'hs.established': established('#device.override.session', '#device.override.wipingThenHandshakeFailed'),
+            'hs.failed': handshakeFailed('#device.override.wipingThenHandshakeFailed'),
+            'nfc.lost': fail('link', 'linkLost', false, '#device.override.wipingThenLinkLost'),
           },
-          after: { handshakeTimeout: fail('handshake', 'handshakeTimeout', true) },
+          after: { handshakeTimeout: fail('handshake', 'handshakeTimeout', true, '#device.override.wipingThenHandshakeFailed') },
         },
         session: {
-          initial: 'awaitingPin',
+          initial: 'wipingKeys',
           exit: ['destroySessionKeys'],
           on: { 'nfc.lost': fail('link', 'linkLost') },
           states: {
+            wipingKeys: {
+              ...wipeThen('awaitingPin', ['session']),
+              on: { 'op.done': 'awaitingPin', 'nfc.lost': fail('link', 'linkLost', false, '#device.override.wipingThenLinkLost') },
+            },
             awaitingPin: {
               tags: ['session', 'power:idle'],
               on: {

@@ -43,6 +43,7 @@ export const DEVICE_FAILURE_REASONS = [
   'otaRollbackRejected',
   'otaBootFailed',
   'provisionFailed',
+  'keyUnwrap',
   'flashWrite',
 ] as const;
 export type DeviceFailureReason = (typeof DEVICE_FAILURE_REASONS)[number];
@@ -185,6 +186,8 @@ export const DEVICE_MESSAGES = Object.freeze({
   record: 'Record',
   bondRequest: 'BondRequest',
   deviceRegistration: 'DeviceRegistration',
+  // The suite's PQ private keys as AES-GCM blobs (firmware/key-store.ts), written at provisioning.
+  wrappedKeys: 'WrappedKeys',
   // NOTE: the OTA image is not a protocol message of firmware/codec; its size comes from the profile.
   otaImage: 'OtaImage',
 } as const);

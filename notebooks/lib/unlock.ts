@@ -10,7 +10,6 @@ import { runLive, type LiveResult } from '../../models/handshake/index.ts';
 import { defaultProfile } from '../../firmware/profiles/index.ts';
 import { createCell, createCryptoTiming, energyMj, linkParams, prepareLink, sampleTransferInto, suiteLevels, total, transferSample, type TimedOp } from '../../sim/device/index.ts';
 import { createRng } from '../../sim/engine/index.ts';
-import { OP_ALIASES } from '../../sim/twin/op-model.ts';
 
 export { SUITE_IDS, bytesToHex };
 
@@ -108,7 +107,7 @@ export function runUnlock(suiteId: string, attack: string | null, seed: string):
         source = bytes === undefined ? 'nothing arrived' : 'the same air time as the keychain side of this transfer';
       }
     } else if (s.role === 'device') {
-      const op = (OP_ALIASES[s.op] ?? s.op) as TimedOp;
+      const op = s.op as TimedOp;
       ms = timing.nominalMs(op, op.startsWith('aead.') ? sizes.get('UnlockRequest') : undefined);
       deviceMj = energyMj(cell, total(timing.cost(op as never, ms).charge));
       source = `profile: ${op} on the keychain`;

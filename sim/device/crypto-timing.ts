@@ -15,12 +15,19 @@
  * - Which implementation's figures apply (ML-KEM, ML-DSA, X25519) is the profile's choice,
  *   resolved by pqcFigures / x25519Figures.
  * - Secure-element commands: typical = max × typicalOverMax (A4.15), jittered, never above max.
+ *   An HMAC is `secureElement.hmacCommands` SHA commands (the ATECC608 has no HMAC command).
+ * - Key custody (firmware/key-store.ts): the suite's PQ private keys are AES-GCM blobs in flash.
+ *   `keys.kek` derives the key-encryption key in the SE (one HMAC), `keys.unwrap` opens the
+ *   blobs on the MCU (AES-GCM), `keys.wipe` zeroes the plaintext keys and the KEK; provisioning
+ *   adds `keys.generate` (the PQ key pairs on the MCU, or the P-256 pair in the SE for a
+ *   classical suite) and `keys.wrap` (AES-GCM seal). A classical suite has no wrapped keys: its
+ *   kek, unwrap, wrap and wipe take 0 ms.
  * - Variable by nature (phone app/OS overhead): lognormal with
  *   median = the profile value and σ from its range read as a 90 % interval.
  * `nominalMs` returns the mean of the sampling distribution.
  * @module
  */
-import type { AeadName, KemName, SigName, Suite } from '../../firmware/index.ts';
+import { wrappedKeySizes, type AeadName, type KemName, type SigName, type Suite } from '../../firmware/index.ts';
 import { pqcFigures, x25519Figures, type Conf, type Profile, type Quantity } from '../../firmware/profiles/index.ts';
 import { chargeInto, chargeTotal, opCurrents, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
 import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
@@ -28,7 +35,8 @@ import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Un
 export const DEVICE_OPS = [
   'mcu.wake', 'mcu.wakeBle', 'mcu.resume', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
   'mldsa.keygen', 'mldsa.sign', 'mldsa.verify', 'se.wake', 'se.sign', 'se.verify', 'se.ecdh', 'se.genkey',
-  'se.random', 'se.sha', 'se.aes', 'se.kdf', 'hkdf', 'aead.seal', 'aead.open', 'flash.write', 'ota.verify', 'ota.apply',
+  'se.random', 'se.sha', 'se.hmac', 'se.aes', 'se.kdf', 'hkdf', 'aead.seal', 'aead.open', 'flash.write', 'ota.verify', 'ota.apply',
+  'keys.generate', 'keys.kek', 'keys.wrap', 'keys.unwrap', 'keys.wipe',
 ] as const;
 export const PHONE_OPS = [
   'phone.x25519', 'phone.mlkem.keygen', 'phone.mlkem.encaps', 'phone.mlkem.decaps', 'phone.mldsa.sign',
@@ -142,6 +150,9 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   table.set('se.genkey', seCmd(se.genKeyMax, 'seEcc'));
   table.set('se.random', seCmd(se.randomMax, 'seIo'));
   table.set('se.sha', seCmd(se.shaMax, 'seIo'));
+  // HMAC-SHA256 in the SE: HMAC_START then HMAC_END (a message under one 64-byte block).
+  const hmacEntry: Entry = { ...seCmd(se.shaMax, 'seIo'), fixedMs: se.shaMax.value * se.typicalOverMax.value * se.hmacCommands.value, capMs: se.shaMax.value * se.hmacCommands.value };
+  table.set('se.hmac', hmacEntry);
   table.set('se.aes', seCmd(se.aesMax, 'seIo'));
   table.set('se.kdf', seCmd(se.kdfMax, 'seIo'));
   table.set('hkdf', fixed(cls.hkdfSha256, 'mcuCompute'));
@@ -155,6 +166,23 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
   const flashPerByte = fl.pageProgram.value / fl.pageBytes.value + fl.sectorErase.value / fl.sectorBytes.value;
   const flashEntry: Entry = { ...fixed(fl.pageProgram, 'flashWrite'), fixedMs: 0, perByteMs: flashPerByte, defaultBytes: NaN };
   table.set('flash.write', flashEntry);
+  // Key custody: the suite's wrapped PQ keys (none for a classical suite).
+  const keySizes = wrappedKeySizes(kem, sig);
+  const plainBytes = keySizes.reduce((a, b) => a + b, 0);
+  const none = keySizes.length === 0;
+  const zeroMs: Entry = { ...fixed(cls.aeadCallOverhead, null), fixedMs: 0, jitter: 0, load: 'mcuCompute' };
+  table.set('keys.kek', none ? zeroMs : hmacEntry);
+  // AES-GCM over every blob on the MCU: one call (key schedule, GHASH table) per key plus the bytes.
+  const gcmKeys: Entry = none ? zeroMs : { ...fixed(cls.aesGcm, 'mcuCompute'), fixedMs: keySizes.length * cls.aeadCallOverhead.value + plainBytes / cls.aesGcm.value };
+  table.set('keys.unwrap', gcmKeys);
+  table.set('keys.wrap', gcmKeys);
+  // Zeroising the plaintext keys and the 32-byte KEK (a volatile memset over internal SRAM).
+  const wipe = profile.mcu.memWipeRate;
+  table.set('keys.wipe', none ? zeroMs : { ...fixed(wipe, 'mcuCompute'), fixedMs: (plainBytes + 32) / wipe.value });
+  table.set(
+    'keys.generate',
+    kemFig && sigFig ? { ...fixed(kemFig.keygen, 'mcuCompute'), fixedMs: kemFig.keygen.value + sigFig.keygen.value } : seCmd(se.genKeyMax, 'seEcc'),
+  );
   const image = profile.ota.imageBytes.value;
   table.set('ota.apply', { ...flashEntry, defaultBytes: image });
   const verifyMs = sigFig ? sigFig.verify.value : se.verifyMax.value * se.typicalOverMax.value;

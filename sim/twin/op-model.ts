@@ -8,7 +8,7 @@
  * physics does not know fails before the run, naming the op and the machine.
  * @module
  */
-import { messageSizes, parseSuite, type Suite } from '../../firmware/index.ts';
+import { messageSizes, parseSuite, WRAP_OVERHEAD_BYTES, wrappedKeySizes, type Suite } from '../../firmware/index.ts';
 import type { Profile } from '../../firmware/profiles/index.ts';
 import {
   DEVICE_OPS,
@@ -46,11 +46,6 @@ export const PHASE_SE = 2;
 export const PHASE_OTHER = 3;
 export const PHASE_COUNT = PHASES.length;
 
-/**
- * Ops named by the models whose physics goes by another name. NOTE: the ATECC608B computes HMAC
- * with its SHA engine, so the bonded-credential check (`se.hmac`) costs an SE SHA command.
- */
-export const OP_ALIASES: Readonly<Record<string, DeviceOp>> = { 'se.hmac': 'se.sha' };
 
 const KIND_CONNECT = 1;
 const KIND_BLE = 2;
@@ -80,6 +75,8 @@ interface OpRoute {
  * counters): 64 B, an estimate for a compact binary log record.
  */
 const FLASH_LOG_ENTRY_BYTES = 64;
+/** `meta.message` of the provisioning flash write: the suite's wrapped PQ keys (firmware/key-store.ts). */
+const WRAPPED_KEYS = 'WrappedKeys';
 
 /** Routes for one compiled machine: index = the machine's op index. */
 export class OpModel {
@@ -129,7 +126,8 @@ export class OpModel {
     this.payload = suites.map((s) => [messageSizes(s).UnlockRequest, FLASH_LOG_ENTRY_BYTES, image]);
     this.bytes = suites.map((s) => {
       const sizes = messageSizes(s) as unknown as Record<string, number>;
-      return Float64Array.from(machine.messages, (m) => messageBytes(profile, sizes, m, machine.name, otaImageBytes));
+      const wrapped = wrappedKeySizes(s.kem?.name ?? null, s.sig.name).reduce((a, b) => a + b + WRAP_OVERHEAD_BYTES, 0);
+      return Float64Array.from(machine.messages, (m) => (m === WRAPPED_KEYS ? wrapped : messageBytes(profile, sizes, m, machine.name, otaImageBytes)));
     });
   }
 
@@ -237,13 +235,14 @@ function route(name: string, machine: string): OpRoute {
   if (name === 'ble.connect') return { kind: KIND_CONNECT, op: '', phase: PHASE_RADIO, payload: -1 };
   if (name === 'ble.transfer') return { kind: KIND_BLE, op: '', phase: PHASE_RADIO, payload: -1 };
   if (name === 'nfc.transfer') return { kind: KIND_NFC, op: '', phase: PHASE_RADIO, payload: -1 };
-  const op = (OP_ALIASES[name] ?? name) as DeviceOp;
+  const op = name as DeviceOp;
   if (!(DEVICE_OPS as readonly string[]).includes(op)) {
     throw new Error(
       `${machine}: state meta.op '${name}' has no physics in sim/device (known: ble.advertise, ble.connect, ble.transfer, nfc.transfer, ${DEVICE_OPS.join(', ')})`,
     );
   }
-  const phase = op.startsWith('se.') ? PHASE_SE : /^(mlkem|mldsa|x25519|hkdf|aead)\./.test(op) || op === 'hkdf' ? PHASE_CRYPTO : PHASE_OTHER;
+  // Deriving the key-encryption key is an SE command; unwrapping, wiping and generating keys run on the MCU.
+  const phase = op.startsWith('se.') || op === 'keys.kek' ? PHASE_SE : op.startsWith('keys.') ? PHASE_CRYPTO : /^(mlkem|mldsa|x25519|hkdf|aead)\./.test(op) || op === 'hkdf' ? PHASE_CRYPTO : PHASE_OTHER;
   // AEAD ops seal/open a session record (an unlock request's size); flash writes a log entry;
   // OTA verify/apply hash and copy the whole image.
   const payload = op.startsWith('aead.') ? 0 : op === 'flash.write' ? 1 : op.startsWith('ota.') ? 2 : -1;
@@ -256,7 +255,7 @@ function messageBytes(profile: Profile, sizes: Record<string, number>, message: 
   // A session record carrying an event log entry: the size of an unlock request record.
   if (message === 'Record') return sizes.UnlockRequest!;
   if (message === 'OtaImage') return otaImageBytes ?? profile.ota.imageBytes.value;
-  throw new Error(`${machine}: meta.message '${message}' has no size (known: ${Object.keys(sizes).join(', ')}, Record, OtaImage)`);
+  throw new Error(`${machine}: meta.message '${message}' has no size (known: ${Object.keys(sizes).join(', ')}, Record, OtaImage, ${WRAPPED_KEYS})`);
 }
 
 export function parseSuites(ids: readonly string[]): Suite[] {

@@ -40,13 +40,17 @@ function run(s: Snap, events: readonly DeviceEvent[]): { s: Snap; actions: strin
 const own = (actions: readonly { type: string }[]): string[] =>
   actions.map((a) => a.type).filter((t) => !t.startsWith('xstate.'));
 
-const WAKE_TO_SESSION: DeviceEvent[] = [
+/** Wake, advertise, connect, derive the KEK, unwrap the keys: in the handshake. */
+const TO_HANDSHAKE: DeviceEvent[] = [
   { type: 'motion.detected' },
   { type: 'op.done' },
   { type: 'phone.found' },
   { type: 'op.done' },
-  { type: 'hs.established' },
+  { type: 'op.done' },
+  { type: 'op.done' },
 ];
+/** ... then established, and the session's key wipe done: session.ready. */
+const WAKE_TO_SESSION: DeviceEvent[] = [...TO_HANDSHAKE, { type: 'hs.established' }, { type: 'op.done' }];
 const after = (s: AnyMachineSnapshot, delay: string): DeviceEvent =>
   ({ type: `xstate.after.${delay}.${(s as unknown as { _nodes: { id: string; type: string }[] })._nodes.find((n) => n.type === 'atomic')!.id}` }) as unknown as DeviceEvent;
 
@@ -76,8 +80,18 @@ describe('deviceMachine: the wake cycle', () => {
     step({ type: 'phone.found' });
     expect(s.value).toEqual({ wake: 'connecting' });
     step({ type: 'op.done' });
+    // The PQ keys: the SE derives the KEK, the MCU unwraps the blobs, then the handshake.
+    expect(s.getMeta()['device.wake.derivingKek']).toEqual({ op: 'keys.kek' });
+    step({ type: 'op.done' });
+    expect(s.getMeta()['device.wake.unwrappingKeys']).toEqual({ op: 'keys.unwrap' });
+    step({ type: 'op.done' });
     expect(s.hasTag('handshake')).toBe(true);
+    expect(s.hasTag('keys')).toBe(true);
     expect(step({ type: 'hs.established' })).toContain('recordAuthenticated');
+    // The session starts by wiping the PQ keys.
+    expect(s.value).toEqual({ wake: { session: 'wipingKeys' } });
+    expect(s.getMeta()['device.wake.session.wipingKeys']).toEqual({ op: 'keys.wipe' });
+    step({ type: 'op.done' });
     expect(s.value).toEqual({ wake: { session: 'ready' } });
     expect(s.hasTag('session')).toBe(true);
     expect(s.hasTag('unlocked')).toBe(false);
@@ -117,8 +131,12 @@ describe('deviceMachine: the wake cycle', () => {
 
 describe('deviceMachine: failures never fail open', () => {
   it.each(HANDSHAKE_FAILURE_REASONS.map((r) => [r]))('hs.failed {reason: %s} ends in failed.handshake, locked', (reason) => {
-    const hs = run(start(), WAKE_TO_SESSION.slice(0, 4)).s;
-    const [s, actions] = transition(deviceMachine, hs, { type: 'hs.failed', reason });
+    const hs = run(start(), TO_HANDSHAKE).s;
+    const [w, actions] = transition(deviceMachine, hs, { type: 'hs.failed', reason });
+    // The keys are wiped before the failure sink.
+    expect(w.value).toEqual({ wake: 'wipingThenHandshakeFailed' });
+    expect(w.hasTag('wipe')).toBe(true);
+    const [s] = transition(deviceMachine, w, { type: 'op.done' });
     expect(s.value).toEqual({ failed: 'handshake' });
     expect(s.hasTag('failure:handshake')).toBe(true);
     expect(s.hasTag('unlocked')).toBe(false);
@@ -140,7 +158,7 @@ describe('deviceMachine: failures never fail open', () => {
   it(`${MAX_AUTH_FAILURES} consecutive handshake failures lock the device out until the lockout ends`, () => {
     let s = start();
     for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
-      s = run(s, [...WAKE_TO_SESSION.slice(0, 4), { type: 'hs.failed', reason: 'sig.device' }, { type: 'op.done' }]).s;
+      s = run(s, [...TO_HANDSHAKE, { type: 'hs.failed', reason: 'sig.device' }, { type: 'op.done' }, { type: 'op.done' }]).s;
       if (i < MAX_AUTH_FAILURES - 1) {
         expect(s.value).toBe('cooldown');
         s = transition(deviceMachine, s, after(s, 'failureBackoff'))[0];
@@ -161,12 +179,14 @@ describe('deviceMachine: failures never fail open', () => {
   });
 
   it('hs.established at the lockout threshold is refused (defence in depth)', () => {
-    const hs = run(start(), WAKE_TO_SESSION.slice(0, 4)).s;
+    const hs = run(start(), TO_HANDSHAKE).s;
     const forced = deviceMachine.resolveState({
       value: hs.value,
       context: { ...hs.context, authFailures: MAX_AUTH_FAILURES },
     });
-    const [s, actions] = transition(deviceMachine, forced, { type: 'hs.established' });
+    const [w, actions] = transition(deviceMachine, forced, { type: 'hs.established' });
+    expect(w.value).toEqual({ wake: 'wipingThenHandshakeFailed' });
+    const [s] = transition(deviceMachine, w, { type: 'op.done' });
     expect(s.value).toEqual({ failed: 'handshake' });
     expect(actions.find((a) => a.type === 'recordFailure')?.params).toEqual({ reason: 'lockedOut' });
   });
@@ -181,7 +201,15 @@ describe('deviceMachine: failures never fail open', () => {
 });
 
 describe('deviceMachine: manual override (NFC + PIN)', () => {
-  const TO_PIN: DeviceEvent[] = [{ type: 'override.requested' }, { type: 'op.done' }, { type: 'hs.established' }];
+  // Wake, KEK, unwrap, established, key wipe.
+  const TO_PIN: DeviceEvent[] = [
+    { type: 'override.requested' },
+    { type: 'op.done' },
+    { type: 'op.done' },
+    { type: 'op.done' },
+    { type: 'hs.established' },
+    { type: 'op.done' },
+  ];
 
   it('override → NFC handshake → pin.ok → unlock over NFC', () => {
     const { s } = run(start(), [...TO_PIN, { type: 'pin.ok' }]);
@@ -213,19 +241,23 @@ describe('deviceMachine: manual override (NFC + PIN)', () => {
 });
 
 describe('deviceMachine: provisioning, tamper, OTA, power', () => {
-  it('NFC tap-to-provision: BondRequest rx → se.genkey → DeviceRegistration tx → flash', () => {
+  it('NFC tap-to-provision: BondRequest rx → keygen → KEK → wrap → wipe → wrapped keys to flash → DeviceRegistration tx → flash', () => {
     let s = start({ lifecycle: 'unprovisioned' });
     expect(s.value).toBe('unprovisioned');
     expect(transition(deviceMachine, s, { type: 'motion.detected' })[0].value).toBe('unprovisioned');
     const ops: unknown[] = [];
     s = transition(deviceMachine, s, { type: 'provision.requested' })[0];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 8; i++) {
       ops.push(Object.values(s.getMeta())[0]);
       s = transition(deviceMachine, s, { type: 'op.done' })[0];
     }
     expect(ops).toEqual([
       { op: 'nfc.transfer', message: 'BondRequest', direction: 'rx' },
-      { op: 'se.genkey' },
+      { op: 'keys.generate' },
+      { op: 'keys.kek' },
+      { op: 'keys.wrap' },
+      { op: 'keys.wipe' },
+      { op: 'flash.write', message: 'WrappedKeys' },
       { op: 'nfc.transfer', message: 'DeviceRegistration', direction: 'tx' },
       { op: 'flash.write' },
     ]);
@@ -247,7 +279,7 @@ describe('deviceMachine: provisioning, tamper, OTA, power', () => {
     locked = run(locked, [{ type: 'provision.requested' }, { type: 'op.failed' }, { type: 'op.done' }]).s;
     locked = transition(deviceMachine, locked, after(locked, 'failureBackoff'))[0];
     expect(locked.value).toEqual({ tamperLocked: 'locked' });
-    const fresh = run(locked, [{ type: 'provision.requested' }, ...Array<DeviceEvent>(4).fill({ type: 'op.done' })]).s;
+    const fresh = run(locked, [{ type: 'provision.requested' }, ...Array<DeviceEvent>(8).fill({ type: 'op.done' })]).s;
     expect(fresh.value).toBe('sleeping');
   });
 

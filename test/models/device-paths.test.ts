@@ -123,7 +123,7 @@ describe('device machine: exhaustive exploration', () => {
 
   it('explore(deviceMachine) finds no invariant violation on any path', () => {
     expect(result.violations).toEqual([]);
-    expect(result.configs.size).toBe(1744);
+    expect(result.configs.size).toBe(2736);
     expect(result.productStates).toBeGreaterThanOrEqual(result.configs.size);
   });
 
@@ -131,7 +131,7 @@ describe('device machine: exhaustive exploration', () => {
     const all = allStateNodeIds(deviceMachine);
     const reached = reachedStateNodeIds([...result.configs.values(), ...light.configs.values()]);
     expect(all.filter((id) => !reached.has(id))).toEqual(['device.settle']);
-    expect(all.length).toBe(47);
+    expect(all.length).toBe(63);
   });
 
   it('explore(deviceMachine) takes every transition of the machine', () => {
@@ -145,7 +145,7 @@ describe('device machine: exhaustive exploration', () => {
       'device.override.handshaking hs.established #1',
     ]);
     expect([...taken].filter((t) => !all.includes(t))).toEqual([]);
-    expect(all.length).toBe(114);
+    expect(all.length).toBe(148);
   });
 
   it('xstate/graph getAdjacencyMap agrees with the exploration on the configurations', () => {
@@ -168,8 +168,9 @@ describe('device machine: xstate/graph shortest paths', () => {
     expect(paths.length).toBeGreaterThan(0);
     for (const p of paths) expect(p.steps.map((s) => s.event.type)).toContain('hs.established');
     const shortest = Math.min(...paths.map((p) => p.steps.length));
-    // init, wake, op.done (mcu.wake), hs.established, pin.ok: the NFC override is the shortest.
-    expect(shortest).toBe(5);
+    // init, override, op.done ×3 (mcu.wake, keys.kek, keys.unwrap), hs.established, op.done
+    // (keys.wipe), pin.ok: the NFC override is the shortest.
+    expect(shortest).toBe(8);
   });
 
   it(`getShortestPaths to lockedOut: ${MAX_AUTH_FAILURES} handshake failures, or PIN exhaustion`, () => {

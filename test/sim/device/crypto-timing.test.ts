@@ -167,3 +167,49 @@ describe('createCryptoTiming', () => {
     expect(c.nominalMs('se.sign')).toBeCloseTo(80.5, 12);
   });
 });
+
+describe('key custody operations (firmware/key-store.ts)', () => {
+  const se = profile.secureElement;
+  const cls = profile.classical;
+  // mlkem768 dk 2400 B + mldsa65 sk 4032 B (FIPS 203 / 204), the default suite's wrapped keys.
+  const pq = createCryptoTiming(profile, suiteLevels(parseSuite('mlkem768-mldsa65-hybrid-aesgcm')));
+  const classical = createCryptoTiming(profile, suiteLevels(parseSuite('classical-p256-aesgcm')));
+
+  it('an SE HMAC is hmacCommands SHA commands at typicalOverMax of the maximum, and the KEK costs one', () => {
+    const hmac = se.shaMax.value * se.typicalOverMax.value * se.hmacCommands.value;
+    expect(pq.nominalMs('se.hmac')).toBeCloseTo(hmac, 9);
+    expect(pq.nominalMs('keys.kek')).toBeCloseTo(hmac, 9);
+    expect(hmac).toBeCloseTo(2 * 36 * 0.7, 9);
+  });
+
+  it('unwrap and wrap: one AES-GCM call per key plus 6,432 bytes at the profile rate; the wipe zeroes them and the KEK', () => {
+    const gcm = 2 * cls.aeadCallOverhead.value + 6432 / cls.aesGcm.value;
+    expect(pq.nominalMs('keys.unwrap')).toBeCloseTo(gcm, 9);
+    expect(pq.nominalMs('keys.wrap')).toBeCloseTo(gcm, 9);
+    expect(pq.nominalMs('keys.wipe')).toBeCloseTo((6432 + 32) / profile.mcu.memWipeRate.value, 9);
+    const mlkem1024 = createCryptoTiming(profile, suiteLevels(parseSuite('mlkem1024-mldsa87-hybrid-aesgcm')));
+    expect(mlkem1024.nominalMs('keys.unwrap')).toBeCloseTo(2 * cls.aeadCallOverhead.value + (3168 + 4896) / cls.aesGcm.value, 9);
+  });
+
+  it('keygen at provisioning: ML-KEM + ML-DSA keygen on the MCU; a classical suite generates P-256 in the SE', () => {
+    expect(pq.nominalMs('keys.generate')).toBeCloseTo(pq.nominalMs('mlkem.keygen') + pq.nominalMs('mldsa.keygen'), 9);
+    expect(classical.nominalMs('keys.generate')).toBeCloseTo(classical.nominalMs('se.genkey'), 9);
+  });
+
+  it('a classical suite has no wrapped keys: kek, unwrap, wrap and wipe cost nothing', () => {
+    const rng = createRng(3).stream('keys');
+    for (const op of ['keys.kek', 'keys.unwrap', 'keys.wrap', 'keys.wipe'] as const) {
+      expect(classical.nominalMs(op)).toBe(0);
+      expect(classical.sampleMs(op, rng)).toBe(0);
+      expect(total(classical.cost(op, 0).charge)).toBe(0);
+    }
+  });
+
+  it('the KEK derivation draws SE I/O current, the unwrap MCU compute current', () => {
+    const kek = total(pq.cost('keys.kek', 10).charge);
+    const unwrap = total(pq.cost('keys.unwrap', 10).charge);
+    expect(kek).toBeGreaterThan(0);
+    // One core computing draws more than the MCU waiting on an SE command.
+    expect(unwrap).toBeGreaterThan(kek);
+  });
+});
