@@ -5,7 +5,7 @@
  * @module
  */
 import type { FleetConfig } from '../scenarios/index.ts';
-import { DEFAULT_PARTITIONS, runOnNats } from '../sim/distributed/index.ts';
+import { DEFAULT_PARTITIONS, runOnNats } from '../distributed/index.ts';
 import type { FleetOutput } from '../sim/twin/simulate.ts';
 import { UsageError, wholeNumber } from './args.ts';
 

@@ -4,7 +4,7 @@
  * work-queue, simulates it and publishes the result for the coordinator (`keytwin run --nats`).
  * @module
  */
-import { serveWork } from '../../sim/distributed/index.ts';
+import { serveWork } from '../../distributed/index.ts';
 import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 
 const HELP = `Usage: keytwin worker --nats <url> [options]

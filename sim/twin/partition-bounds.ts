@@ -1,7 +1,7 @@
 /**
  * How a fleet is split into contiguous device ranges: partition i covers devices
  * bounds[i] .. bounds[i + 1] − 1. One rule for worker threads (parallel.ts) and machines
- * (sim/distributed), so both merge the same ranges.
+ * (distributed/), so both merge the same ranges.
  * @module
  */
 export function partitionBounds(devices: number, partitions: number): number[] {

@@ -11,7 +11,7 @@
 import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
 import type { JsMsg } from '@nats-io/jetstream';
-import { partitionToMessage } from '../twin/partition-result.ts';
+import { partitionToMessage } from '../sim/twin/partition-result.ts';
 import { ackWaitMs, openSession, type NatsSession } from './connect.ts';
 import { simulatorVersion } from './code-version.ts';
 import { DistributedError } from './errors.ts';

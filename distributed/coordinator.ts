@@ -12,10 +12,10 @@
  */
 import { deserialize } from 'node:v8';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import type { FleetConfig } from '../twin/config.ts';
-import { partitionBounds } from '../twin/partition-bounds.ts';
-import { partitionFromMessage, type PartitionResult } from '../twin/partition-result.ts';
-import { assemble, type FleetOutput } from '../twin/simulate.ts';
+import type { FleetConfig } from '../sim/twin/config.ts';
+import { partitionBounds } from '../sim/twin/partition-bounds.ts';
+import { partitionFromMessage, type PartitionResult } from '../sim/twin/partition-result.ts';
+import { assemble, type FleetOutput } from '../sim/twin/simulate.ts';
 import { openSession, setAckWait, type NatsSession } from './connect.ts';
 import { simulatorVersion } from './code-version.ts';
 import { DistributedError } from './errors.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { workerBundle } from '../twin/bundle.ts';
+import { workerBundle } from '../sim/twin/bundle.ts';
 
 export async function simulatorVersion(): Promise<{ code: string; version: string }> {
   const code = await workerBundle();

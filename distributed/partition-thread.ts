@@ -5,8 +5,8 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { FleetConfig } from '../twin/config.ts';
-import { partitionFromMessage, type PartitionResult } from '../twin/partition-result.ts';
+import type { FleetConfig } from '../sim/twin/config.ts';
+import { partitionFromMessage, type PartitionResult } from '../sim/twin/partition-result.ts';
 
 export interface PartitionRun {
   result: Promise<PartitionResult>;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import type { FleetConfig } from '../twin/config.ts';
+import type { FleetConfig } from '../sim/twin/config.ts';
 import { DistributedError } from './errors.ts';
 
 /** Bumped when any of these shapes change, so old messages are refused by name. */
