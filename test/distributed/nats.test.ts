@@ -64,6 +64,9 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     const started = await run.waitFor(/partition (\d)\/3 \(devices [\d.]+\) started by worker [^:\s]+:(\d+)/);
     expect(Number(started[2])).toBe(victim.proc.pid);
     await victim.waitFor(/simulating/);
+    // Past several in-progress acks (every third of the 2 s ack wait), inside the simulation.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(victim.stderr()).not.toMatch(/done in/);
     victim.proc.kill('SIGKILL');
     expect(await victim.exited).toBe(null);
     const rescuer = worker();
@@ -72,7 +75,32 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     expect(run.stderr().match(/ done by worker /g)).toHaveLength(3);
     expect(run.stderr()).not.toMatch(new RegExp(`done by worker [^:\\s]+:${victim.proc.pid}`));
     expect(summaryOf('killed')).toBe(baseline);
+    // In-progress acks keep a live worker's partition: partitions longer than the ack wait were
+    // not redelivered (only the killed worker's was).
+    expect(run.stderr().match(/redelivered/g)).toHaveLength(1);
+    const secs = [...run.stderr().matchAll(/done by worker \S+ in ([\d.]+) s/g)].map((m) => Number(m[1]));
+    expect(Math.max(...secs)).toBeGreaterThan(2);
     await stop(rescuer);
+  }, 400_000);
+
+  it('a worker paused past the ack wait and resumed: the partition is done twice and merged once', async () => {
+    const run = spawnCli('run', ...FLEET, '--nats', server.url, '--partitions', '1', '--ack-wait', '2', '--out', join(dir, 'paused'));
+    await run.waitFor(/published 1 partitions/);
+    const sleeper = worker();
+    await run.waitFor(new RegExp(`started by worker [^:\\s]+:${sleeper.proc.pid}`));
+    sleeper.proc.kill('SIGSTOP');
+    const other = worker();
+    await run.waitFor(new RegExp(`redelivered \\(delivery 2\\) to worker [^:\\s]+:${other.proc.pid}`));
+    sleeper.proc.kill('SIGCONT');
+    expect(await run.exited, run.stderr()).toBe(0);
+    await sleeper.waitFor(/done in .*\n/);
+    await other.waitFor(/done in .*\n/);
+    expect(summaryOf('paused')).toBe(baseline);
+    expect(run.stderr().match(/ done by worker /g)).toHaveLength(1);
+    // Whichever finished second published a duplicate, which JetStream dropped by its message id.
+    expect(sleeper.stderr() + other.stderr()).toMatch(/a duplicate: already delivered by another worker/);
+    await stop(sleeper);
+    await stop(other);
   }, 400_000);
 
   it('a coordinator SIGKILLed after publishing resumes from the stream: done partitions are not redone', async () => {
