@@ -134,7 +134,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   } else {
     await s.js.publish(runSubject(runId), encode(record), { msgID: `run/${runId}` });
     for (let p = 0; p < n; p++) await publishWork(s, cfg, record, p);
-    opts.log(`run ${runId}: published ${n} partitions of ${cfg.devices} keychains × ${cfg.durationDays} d to ${WORK_STREAM} at ${s.url} (resume with --resume ${runId})`);
+    opts.log(`run ${runId}: published ${n} partition${n === 1 ? '' : 's'} of ${cfg.devices} keychains × ${cfg.durationDays} d to ${WORK_STREAM} at ${s.url} (resume with --resume ${runId})`);
   }
 
   const hintEvery = opts.idleHintMs ?? 10_000;

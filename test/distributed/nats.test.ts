@@ -85,7 +85,7 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
 
   it('a worker paused past the ack wait and resumed: the partition is done twice and merged once', async () => {
     const run = spawnCli('run', ...FLEET, '--nats', server.url, '--partitions', '1', '--ack-wait', '2', '--out', join(dir, 'paused'));
-    await run.waitFor(/published 1 partitions/);
+    await run.waitFor(/published 1 partition of/);
     const sleeper = worker();
     await run.waitFor(new RegExp(`started by worker [^:\\s]+:${sleeper.proc.pid}`));
     sleeper.proc.kill('SIGSTOP');
