@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (apt) and starts the servers the integration tests use, all on loopback:
-# PostgreSQL, InfluxDB 1.6 (InfluxQL, /write), VictoriaMetrics (InfluxDB 2.x write API) and
-# Chromium for the browser tests. Idempotent: a second run only checks they are up.
+# PostgreSQL, InfluxDB 1.6 (InfluxQL, /write), VictoriaMetrics (InfluxDB 2.x write API), NATS with
+# JetStream (distributed runs) and Chromium for the browser tests. Idempotent: a second run only checks they are up.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -18,6 +18,8 @@ command -v gcc >/dev/null || need+=(gcc)
 # SPIN: the protocol model check (test/models/verify.test.ts, keytwin verify)
 command -v spin >/dev/null || need+=(spin)
 command -v wrk >/dev/null || need+=(wrk)
+# NATS with JetStream: keytwin run --nats / keytwin worker (test/distributed)
+[ -x /usr/sbin/nats-server ] || need+=(nats-server)
 python3 -c 'import simpy' 2>/dev/null || [ -f /usr/lib/python3/dist-packages/SimPy/__init__.py ] || need+=(python3-simpy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install ${need[*]}"
@@ -59,4 +61,12 @@ for u in 127.0.0.1:8086/ping 127.0.0.1:8428/health; do
   for i in $(seq 1 100); do curl -sf "$u" >/dev/null && break; sleep 0.1; done
   curl -sf "$u" >/dev/null || { echo "service at $u did not start"; exit 1; }
 done
-echo "services up: postgres, influxdb 1.6 (8086), victoria-metrics (8428), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"
+# NATS: loopback only, JetStream on (-js). It greets every client with INFO, which is the check.
+nats_up() { timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/4222 && head -c 4 <&3' 2>/dev/null | grep -q INFO; }
+if ! nats_up; then
+  $SUDO mkdir -p /var/lib/nats-server
+  $SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+fi
+for i in $(seq 1 100); do nats_up && break; sleep 0.1; done
+nats_up || { echo "nats-server at 127.0.0.1:4222 did not start (see /var/log/nats-server.log)"; exit 1; }
+echo "services up: postgres, influxdb 1.6 (8086), victoria-metrics (8428), nats+jetstream (4222), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"

@@ -29,6 +29,7 @@ import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 import { DAY_MS } from '../../units/index.ts';
 import { sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
+import { NATS_HELP, NATS_OPTIONS, natsRun } from '../nats-run.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -57,7 +58,7 @@ Options:
                      mean with a 95 % t-interval between replications (and, for a scenario with
                      a sweep:, paired differences against its first variant), writes
                      sweep.json/sweep.txt and stores the runs under one sweep id
-`;
+${NATS_HELP}`;
 
 export async function run(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(
@@ -75,6 +76,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       live: { type: 'string' },
       json: { type: 'boolean' },
       replications: { type: 'string' },
+      ...NATS_OPTIONS,
     },
     HELP,
   );
@@ -104,6 +106,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   let drawn: number | undefined;
   const seedSource = () => (drawn ??= drawSeed());
   const variants = expandSweep(scenario).map((variant) => ({ variant, ...resolveScenario(variant, overrides, seedSource) }));
+  const nats = natsRun(values, variants.length);
   const plans = variants.map(({ variant, fleet }) => {
     const { workers, note } = usefulWorkers(requestedWorkers, fleet.devices);
     checkMemory(fleet, workers);
@@ -124,21 +127,19 @@ export async function run(argv: readonly string[]): Promise<number> {
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
     const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
     const startedAt = new Date();
-    const runId = randomUUID();
+    const runId = nats?.resume ?? randomUUID();
     const t0 = performance.now();
     const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
     let out: FleetOutput;
     try {
-      out = await runFleet(cfg, {
-        machines,
-        workers,
-        onProgress: (simMs, events) => {
-          const ms = performance.now() - t0;
-          progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
-          live?.progress(simMs, events, ms);
-        },
-        ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}),
-      });
+      const onProgress = (simMs: number, events: number) => {
+        const ms = performance.now() - t0;
+        progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
+        live?.progress(simMs, events, ms);
+      };
+      out = nats
+        ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })
+        : await runFleet(cfg, { machines, workers, onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
     } catch (err) {
       if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
       throw err;
@@ -146,7 +147,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const wallMs = performance.now() - t0;
     progress.finish(`${num(out.summary.events / (wallMs / 1000) / 1e6)} M ev/s`);
     if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
-    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers });
+    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers: nats ? nats.workers : workers });
     const { activity: _activity, ...rest } = out;
     const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
     const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };

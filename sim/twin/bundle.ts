@@ -21,6 +21,9 @@ export function workerBundle(): Promise<string> {
       target: 'node20',
       write: false,
       logLevel: 'silent',
+      // Paths in the bundle's comments are relative to this: the repository root, not the caller's
+      // cwd, so the same sources give the same bundle (its hash is a distributed run's code version).
+      absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
     });
     return out.outputFiles[0]!.text;
   })();

@@ -12,6 +12,7 @@ import type { TwinMachines } from './machines.ts';
 import { partitionFromMessage, type DaySlice, type PartitionResult } from './partition-result.ts';
 import { assemble, simulateFleet, type FleetOutput } from './simulate.ts';
 import { workerBundle } from './bundle.ts';
+import { partitionBounds } from './partition-bounds.ts';
 
 export interface RunFleetOptions {
   machines?: TwinMachines;
@@ -33,7 +34,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
   }
   const workers = Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
   const code = await workerBundle();
-  const bounds = Array.from({ length: workers + 1 }, (_, i) => Math.round((i * cfg.devices) / workers));
+  const bounds = partitionBounds(cfg.devices, workers);
   const simMs = new Float64Array(workers);
   const events = new Float64Array(workers);
   const parts = await Promise.all(

@@ -1,0 +1,71 @@
+/**
+ * `keytwin run --nats`: the options of a distributed run, checked, and the call that runs one
+ * variant on the workers instead of local threads. Kept out of run.ts so that command only
+ * chooses between the two.
+ * @module
+ */
+import type { FleetConfig } from '../scenarios/index.ts';
+import { DEFAULT_PARTITIONS, runOnNats } from '../distributed/index.ts';
+import type { FleetOutput } from '../sim/twin/simulate.ts';
+import { UsageError, wholeNumber } from './args.ts';
+
+export const NATS_OPTIONS = {
+  nats: { type: 'string' },
+  partitions: { type: 'string' },
+  resume: { type: 'string' },
+  'ack-wait': { type: 'string' },
+} as const;
+
+export const NATS_HELP = `  --nats <url>       distribute the run over 'keytwin worker --nats <url>' processes on any
+                     machines, through NATS JetStream (the summary is identical to a local run)
+  --partitions <n>   with --nats: device ranges to publish as work items (default ${DEFAULT_PARTITIONS})
+  --resume <run id>  with --nats: continue that run (the same scenario and options) from the
+                     results already in the stream, instead of publishing it again
+  --ack-wait <s>     with --nats: seconds before a silent worker's partition is redelivered
+                     (sets the shared worker consumer; default 30)
+`;
+
+export interface NatsRun {
+  resume: string | undefined;
+  /** Runs one variant on the workers; `workers` is then how many delivered its results. */
+  fleet(cfg: FleetConfig, run: { runId: string; scenario: string; onProgress: (simMs: number, events: number) => void }): Promise<FleetOutput>;
+  workers: number;
+}
+
+export function natsRun(values: { nats?: string; partitions?: string; resume?: string; 'ack-wait'?: string; live?: string; replications?: string }, variants: number): NatsRun | null {
+  if (values.nats === undefined) {
+    for (const o of ['partitions', 'resume', 'ack-wait'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} needs --nats <url> (it is an option of a distributed run)`);
+    return null;
+  }
+  if (values.live !== undefined) throw new UsageError('--nats does not combine with --live (workers do not stream days)');
+  if (values.replications !== undefined) throw new UsageError('--nats does not combine with --replications yet; run each replication with --seed');
+  if (values.resume !== undefined && variants > 1) throw new UsageError(`--resume continues one run, but the scenario has ${variants} variants (a sweep); resume needs a scenario without sweep:`);
+  const partitions = values.partitions === undefined ? undefined : wholeNumber('partitions', values.partitions);
+  let ackWaitMs: number | undefined;
+  if (values['ack-wait'] !== undefined) {
+    const s = Number(values['ack-wait']);
+    if (!Number.isFinite(s) || s < 0.5 || s > 3600) throw new UsageError(`--ack-wait must be seconds in 0.5..3600, got '${values['ack-wait']}'`);
+    ackWaitMs = Math.round(s * 1000);
+  }
+  const url = values.nats;
+  const state: NatsRun = {
+    resume: values.resume,
+    workers: 0,
+    async fleet(cfg, run) {
+      const r = await runOnNats(cfg, {
+        url,
+        runId: run.runId,
+        scenario: run.scenario,
+        onProgress: run.onProgress,
+        log: (line) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`),
+        ...(values.resume !== undefined ? { resume: true } : {}),
+        ...(partitions !== undefined ? { partitions } : {}),
+        ...(ackWaitMs !== undefined ? { ackWaitMs } : {}),
+      });
+      state.workers = r.workers.length;
+      process.stderr.write(`run ${run.runId}: merged ${r.partitions} partitions from ${r.workers.length} worker${r.workers.length === 1 ? '' : 's'} (${r.workers.join(', ')})${r.resumed ? `, ${r.resumed} done before this coordinator started` : ''}${r.duplicates ? `, ${r.duplicates} duplicate result(s) ignored` : ''}\n`);
+      return r.output;
+    },
+  };
+  return state;
+}

@@ -1,0 +1,25 @@
+/**
+ * What workers tell a coordinator while they work, on plain NATS (progressSubject): a partition's
+ * simulated time and events so far, or a refusal (other code version). Losing one costs a stale
+ * progress line; results themselves go through JetStream.
+ * @module
+ */
+export type ProgressNote =
+  | { kind: 'progress'; partition: number; worker: string; delivery: number; simMs: number; events: number }
+  | { kind: 'refused'; partition: number; worker: string; reason: string };
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export const encodeNote = (n: ProgressNote): Uint8Array => enc.encode(JSON.stringify(n));
+
+/** Null for anything that is not a note (a stray publish must not stop a run). */
+export function decodeNote(bytes: Uint8Array): ProgressNote | null {
+  try {
+    const n = JSON.parse(dec.decode(bytes)) as ProgressNote;
+    if ((n.kind === 'progress' || n.kind === 'refused') && Number.isInteger(n.partition) && typeof n.worker === 'string') return n;
+  } catch {
+    // not JSON
+  }
+  return null;
+}
