@@ -29,6 +29,8 @@ import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 import { DAY_MS } from '../../units/index.ts';
 import { sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
+import { CHECKPOINT_HELP, checkpointRequest, fleetCheckpoint, rerunRecord } from '../checkpoint-options.ts';
+import type { LoadedCheckpoint } from '../../sim/twin/checkpoint-dir.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -57,9 +59,10 @@ Options:
                      mean with a 95 % t-interval between replications (and, for a scenario with
                      a sweep:, paired differences against its first variant), writes
                      sweep.json/sweep.txt and stores the runs under one sweep id
-`;
+${CHECKPOINT_HELP}`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+/** `resumed`: continue that checkpoint (keytwin resume, which passes the command line it recorded). */
+export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): Promise<number> {
   const parsed = parseCommand(
     argv,
     {
@@ -75,6 +78,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       live: { type: 'string' },
       json: { type: 'boolean' },
       replications: { type: 'string' },
+      checkpoint: { type: 'string' },
+      every: { type: 'string' },
     },
     HELP,
   );
@@ -86,6 +91,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const text = readFileSync(path, 'utf8');
   const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace });
   const requestedWorkers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
+  const ckRequest = checkpointRequest(values, expandSweep(scenario).length, resumed);
   if (values.replications !== undefined) return replicated(scenario, path, overrides, values, requestedWorkers);
   // With --json, stdout carries the JSON alone; everything else goes to stderr.
   const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
@@ -122,16 +128,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     const { workers } = plans[i]!;
     const machines = twinMachinesFor(cfg.firmware);
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
-    const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
+    const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: resumed ? `${label} (resumed at day ${resumed.manifest.day})` : label, ...(resumed ? { from: resumed.manifest.day } : {}) });
     const startedAt = new Date();
     const runId = randomUUID();
     const t0 = performance.now();
     const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
+    const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
     let out: FleetOutput;
     try {
       out = await runFleet(cfg, {
         machines,
         workers,
+        ...(checkpoint ? { checkpoint } : {}),
         onProgress: (simMs, events) => {
           const ms = performance.now() - t0;
           progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);

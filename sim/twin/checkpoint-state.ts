@@ -15,7 +15,8 @@
  *   construction; a field undefined on one side only is still refused, as a missing leaf);
  * - shared immutable inputs, everything reachable from the fleet config and the compiled
  *   machines: skipped, they are the same for the fresh partition that restores;
- * - memo caches (MEMO_FIELDS): skipped, a fresh partition refills them with the same values.
+ * - memo caches (`Memos`, by class and field): skipped, a fresh partition refills them with the
+ *   same values.
  *
  * Restoring walks a freshly constructed partition of the same config and devices the same way
  * and writes each recorded leaf into it; a leaf missing on either side, or of another kind or
@@ -27,13 +28,12 @@
 import { deserialize, serialize } from 'node:v8';
 
 /**
- * Fields that are memo caches of pure functions: op-model.ts `links`/`adverts` (prepared links
- * and advertising parameters per RSSI), `lastRssi`/`lastLink` (the last lookup of `links`), and
- * machines.ts DeviceIds `hsFailed` (event ids by reason). Saved, they would tie the checkpoint to
- * the objects inside them; skipped, a resumed partition recomputes the same values on demand.
- * Any other Map or Set met in the walk is refused, so new state cannot hide in one.
+ * Memo caches of pure functions, as the class prototype that holds them and their field names
+ * (checkpoint-memos.ts). By class, not by name alone: a field name can mean a cache in one class
+ * and a counter in another. Any Map or Set that is not a memo is refused, so new state cannot
+ * hide in one.
  */
-const MEMO_FIELDS: ReadonlySet<string> = new Set(['links', 'adverts', 'lastRssi', 'lastLink', 'hsFailed']);
+export type Memos = ReadonlyMap<object, ReadonlySet<string>>;
 
 /** Format of the snapshot bytes (bump when the encoding, not the partition, changes). */
 const SNAPSHOT_FORMAT = 1;
@@ -90,15 +90,16 @@ export function sharedObjects(roots: readonly unknown[]): WeakSet<object> {
 type Leaf = (path: string, holder: Record<string, unknown>, key: string, kind: 'value' | 'typed' | 'data') => void;
 
 /** Depth-first over `root`'s own fields in declaration order, calling `leaf` for each leaf. */
-function walk(root: object, shared: WeakSet<object>, leaf: Leaf): void {
+function walk(root: object, shared: WeakSet<object>, memos: Memos, leaf: Leaf): void {
   const visited = new WeakSet<object>();
   const visit = (obj: object, path: string): void => {
     visited.add(obj);
     const holder = obj as Record<string, unknown>;
+    const memo = memos.get(Object.getPrototypeOf(obj) as object);
     for (const key of Object.keys(obj)) {
       const v = holder[key];
       const p = path === '' ? key : `${path}.${key}`;
-      if (MEMO_FIELDS.has(key) || typeof v === 'function' || v === undefined) continue;
+      if (memo?.has(key) || typeof v === 'function' || v === undefined) continue;
       if (v === null || typeof v !== 'object') {
         leaf(p, holder, key, 'value');
         continue;
@@ -109,7 +110,7 @@ function walk(root: object, shared: WeakSet<object>, leaf: Leaf): void {
         visited.add(v);
         leaf(p, holder, key, 'typed');
       }
-      else if (v instanceof Map || v instanceof Set) throw new CheckpointStateError(`checkpoint: ${p} is a ${v.constructor.name} the snapshot does not know; add it to MEMO_FIELDS in sim/twin/checkpoint-state.ts if it is a memo cache, else hold the state in fields`);
+      else if (v instanceof Map || v instanceof Set) throw new CheckpointStateError(`checkpoint: ${p} is a ${v.constructor.name} the snapshot does not know; add it to sim/twin/checkpoint-memos.ts if it is a memo cache, else hold the state in fields`);
       else if (Array.isArray(v) && isPlainData(v)) {
         visited.add(v);
         leaf(p, holder, key, 'data');
@@ -120,9 +121,9 @@ function walk(root: object, shared: WeakSet<object>, leaf: Leaf): void {
 }
 
 /** The partition `root` after `day` completed days, as bytes (v8 serialization of its leaves). */
-export function snapshotState(root: object, shared: WeakSet<object>, meta: { day: number; lo: number; hi: number }): Uint8Array {
+export function snapshotState(root: object, shared: WeakSet<object>, memos: Memos, meta: { day: number; lo: number; hi: number }): Uint8Array {
   const leaves: Record<string, unknown> = {};
-  walk(root, shared, (path, holder, key) => {
+  walk(root, shared, memos, (path, holder, key) => {
     leaves[path] = holder[key];
   });
   const snap: Snapshot = { format: SNAPSHOT_FORMAT, ...meta, leaves };
@@ -153,14 +154,14 @@ function describe(v: unknown): string {
  * Writes `bytes` (from snapshotState) into `root`, a fresh partition built from the same config
  * and machines for devices lo..hi−1. Returns the days the snapshot had completed.
  */
-export function restoreState(root: object, shared: WeakSet<object>, bytes: Uint8Array, expect: { lo: number; hi: number }, where: string): number {
+export function restoreState(root: object, shared: WeakSet<object>, memos: Memos, bytes: Uint8Array, expect: { lo: number; hi: number }, where: string): number {
   const snap = readSnapshot(bytes, where);
   if (snap.lo !== expect.lo || snap.hi !== expect.hi) throw new CheckpointStateError(`${where}: holds devices ${snap.lo}..${snap.hi - 1}, expected ${expect.lo}..${expect.hi - 1}`);
   const leaves = snap.leaves;
   const used = new Set<string>();
   const mismatch = (path: string, saved: unknown, here: unknown) =>
     new CheckpointStateError(`${where}: the saved state does not fit this code at ${path} (saved ${describe(saved)}, here ${describe(here)}); it was written by other code`);
-  walk(root, shared, (path, holder, key, kind) => {
+  walk(root, shared, memos, (path, holder, key, kind) => {
     if (!(path in leaves)) throw new CheckpointStateError(`${where}: the saved state has nothing for ${path}; it was written by other code`);
     used.add(path);
     const saved = leaves[path];

@@ -53,6 +53,7 @@ import { Streams } from './partition-streams.ts';
 import { DeviceTable, F_BROWNOUT_PENDING, F_DEAD, F_LOW, F_LOW_SENT, S_ARRIVAL, S_DEV_OP, S_DEV_TIMER, S_HS_OP, S_PHONE } from './partition-table.ts';
 import { Telemetry } from './partition-telemetry.ts';
 import { restoreState, sharedObjects, snapshotState } from './checkpoint-state.ts';
+import { PARTITION_MEMOS } from './checkpoint-memos.ts';
 import { O_DEAD, O_RUN_ENDED, Outcomes } from './partition-outcomes.ts';
 
 export interface PartitionOptions {
@@ -73,10 +74,10 @@ export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: 
   // The config and the compiled machines are shared and immutable: a snapshot leaves them out
   // and the fresh partition that restores brings its own.
   const shared = sharedObjects([cfg, machines]);
-  const from = options.resume ? restoreState(p, shared, options.resume, { lo, hi }, `partition of devices ${lo}..${hi - 1}`) : 0;
+  const from = options.resume ? restoreState(p, shared, PARTITION_MEMOS, options.resume, { lo, hi }, `partition of devices ${lo}..${hi - 1}`) : 0;
   const every = ck?.everyDays ?? 0;
   const save = ck && ((day: number) => {
-    if (day % every === 0) ck.save(day, snapshotState(p, shared, { day, lo, hi }));
+    if (day % every === 0) ck.save(day, snapshotState(p, shared, PARTITION_MEMOS, { day, lo, hi }));
   });
   return p.run(options.onProgress, from, save);
 }
