@@ -55,7 +55,7 @@ const resultBody = (out: string) => {
   return JSON.stringify(r);
 };
 
-async function killAndResume(name: string, common: string[], kills: number, jitterMs: number): Promise<void> {
+async function killAndResume(name: string, common: string[], kills: number, jitterMs: number, partitions: number): Promise<void> {
   const ref = await keytwin('run', ...common, '--out', join(dir, `${name}-ref`));
   expect(ref.code, ref.stderr).toBe(0);
   const ck = join(dir, `${name}-ck`);
@@ -73,6 +73,7 @@ async function killAndResume(name: string, common: string[], kills: number, jitt
   }
   console.log(`${name}: killed with SIGKILL at checkpoint days ${at.map((d) => d ?? 'finished first').join(', ')}`);
   expect(at[0], 'the first run was killed, not finished').not.toBeNull();
+  expect((JSON.parse(readFileSync(join(ck, 'checkpoint.json'), 'utf8')) as { partitions: unknown[] }).partitions).toHaveLength(partitions);
   const last = await keytwin('resume', ck);
   expect(last.code, last.stderr).toBe(0);
   expect(last.stderr).toMatch(new RegExp(`resuming quickstart \\(seed 42, .*from day ${day} of `));
@@ -82,11 +83,11 @@ async function killAndResume(name: string, common: string[], kills: number, jitt
 
 describe('keytwin run --checkpoint, killed, then keytwin resume', () => {
   it('one worker, 200 keychains × 40 days, killed three times: the same summary and result as an undisturbed run', async () => {
-    await killAndResume('w1', ['scenarios/quickstart.yaml', '--devices', '200', '--duration', '40d', '--store', 'none', '--seed', '42'], 3, 1500);
+    await killAndResume('w1', ['scenarios/quickstart.yaml', '--devices', '200', '--duration', '40d', '--store', 'none', '--seed', '42'], 3, 1500, 1);
   }, 600_000);
 
   it('two workers (4000 keychains × 6 days), killed once: the same summary as an undisturbed run', async () => {
-    await killAndResume('w2', ['scenarios/quickstart.yaml', '--devices', '4000', '--duration', '6d', '--store', 'none', '--seed', '42', '--workers', '2'], 1, 1000);
+    await killAndResume('w2', ['scenarios/quickstart.yaml', '--devices', '4000', '--duration', '6d', '--store', 'none', '--seed', '42', '--workers', '2'], 1, 1000, 2);
   }, 600_000);
 
   it('refuses to resume after the scenario file changed, and to overwrite a checkpoint without --force', async () => {
