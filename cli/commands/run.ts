@@ -30,7 +30,7 @@ import { DAY_MS } from '../../units/index.ts';
 import { sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { CHECKPOINT_HELP, checkpointRequest, fleetCheckpoint, rerunRecord } from '../checkpoint-options.ts';
-import type { LoadedCheckpoint } from '../../sim/twin/checkpoint-dir.ts';
+import { eventsSaved, type LoadedCheckpoint } from '../../sim/twin/checkpoint-dir.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -133,6 +133,8 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
     const runId = randomUUID();
     const t0 = performance.now();
     const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
+    // A resumed run's rates count only the events it simulates itself.
+    const before = resumed ? eventsSaved(resumed.manifest) : 0;
     const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
     let out: FleetOutput;
     try {
@@ -142,7 +144,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
         ...(checkpoint ? { checkpoint } : {}),
         onProgress: (simMs, events) => {
           const ms = performance.now() - t0;
-          progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
+          progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`);
           live?.progress(simMs, events, ms);
         },
         ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}),
@@ -152,9 +154,9 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
       throw err;
     }
     const wallMs = performance.now() - t0;
-    progress.finish(`${num(out.summary.events / (wallMs / 1000) / 1e6)} M ev/s`);
+    progress.finish(`${num((out.summary.events - before) / (wallMs / 1000) / 1e6)} M ev/s`);
     if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
-    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers });
+    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events - before, workers });
     const { activity: _activity, ...rest } = out;
     const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
     const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };

@@ -47,6 +47,8 @@ export interface CheckpointPartition {
   /** Snapshot file of `day` (null at day 0) and its SHA-256. */
   file: string | null;
   sha256: string | null;
+  /** Events the partition had handled by then. */
+  events: number;
 }
 
 export interface CheckpointManifest extends CheckpointIdentity {
@@ -122,13 +124,13 @@ export class CheckpointWriter {
   }
 
   /** Partition `part`'s snapshot after `day` days; returns true when this completed that day's checkpoint. */
-  save(part: number, day: number, snapshot: Uint8Array): boolean {
+  save(part: number, day: number, snapshot: Uint8Array, events: number): boolean {
     const parts = this.manifest.partitions;
     const file = partFile(part, day);
     writeAtomic(join(this.dir, file), snapshot);
     let row = this.pending.get(day);
     if (!row) this.pending.set(day, (row = new Array<CheckpointPartition | undefined>(parts.length)));
-    row[part] = { ...parts[part]!, file, sha256: sha256(snapshot) };
+    row[part] = { ...parts[part]!, file, sha256: sha256(snapshot), events };
     for (let i = 0; i < parts.length; i++) if (row[i] === undefined) return false;
     if (day <= this.manifest.day) return false;
     this.manifest.day = day;
@@ -157,9 +159,14 @@ export function newManifest(identity: CheckpointIdentity, bounds: readonly numbe
     ...identity,
     everyDays,
     day: 0,
-    partitions: bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]!, file: null, sha256: null })),
+    partitions: bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]!, file: null, sha256: null, events: 0 })),
     meta,
   };
+}
+
+/** Events the saved state had handled (all partitions): what a resumed run does not simulate again. */
+export function eventsSaved(m: CheckpointManifest): number {
+  return m.partitions.reduce((a, p) => a + (p.events ?? 0), 0);
 }
 
 /** Whether `dir` holds a checkpoint. */

@@ -27,8 +27,9 @@ export interface CheckpointPlan {
   bounds: number[];
   /** Per partition, the snapshot it resumes from (null: from day 0). */
   snapshots: (Uint8Array | null)[];
-  /** Days already simulated in the saved state. */
+  /** Days already simulated in the saved state, and per partition the events handled by then. */
   startDay: number;
+  startEvents: number[];
   everyDays: number;
   writer: CheckpointWriter;
 }
@@ -44,10 +45,10 @@ export function planCheckpoint(cfg: FleetConfig, ck: FleetCheckpoint, workers: n
       throw new CheckpointError(`${from.dir}: corrupt checkpoint manifest (partitions do not cover devices 0..${cfg.devices - 1})`);
     }
     const writer = new CheckpointWriter(from.dir, from.manifest);
-    return { bounds, snapshots: from.snapshots, startDay: from.manifest.day, everyDays: from.manifest.everyDays, writer };
+    return { bounds, snapshots: from.snapshots, startDay: from.manifest.day, startEvents: parts.map((p) => p.events ?? 0), everyDays: from.manifest.everyDays, writer };
   }
   const n = Math.max(1, workers);
   const bounds = Array.from({ length: n + 1 }, (_, i) => Math.round((i * cfg.devices) / n));
   const writer = new CheckpointWriter(ck.dir, newManifest(ck.identity, bounds, ck.everyDays, ck.meta));
-  return { bounds, snapshots: bounds.slice(1).map(() => null), startDay: 0, everyDays: ck.everyDays, writer };
+  return { bounds, snapshots: bounds.slice(1).map(() => null), startDay: 0, startEvents: bounds.slice(1).map(() => 0), everyDays: ck.everyDays, writer };
 }

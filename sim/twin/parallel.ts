@@ -30,8 +30,8 @@ export interface RunFleetOptions {
 export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}): Promise<FleetOutput> {
   const ck = options.checkpoint && planCheckpoint(cfg, options.checkpoint, options.workers ?? 1);
   // A partition's checkpoint is complete once every partition has saved that day (checkpoint-dir.ts).
-  const save = (part: number, day: number, snapshot: Uint8Array) => {
-    if (ck!.writer.save(part, day, snapshot)) options.checkpoint!.onSaved?.(day);
+  const save = (part: number, day: number, snapshot: Uint8Array, events: number) => {
+    if (ck!.writer.save(part, day, snapshot, events)) options.checkpoint!.onSaved?.(day);
   };
   if (options.workers === 0) {
     const opts: Parameters<typeof simulateFleet>[1] = {};
@@ -41,7 +41,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
     if (ck) {
       if (ck.snapshots.length !== 1) throw new Error(`runFleet: the checkpoint holds ${ck.snapshots.length} partitions; resume it on worker threads (workers ≥ 1), not in this thread`);
       if (ck.snapshots[0]) opts.resume = ck.snapshots[0];
-      opts.checkpoint = { everyDays: ck.everyDays, save: (day, snapshot) => save(0, day, snapshot) };
+      opts.checkpoint = { everyDays: ck.everyDays, save: (day, snapshot, events) => save(0, day, snapshot, events) };
     }
     return simulateFleet(cfg, opts);
   }
@@ -49,7 +49,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
   const code = await workerBundle();
   const bounds = ck ? ck.bounds : Array.from({ length: workers + 1 }, (_, i) => Math.round((i * cfg.devices) / workers));
   const simMs = new Float64Array(workers).fill((ck?.startDay ?? 0) * DAY_MS);
-  const events = new Float64Array(workers);
+  const events = ck ? Float64Array.from(ck.startEvents) : new Float64Array(workers);
   const parts = await Promise.all(
     bounds.slice(0, -1).map(
       (lo, i) =>
@@ -57,7 +57,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
           const checkpoint = ck ? { everyDays: ck.everyDays, resume: ck.snapshots[i] } : null;
           const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined, checkpoint } });
           w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice; day?: number; snapshot?: Uint8Array }) => {
-            if (m.type === 'checkpoint') save(i, m.day!, m.snapshot!);
+            if (m.type === 'checkpoint') save(i, m.day!, m.snapshot!, m.events!);
             else if (m.type === 'progress') {
               simMs[i] = m.simMs!;
               events[i] = m.events!;

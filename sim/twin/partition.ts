@@ -64,7 +64,7 @@ export interface PartitionOptions {
   /** Continue from this snapshot (checkpoint-state.ts) of the same config and devices instead of day 0. */
   resume?: Uint8Array;
   /** Snapshot the partition after every `everyDays` completed days (not after the last) and hand it to `save`. */
-  checkpoint?: { everyDays: number; save: (day: number, snapshot: Uint8Array) => void };
+  checkpoint?: { everyDays: number; save: (day: number, snapshot: Uint8Array, events: number) => void };
 }
 
 export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, options: PartitionOptions = {}): PartitionResult {
@@ -77,7 +77,7 @@ export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: 
   const from = options.resume ? restoreState(p, shared, PARTITION_MEMOS, options.resume, { lo, hi }, `partition of devices ${lo}..${hi - 1}`) : 0;
   const every = ck?.everyDays ?? 0;
   const save = ck && ((day: number) => {
-    if (day % every === 0) ck.save(day, snapshotState(p, shared, PARTITION_MEMOS, { day, lo, hi }));
+    if (day % every === 0) ck.save(day, snapshotState(p, shared, PARTITION_MEMOS, { day, lo, hi }), p.events);
   });
   return p.run(options.onProgress, from, save);
 }
@@ -164,6 +164,11 @@ class Partition implements Deliver {
    * that day) to the end. `afterDay` is called at each day boundary before the last, when the
    * state is complete: nothing of the next day has run.
    */
+  /** Events handled so far (a checkpoint records them, so a resumed run's rate counts only its own). */
+  get events(): number {
+    return this.clock.events;
+  }
+
   run(onProgress: ((simMs: number, events: number) => void) | undefined, fromDay = 0, afterDay?: (day: number) => void): PartitionResult {
     const n = this.t.n;
     const days = Math.ceil(this.durationMs / DAY_MS);

@@ -21,6 +21,6 @@ const result = simulatePartition(cfg, compileTwinMachines(cfg.firmware), lo, hi,
   ...(live ? { onDay: (slice: DaySlice) => parentPort!.postMessage({ type: 'day', slice }) } : {}),
   ...(checkpoint?.resume ? { resume: checkpoint.resume } : {}),
   // The main thread writes the files (checkpoint-dir.ts): it alone knows when a day is complete.
-  ...(checkpoint ? { checkpoint: { everyDays: checkpoint.everyDays, save: (day: number, snapshot: Uint8Array) => parentPort!.postMessage({ type: 'checkpoint', day, snapshot }) } } : {}),
+  ...(checkpoint ? { checkpoint: { everyDays: checkpoint.everyDays, save: (day: number, snapshot: Uint8Array, events: number) => parentPort!.postMessage({ type: 'checkpoint', day, snapshot, events }) } } : {}),
 });
 parentPort!.postMessage({ type: 'done', result: partitionToMessage(result) });

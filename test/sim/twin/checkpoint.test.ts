@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runFleet } from '../../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
-import { fleetIdentity, readCheckpoint, CHECKPOINT_FILE, type CheckpointManifest } from '../../../sim/twin/checkpoint-dir.ts';
+import { eventsSaved, fleetIdentity, readCheckpoint, CHECKPOINT_FILE, type CheckpointManifest } from '../../../sim/twin/checkpoint-dir.ts';
 import type { FleetOutput } from '../../../sim/twin/simulate.ts';
 import type { FleetConfig } from '../../../sim/twin/config.ts';
 import { smallFleet } from './fleet.helpers.ts';
@@ -70,9 +70,14 @@ describe('checkpoint and resume', () => {
     const { out, copies } = await checkpointed(cfg, 'thread', 0, 2);
     expect(outputs(out), 'checkpointing changes nothing').toBe(plain);
     expect([...copies.keys()]).toEqual([2, 4, 6, 8]);
+    let events = 0;
     for (const [day, copy] of copies) {
       const m = JSON.parse(readFileSync(join(copy, CHECKPOINT_FILE), 'utf8')) as CheckpointManifest;
       expect(m.day).toBe(day);
+      // The events handled by then (a resumed run's rate counts only its own): growing, short of the whole run's.
+      expect(eventsSaved(m)).toBeGreaterThan(events);
+      expect(eventsSaved(m)).toBeLessThan(uninterrupted.summary.events);
+      events = eventsSaved(m);
       expect(readdirSync(copy).sort(), 'only the complete day is kept').toEqual([CHECKPOINT_FILE, `part-0-day-${day}.bin`]);
       expect(outputs(await resume(cfg, copy, 0)), `resumed after day ${day}`).toBe(plain);
     }
