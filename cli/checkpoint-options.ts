@@ -83,5 +83,8 @@ export async function fleetCheckpoint(req: CheckpointRequest, cfg: FleetConfig, 
     onSaved: (day) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}checkpoint: day ${day} of ${cfg.durationDays} saved in ${resolve(dir)}\n`),
   };
   if (resumed) ck.from = resumed;
+  else if (req.everyDays >= Math.ceil(cfg.durationDays)) {
+    process.stderr.write(`checkpoint: --every ${req.everyDays}d is not shorter than the run (${cfg.durationDays} days): only its start is saved, a resume starts over\n`);
+  }
   return ck;
 }

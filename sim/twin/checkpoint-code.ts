@@ -4,6 +4,7 @@
  * library files of xstate and noble it imports), each as its path relative to the repository and
  * its contents. A snapshot is only meaningful to the code that wrote it, and this changes exactly
  * when that code does; a git hash would also change on a README edit and miss uncommitted edits.
+ * The Node version is hashed in as well.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +28,8 @@ export function simulatorCodeVersion(): Promise<string> {
       metafile: true,
       logLevel: 'silent',
     });
-    const h = createHash('sha256');
+    // The Node version too: V8's Math functions and its serialization format are part of what ran.
+    const h = createHash('sha256').update(process.version).update('\0');
     // Inputs are relative to absWorkingDir, so the hash does not depend on where the tree is.
     for (const input of Object.keys(out.metafile.inputs).sort()) {
       h.update(input).update('\0').update(readFileSync(`${root}/${input}`)).update('\0');
