@@ -11,12 +11,12 @@ import { deserialize, serialize } from 'node:v8';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runFleet } from '../../../sim/twin/parallel.ts';
-import { compileTwinMachines } from '../../../sim/twin/machines.ts';
+import { compileTwinMachines, twinMachinesFor } from '../../../sim/twin/machines.ts';
 import { eventsSaved, fleetIdentity, readCheckpoint, CHECKPOINT_FILE, type CheckpointManifest } from '../../../sim/twin/checkpoint-dir.ts';
 import type { FleetOutput } from '../../../sim/twin/simulate.ts';
 import type { FleetConfig } from '../../../sim/twin/config.ts';
 import { smallFleet } from './fleet.helpers.ts';
-import { loadScenario, resolveScenario } from '../../../scenarios/index.ts';
+import { expandSweep, loadScenario, resolveScenario } from '../../../scenarios/index.ts';
 
 const machines = compileTwinMachines();
 /** The lossy-radio scenario, so that failed handshakes (and their own accumulators) are in the state too. */
@@ -39,7 +39,7 @@ async function checkpointed(cfg: FleetConfig, name: string, workers: number, eve
   const dir = join(root, name);
   const copies = new Map<number, string>();
   const out = await runFleet(cfg, {
-    machines,
+    machines: twinMachinesFor(cfg.firmware),
     workers,
     checkpoint: {
       dir,
@@ -57,7 +57,7 @@ async function checkpointed(cfg: FleetConfig, name: string, workers: number, eve
 }
 
 const resume = (cfg: FleetConfig, dir: string, workers: number, code = CODE) =>
-  runFleet(cfg, { machines, workers, checkpoint: { dir: 'unused', everyDays: 1, identity: fleetIdentity(cfg, code), meta: null, from: readCheckpoint(dir) } });
+  runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers, checkpoint: { dir: 'unused', everyDays: 1, identity: fleetIdentity(cfg, code), meta: null, from: readCheckpoint(dir) } });
 
 describe('checkpoint and resume', () => {
   it('in this thread: resuming from every checkpoint gives the uninterrupted outputs, byte for byte', async () => {
@@ -82,6 +82,17 @@ describe('checkpoint and resume', () => {
       expect(outputs(await resume(cfg, copy, 0)), `resumed after day ${day}`).toBe(plain);
     }
   }, 120_000);
+
+  // Each scenario drives other parts of the state (OTA, firmware strategies, suites, cloud load).
+  for (const name of readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort()) {
+    it(`${name}: 12 keychains × 5 days resumed after day 2 give the uninterrupted outputs`, async () => {
+      const [first] = expandSweep(loadScenario(`scenarios/${name}.yaml`));
+      const cfg = resolveScenario(first!, { devices: 12, durationDays: 5 }).fleet;
+      const plain = outputs(await runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers: 0 }));
+      const { copies } = await checkpointed(cfg, `scenario-${name}`, 0, 2);
+      expect(outputs(await resume(cfg, copies.get(2)!, 0))).toBe(plain);
+    }, 120_000);
+  }
 
   it('on two workers: each partition resumes from its own snapshot and the outputs are identical', async () => {
     const cfg = lossy({ devices: 40, durationDays: 7, seed: 11 });
