@@ -11,6 +11,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Seconds between plain lines when not on a TTY. Defaults to 5. */
   plainEveryS?: number;
+  /** Units already done before this process started (a resumed run): not counted in the rate. */
+  from?: number;
 }
 
 export interface Progress {
@@ -28,7 +30,7 @@ export function createProgress(opts: ProgressOptions): Progress {
   const line = (done: number, extra?: string) => {
     const elapsedS = (performance.now() - start) / 1000;
     const frac = opts.total > 0 ? Math.min(1, done / opts.total) : 1;
-    const rate = elapsedS > 0 ? done / elapsedS : 0;
+    const rate = elapsedS > 0 ? (done - (opts.from ?? 0)) / elapsedS : 0;
     const etaS = rate > 0 ? (opts.total - done) / rate : NaN;
     const pct = (frac * 100).toFixed(1).padStart(5);
     const tail = `${fmt(done)}/${fmt(opts.total)} ${opts.unit}  ${fmt(rate)} ${opts.unit}/s  ETA ${fmtDuration(etaS)}${extra ? '  ' + extra : ''}`;

@@ -9,6 +9,7 @@ export interface Command {
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: { summary: 'Simulate a fleet of keychains from a scenario file; print and store the summary', load: () => import('./run.ts') },
   worker: { summary: 'Simulate partitions of distributed runs (keytwin run --nats) pulled from NATS JetStream', load: () => import('./worker.ts') },
+  resume: { summary: "Continue a run saved by 'run --checkpoint <dir>' to the same end and outputs", load: () => import('./resume.ts') },
   handshake: { summary: 'Run the real hybrid PQ handshake (both roles), optionally under attack', load: () => import('./handshake.ts') },
   verify: { summary: 'Model-check the handshake with SPIN (statecharts + Dolev-Yao attacker, mutants)', load: () => import('./verify.ts') },
   profile: { summary: 'Show or validate a calibration profile (units, sources, confidence)', load: () => import('./profile.ts') },

@@ -30,6 +30,8 @@ import { DAY_MS } from '../../units/index.ts';
 import { sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
 import { NATS_HELP, NATS_OPTIONS, natsRun } from '../nats-run.ts';
+import { CHECKPOINT_HELP, checkpointRequest, fleetCheckpoint, rerunRecord } from '../checkpoint-options.ts';
+import { eventsSaved, type LoadedCheckpoint } from '../../sim/twin/checkpoint-dir.ts';
 
 const HELP = `Usage: keytwin run <scenario.yaml> [options]
 
@@ -58,9 +60,11 @@ Options:
                      mean with a 95 % t-interval between replications (and, for a scenario with
                      a sweep:, paired differences against its first variant), writes
                      sweep.json/sweep.txt and stores the runs under one sweep id
-${NATS_HELP}`;
+${NATS_HELP}
+${CHECKPOINT_HELP}`;
 
-export async function run(argv: readonly string[]): Promise<number> {
+/** `resumed`: continue that checkpoint (keytwin resume, which passes the command line it recorded). */
+export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): Promise<number> {
   const parsed = parseCommand(
     argv,
     {
@@ -77,6 +81,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean' },
       replications: { type: 'string' },
       ...NATS_OPTIONS,
+      checkpoint: { type: 'string' },
+      every: { type: 'string' },
     },
     HELP,
   );
@@ -88,6 +94,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const text = readFileSync(path, 'utf8');
   const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace });
   const requestedWorkers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
+  const ckRequest = checkpointRequest(values, expandSweep(scenario).length, resumed);
   if (values.replications !== undefined) return replicated(scenario, path, overrides, values, requestedWorkers);
   // With --json, stdout carries the JSON alone; everything else goes to stderr.
   const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
@@ -107,6 +114,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const seedSource = () => (drawn ??= drawSeed());
   const variants = expandSweep(scenario).map((variant) => ({ variant, ...resolveScenario(variant, overrides, seedSource) }));
   const nats = natsRun(values, variants.length);
+  if (nats && ckRequest) throw new UsageError('--checkpoint does not combine with --nats: a distributed run keeps its finished partitions in the stream; continue it with --nats <url> --resume <run id>');
   const plans = variants.map(({ variant, fleet }) => {
     const { workers, note } = usefulWorkers(requestedWorkers, fleet.devices);
     checkMemory(fleet, workers);
@@ -125,29 +133,32 @@ export async function run(argv: readonly string[]): Promise<number> {
     const { workers } = plans[i]!;
     const machines = twinMachinesFor(cfg.firmware);
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
-    const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label });
+    const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: resumed ? `${label} (resumed at day ${resumed.manifest.day})` : label, ...(resumed ? { from: resumed.manifest.day } : {}) });
     const startedAt = new Date();
     const runId = nats?.resume ?? randomUUID();
     const t0 = performance.now();
     const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
+    // A resumed run's rates count only the events it simulates itself.
+    const before = resumed ? eventsSaved(resumed.manifest) : 0;
+    const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
     let out: FleetOutput;
     try {
       const onProgress = (simMs: number, events: number) => {
         const ms = performance.now() - t0;
-        progress.update(simMs / DAY_MS, `${num(events / (ms / 1000) / 1e6)} M ev/s`);
+        progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`);
         live?.progress(simMs, events, ms);
       };
       out = nats
         ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })
-        : await runFleet(cfg, { machines, workers, onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
+        : await runFleet(cfg, { machines, workers, ...(checkpoint ? { checkpoint } : {}), onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
     } catch (err) {
       if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
       throw err;
     }
     const wallMs = performance.now() - t0;
-    progress.finish(`${num(out.summary.events / (wallMs / 1000) / 1e6)} M ev/s`);
+    progress.finish(`${num((out.summary.events - before) / (wallMs / 1000) / 1e6)} M ev/s`);
     if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
-    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events, workers: nats ? nats.workers : workers });
+    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events - before, workers: nats ? nats.workers : workers });
     const { activity: _activity, ...rest } = out;
     const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
     const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };

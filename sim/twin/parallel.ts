@@ -13,6 +13,8 @@ import { partitionFromMessage, type DaySlice, type PartitionResult } from './par
 import { assemble, simulateFleet, type FleetOutput } from './simulate.ts';
 import { workerBundle } from './bundle.ts';
 import { partitionBounds } from './partition-bounds.ts';
+import { planCheckpoint, type FleetCheckpoint } from './checkpoint-fleet.ts';
+import { DAY_MS } from '../../units/index.ts';
 
 export interface RunFleetOptions {
   machines?: TwinMachines;
@@ -22,28 +24,42 @@ export interface RunFleetOptions {
   onProgress?: (simMs: number, events: number) => void;
   /** Each partition's slice of each simulated day (live dashboards merge them with addDaySlice). */
   onDay?: (slice: DaySlice) => void;
+  /** Save the complete state every few days, or continue a saved one (checkpoint-fleet.ts). */
+  checkpoint?: FleetCheckpoint;
 }
 
 export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}): Promise<FleetOutput> {
+  const ck = options.checkpoint && planCheckpoint(cfg, options.checkpoint, options.workers ?? 1);
+  // A partition's checkpoint is complete once every partition has saved that day (checkpoint-dir.ts).
+  const save = (part: number, day: number, snapshot: Uint8Array, events: number) => {
+    if (ck!.writer.save(part, day, snapshot, events)) options.checkpoint!.onSaved?.(day);
+  };
   if (options.workers === 0) {
     const opts: Parameters<typeof simulateFleet>[1] = {};
     if (options.machines) opts.machines = options.machines;
     if (options.onProgress) opts.onProgress = options.onProgress;
     if (options.onDay) opts.onDay = options.onDay;
+    if (ck) {
+      if (ck.snapshots.length !== 1) throw new Error(`runFleet: the checkpoint holds ${ck.snapshots.length} partitions; resume it on worker threads (workers ≥ 1), not in this thread`);
+      if (ck.snapshots[0]) opts.resume = ck.snapshots[0];
+      opts.checkpoint = { everyDays: ck.everyDays, save: (day, snapshot, events) => save(0, day, snapshot, events) };
+    }
     return simulateFleet(cfg, opts);
   }
-  const workers = Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
+  const workers = ck ? ck.bounds.length - 1 : Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
   const code = await workerBundle();
-  const bounds = partitionBounds(cfg.devices, workers);
-  const simMs = new Float64Array(workers);
-  const events = new Float64Array(workers);
+  const bounds = ck ? ck.bounds : partitionBounds(cfg.devices, workers);
+  const simMs = new Float64Array(workers).fill((ck?.startDay ?? 0) * DAY_MS);
+  const events = ck ? Float64Array.from(ck.startEvents) : new Float64Array(workers);
   const parts = await Promise.all(
     bounds.slice(0, -1).map(
       (lo, i) =>
         new Promise<PartitionResult>((resolve, reject) => {
-          const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined } });
-          w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice }) => {
-            if (m.type === 'progress') {
+          const checkpoint = ck ? { everyDays: ck.everyDays, resume: ck.snapshots[i] } : null;
+          const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined, checkpoint } });
+          w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice; day?: number; snapshot?: Uint8Array }) => {
+            if (m.type === 'checkpoint') save(i, m.day!, m.snapshot!, m.events!);
+            else if (m.type === 'progress') {
               simMs[i] = m.simMs!;
               events[i] = m.events!;
               options.onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));

@@ -52,6 +52,8 @@ import { PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts'
 import { Streams } from './partition-streams.ts';
 import { DeviceTable, F_BROWNOUT_PENDING, F_DEAD, F_LOW, F_LOW_SENT, S_ARRIVAL, S_DEV_OP, S_DEV_TIMER, S_HS_OP, S_PHONE } from './partition-table.ts';
 import { Telemetry } from './partition-telemetry.ts';
+import { restoreState, sharedObjects, snapshotState } from './checkpoint-state.ts';
+import { PARTITION_MEMOS } from './checkpoint-memos.ts';
 import { O_DEAD, O_RUN_ENDED, Outcomes } from './partition-outcomes.ts';
 
 export interface PartitionOptions {
@@ -59,10 +61,25 @@ export interface PartitionOptions {
   onProgress?: (simMs: number, events: number) => void;
   /** Called at each day boundary with that day's slice (live dashboards). */
   onDay?: (slice: DaySlice) => void;
+  /** Continue from this snapshot (checkpoint-state.ts) of the same config and devices instead of day 0. */
+  resume?: Uint8Array;
+  /** Snapshot the partition after every `everyDays` completed days (not after the last) and hand it to `save`. */
+  checkpoint?: { everyDays: number; save: (day: number, snapshot: Uint8Array, events: number) => void };
 }
 
 export function simulatePartition(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, options: PartitionOptions = {}): PartitionResult {
-  return new Partition(cfg, machines, lo, hi, options.onDay).run(options.onProgress);
+  const p = new Partition(cfg, machines, lo, hi, options.onDay);
+  const ck = options.checkpoint;
+  if (!options.resume && !ck) return p.run(options.onProgress);
+  // The config and the compiled machines are shared and immutable: a snapshot leaves them out
+  // and the fresh partition that restores brings its own.
+  const shared = sharedObjects([cfg, machines]);
+  const from = options.resume ? restoreState(p, shared, PARTITION_MEMOS, options.resume, { lo, hi }, `partition of devices ${lo}..${hi - 1}`) : 0;
+  const every = ck?.everyDays ?? 0;
+  const save = ck && ((day: number) => {
+    if (day % every === 0) ck.save(day, snapshotState(p, shared, PARTITION_MEMOS, { day, lo, hi }), p.events);
+  });
+  return p.run(options.onProgress, from, save);
 }
 
 class Partition implements Deliver {
@@ -142,16 +159,27 @@ class Partition implements Deliver {
     }
   }
 
-  run(onProgress: ((simMs: number, events: number) => void) | undefined): PartitionResult {
+  /**
+   * Runs the days after `fromDay` (0: from the start; else restored from a snapshot taken after
+   * that day) to the end. `afterDay` is called at each day boundary before the last, when the
+   * state is complete: nothing of the next day has run.
+   */
+  /** Events handled so far (a checkpoint records them, so a resumed run's rate counts only its own). */
+  get events(): number {
+    return this.clock.events;
+  }
+
+  run(onProgress: ((simMs: number, events: number) => void) | undefined, fromDay = 0, afterDay?: (day: number) => void): PartitionResult {
     const n = this.t.n;
     const days = Math.ceil(this.durationMs / DAY_MS);
-    for (let d = 1; d <= days; d++) {
+    for (let d = fromDay + 1; d <= days; d++) {
       // Conservative window: every device's events up to the boundary (inclusive), then the sample.
       const end = Math.min(d * DAY_MS, this.durationMs);
       for (let k = 0; k < n; k++) this.runDevice(k, end);
       this.clock.now = end;
       this.daily(d);
       onProgress?.(end, this.clock.events);
+      if (d < days) afterDay?.(d);
     }
     // What the last sample set in motion at the end time itself (a zero-delay output).
     for (let k = 0; k < n; k++) this.runDevice(k, this.durationMs);

@@ -6,14 +6,14 @@
  */
 import type { FleetConfig } from './config.ts';
 import { compileTwinMachines, type TwinMachines } from './machines.ts';
-import { simulatePartition } from './partition.ts';
+import { simulatePartition, type PartitionOptions } from './partition.ts';
 import { ACTIVITY_BIN_MS, mergePartitions, type DaySlice, type PartitionResult } from './partition-result.ts';
 import type { FleetActivity, RunResult } from '../../results/index.ts';
 import { buildSummary } from './summary.ts';
 
 export type FleetOutput = Omit<RunResult, 'manifest'> & { activity: FleetActivity };
 
-export interface SimulateOptions {
+export interface SimulateOptions extends Pick<PartitionOptions, 'resume' | 'checkpoint'> {
   /** Precompiled machines (compiling takes ~1 s; reuse them across runs of a sweep). */
   machines?: TwinMachines;
   /** Called about once per simulated day with (simulated ms done, events so far). */
