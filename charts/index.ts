@@ -28,7 +28,7 @@ export { num, percent, round, sig } from './format.ts';
 export function runCharts(view: RunView): ChartSpec[] {
   const s = view.summary;
   const deviceDays = view.daily.reduce((a, d) => a + d.alive, 0);
-  const battery = { lifeDays: view.lifeDays, battery: s.battery, devices: s.devices };
+  const battery = { lifeDays: view.lifeDays, battery: s.battery, devices: s.devices, durationDays: view.manifest.durationDays, ...(view.lifeSplit ? { split: view.lifeSplit } : {}) };
   return [
     batteryLifeHistogram(battery),
     batteryLifeEcdf(battery),

@@ -30,6 +30,11 @@ export interface RunView {
   summary: RunSummary;
   /** Battery life in days per device (observed or projected), ascending, at most MAX_VALUES. */
   lifeDays: number[];
+  /**
+   * The same lives split by how they were obtained, each ascending and reduced in proportion to
+   * its share of the fleet: observed (browned out within the run) and projected (closed form).
+   */
+  lifeSplit?: { observed: number[]; projected: number[] };
   /** How many devices `lifeDays` stands for (equals devices unless it was reduced). */
   lifeDaysOf: number;
   daily: DailyRow[];
@@ -86,6 +91,7 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     },
     summary: result.summary,
     lifeDays: orderSample(result.devices.lifeDays),
+    lifeSplit: lifeSplit(result),
     lifeDaysOf: result.devices.count,
     daily: result.daily,
     socSamples: result.socSamples.filter((s) => keep.has(s.device)),
@@ -93,6 +99,18 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     handshake: suite && messages ? { suite, messages } : null,
     cloud: cloudRows(result),
   };
+}
+
+/** Lives of devices that browned out within the run (depletedDay finite) and of the rest. */
+function lifeSplit(result: RunResult): { observed: number[]; projected: number[] } {
+  const d = result.devices;
+  const observed: number[] = [];
+  const projected: number[] = [];
+  for (let k = 0; k < d.count; k++) (Number.isFinite(d.depletedDay[k]) ? observed : projected).push(d.lifeDays[k]!);
+  const n = observed.length + projected.length;
+  // orderSample needs max ≥ 2 to spread its picks; a part of fewer values is kept whole.
+  const share = (m: number) => Math.min(m, Math.max(2, Math.round((MAX_VALUES * m) / Math.max(n, MAX_VALUES))));
+  return { observed: orderSample(observed, share(observed.length)), projected: orderSample(projected, share(projected.length)) };
 }
 
 /** RunResult has no cloud model yet; a run that carries `cloud.daily` rows gets the chart. */
