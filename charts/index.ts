@@ -22,7 +22,9 @@ export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.
 export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
 export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
-export { num, percent, round, sig } from './format.ts';
+export { num, percent, percentClaim, round, sig } from './format.ts';
+export { shareAxes, shareAxesAll, type ScalesOf } from './share-axes.ts';
+export { changeRows, changeText, type ChangeRow } from './compare.ts';
 
 /** Every chart of one run, in the order the report and the dashboard show them. */
 export function runCharts(view: RunView): ChartSpec[] {

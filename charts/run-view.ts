@@ -35,6 +35,11 @@ export interface RunView {
    * its share of the fleet: observed (browned out within the run) and projected (closed form).
    */
   lifeSplit?: { observed: number[]; projected: number[] };
+  /**
+   * Mean energy per day of each keychain over the days it was alive (mJ), ascending, at most
+   * MAX_VALUES: the spread behind "energy per keychain-day" that a comparison needs for its interval.
+   */
+  energyMjPerDay?: number[];
   /** How many devices `lifeDays` stands for (equals devices unless it was reduced). */
   lifeDaysOf: number;
   daily: DailyRow[];
@@ -92,6 +97,7 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     summary: result.summary,
     lifeDays: orderSample(result.devices.lifeDays),
     lifeSplit: lifeSplit(result),
+    energyMjPerDay: orderSample(Array.from(result.devices.energyMj, (mj, k) => mj / aliveDays(result, k))),
     lifeDaysOf: result.devices.count,
     daily: result.daily,
     socSamples: result.socSamples.filter((s) => keep.has(s.device)),
@@ -99,6 +105,12 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     handshake: suite && messages ? { suite, messages } : null,
     cloud: cloudRows(result),
   };
+}
+
+/** Days device k was alive in the run (to its brown-out, else the whole run). */
+function aliveDays(result: RunResult, k: number): number {
+  const dead = result.devices.depletedDay[k]!;
+  return Number.isFinite(dead) ? Math.max(dead, 1e-9) : result.manifest.durationDays;
 }
 
 /** Lives of devices that browned out within the run (depletedDay finite) and of the rest. */

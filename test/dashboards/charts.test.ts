@@ -113,7 +113,8 @@ describe('chart findings are computed from the data', () => {
     const [metrics] = compareCharts(view, viewB);
     const a = view.summary.battery.lifeDays.p50.value;
     const b = viewB.summary.battery.lifeDays.p50.value;
-    expect(metrics!.title).toContain(`(${Math.round(a)} → ${Math.round(b)} days)`);
+    const pct = (((b - a) / a) * 100).toFixed(1).replace('-', '−');
+    expect(metrics!.title).toContain(`median battery life ${b >= a ? '+' : ''}${pct} % (95 % CI `);
     expect(metrics!.title.startsWith('mlkem1024-mldsa87-hybrid-aesgcm vs mlkem768-mldsa44-hybrid-aesgcm')).toBe(true);
   });
 });
