@@ -19,7 +19,7 @@ export { batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareBatteryLife, c
 export { NO_CLOUD_MESSAGE } from './cloud-load.ts';
 export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
 export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.ts';
-export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
+export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type HandshakeTraceItem, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
 export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
 export { num, percent, percentClaim, round, sig } from './format.ts';

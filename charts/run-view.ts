@@ -16,6 +16,14 @@ export interface HandshakeMessage {
   fragments: number;
 }
 
+/**
+ * One step of a handshake as the statecharts perform it (reports/ builds the list from the live
+ * run of models/handshake): an operation on one side, or a message from one side to the other.
+ */
+export type HandshakeTraceItem =
+  | { kind: 'work'; role: 'phone' | 'keychain'; op: string; state: string }
+  | { kind: 'message'; from: 'phone' | 'keychain'; name: string; senderState: string; receiverState: string };
+
 /** Cloud load per simulated day and station (present only when the run modelled the cloud). */
 export interface CloudLoadRow {
   day: number;
@@ -48,7 +56,7 @@ export interface RunView {
   /** Latencies seen in the telemetry of traced devices, ascending, at most MAX_VALUES each. */
   latencyMs: { unlock: number[]; handshake: number[] };
   /** The suite's handshake messages, or null when not known for this run. */
-  handshake: { suite: string; messages: HandshakeMessage[] } | null;
+  handshake: { suite: string; messages: HandshakeMessage[]; trace?: HandshakeTraceItem[] } | null;
   cloud: CloudLoadRow[] | null;
 }
 
@@ -72,6 +80,8 @@ export function orderSample(values: ArrayLike<number>, max = MAX_VALUES): number
 export interface RunViewOptions {
   /** Messages of the run's main suite (from firmware's messageSizes); null when unknown. */
   handshakeMessages?: (suite: string) => HandshakeMessage[] | null;
+  /** Both roles' steps of one handshake of the suite, from the statecharts; null when unknown. */
+  handshakeTrace?: (suite: string) => HandshakeTraceItem[] | null;
 }
 
 export function runView(result: RunResult, options: RunViewOptions = {}): RunView {
@@ -102,9 +112,14 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     daily: result.daily,
     socSamples: result.socSamples.filter((s) => keep.has(s.device)),
     latencyMs: { unlock: orderSample(unlock), handshake: orderSample(handshake) },
-    handshake: suite && messages ? { suite, messages } : null,
+    handshake: suite && messages ? { suite, messages, ...traceOf(suite, options) } : null,
     cloud: cloudRows(result),
   };
+}
+
+function traceOf(suite: string, options: RunViewOptions): { trace?: HandshakeTraceItem[] } {
+  const trace = options.handshakeTrace?.(suite);
+  return trace ? { trace } : {};
 }
 
 /** Days device k was alive in the run (to its brown-out, else the whole run). */
