@@ -36,7 +36,9 @@ export function comparisonMetrics(a: RunView, b: RunView): Metric[] {
     return { name, unit: 'days', a: x.value, b: y.value, better: 1, ci: combinedDifference(y, x) };
   };
   const fleet = (name: string, unit: string, read: (v: RunView) => number): Metric => ({ name, unit, a: read(a), b: read(b), better: -1, ci: null });
-  const fails = (v: RunView) => sum(v.summary.failures);
+  // Every intent that did not end unlocked (phone away, busy, a named failure, battery dead), as
+  // the sweep's headline failure rate counts them: named device failures alone miss most of them.
+  const fails = (v: RunView) => v.summary.unlocks.intents - v.summary.unlocks.succeeded;
   const intents = (v: RunView) => Math.max(1, v.summary.unlocks.intents);
   const ea = a.energyMjPerDay ?? [];
   const eb = b.energyMjPerDay ?? [];
@@ -54,7 +56,7 @@ export function comparisonMetrics(a: RunView, b: RunView): Metric[] {
     fleet('handshake energy (mean)', 'mJ', (v) => sum(v.summary.handshake.meanEnergyMjByPhase as unknown as Record<string, number>)),
     energy,
     {
-      name: 'failures per 1,000 intents', unit: '', a: (fails(a) * 1000) / intents(a), b: (fails(b) * 1000) / intents(b), better: -1,
+      name: 'intents not unlocked per 1,000', unit: '', a: (fails(a) * 1000) / intents(a), b: (fails(b) * 1000) / intents(b), better: -1,
       ci: { ...fa, diff: fa.diff * 1000, lo: fa.lo * 1000, hi: fa.hi * 1000 },
     },
   ];
@@ -100,7 +102,7 @@ export function compareMetrics(a: RunView, b: RunView): ChartSpec {
   return {
     id: 'compare-metrics',
     title: `${lb} vs ${la}: median battery life ${changeText(life)}, ${verdict(life)}; energy per keychain-day ${changeText(energy)}, ${verdict(energy)}`,
-    subtitle: `Change of B (${lb}) relative to A (${la}), with 95 % intervals (whiskers) where the runs hold a spread: battery-life percentiles from their order-statistic intervals, energy per keychain-day by Welch t over keychains, failures by Agresti–Caffo; both runs treated as independent (wider than needed for common seeds). Green: better, red: worse, only when the interval excludes 0; grey: no clear change; pale: no interval, no claim.`,
+    subtitle: `Change of B (${lb}) relative to A (${la}), with 95 % intervals (whiskers) where the runs hold a spread: battery-life percentiles from their order-statistic intervals, energy per keychain-day by Welch t over keychains, intents not unlocked by Agresti–Caffo; both runs treated as independent (wider than needed for common seeds). Green: better, red: worse, only when the interval excludes 0; grey: no clear change; pale: no interval, no claim.`,
     plot: {
       ...FRAME,
       height: 60 + rows.length * 26,

@@ -56,6 +56,34 @@ export interface SocInput {
   samples: readonly SocSample[];
 }
 
+function maxDayOf(band: readonly { day: number }[], samples: readonly SocSample[]): number {
+  return Math.max(...band.map((b) => b.day), ...samples.map((x) => x.day));
+}
+
+/** Inner plot width in px (FRAME less its side margins). */
+const INNER_W = FRAME.width - FRAME.marginLeft - FRAME.marginRight;
+
+export interface BrownoutLabel { device: number; day: number; soc: number; label: string; row: number }
+
+/**
+ * "#device" above each brown-out ✕, stacked in rows so that labels closer than their width
+ * (brown-outs days apart on a long run) do not print over each other: each goes to the lowest
+ * row whose previous label ends left of it.
+ */
+export function brownoutLabels(outs: readonly SocSample[], maxDay: number): BrownoutLabel[] {
+  const pxPerDay = maxDay > 0 ? INNER_W / maxDay : 0;
+  const rowsEnd: number[] = [];
+  return [...outs].sort((a, b) => a.day - b.day || a.device - b.device).map((o) => {
+    const label = `#${o.device}`;
+    const x = o.day * pxPerDay;
+    const half = (label.length * 5.5) / 2 + 2;
+    let row = rowsEnd.findIndex((end) => end < x - half);
+    if (row < 0) row = rowsEnd.length;
+    rowsEnd[row] = x + half;
+    return { device: o.device, day: o.day, soc: o.soc, label, row };
+  });
+}
+
 export function socOverTime(input: SocInput): ChartSpec {
   const id = 'soc-over-time';
   if (input.daily.length === 0 && input.samples.length === 0) {
@@ -75,8 +103,10 @@ export function socOverTime(input: SocInput): ChartSpec {
     devices.length ? `${outs.length} of ${devices.length} traced keychains browned out` : 'no devices traced',
   ].join('; ');
   const domain = socDomain([...band.flatMap((b) => [b.p5, b.p95]), ...input.samples.map((s) => s.soc)]);
-  const labels = socLabels(input.samples, domain);
-  const maxDay = Math.max(...band.map((b) => b.day), ...input.samples.map((s) => s.day));
+  // A dead keychain is labelled at its ✕, not at the end of its flat line at 0.
+  const labels = socLabels(input.samples.filter((x) => !firstOut.has(x.device)), domain);
+  const outLabels = brownoutLabels(outs, maxDayOf(band, input.samples));
+  const maxDay = maxDayOf(band, input.samples);
   const cut = domain[0] > 0 ? ` The y axis starts at ${domain[0]} %, not 0, so small drops show.` : '';
   return {
     id,
@@ -94,7 +124,9 @@ export function socOverTime(input: SocInput): ChartSpec {
         Plot.link(labels, { x1: 'day', y1: 'soc', x2: 'day', y2: 'y', dx: 0, stroke: '#4e79a7', strokeOpacity: 0.4 }),
         Plot.text(labels, { x: 'day', y: 'y', text: 'label', textAnchor: 'start', dx: 4, fill: '#4e79a7', fontSize: 9 }),
         Plot.dot(outs, { x: 'day', y: 'soc', symbol: 'times', stroke: '#d62728', r: 5, strokeWidth: 2 }),
-        Plot.text(outs, { x: 'day', y: 'soc', text: (d: SocSample) => `#${d.device} brown-out`, dy: -10, fill: '#d62728', fontSize: 9 }),
+        // One text mark per row: Plot's dy is a constant.
+        ...[...new Set(outLabels.map((l) => l.row))].map((row) =>
+          Plot.text(outLabels.filter((l) => l.row === row), { x: 'day', y: 'soc', text: 'label', dy: -10 - 11 * row, fill: '#d62728', fontSize: 9 })),
         ...(domain[0] === 0 ? [Plot.ruleY([0])] : []),
       ],
     },

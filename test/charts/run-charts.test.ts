@@ -120,3 +120,18 @@ describe('latency headline', () => {
     expect(spec.table.rows[0]!.slice(3, 5)).toEqual([1504.5, 2101.9]);
   });
 });
+
+describe('brown-out labels', () => {
+  it('stack labels of brown-outs that are closer than a label width, and leave distant ones on the first row', async () => {
+    const { brownoutLabels } = await import('../../charts/soc-over-time.ts');
+    const outs = [145, 147, 149, 156, 188, 195].map((day, device) => ({ device, day, soc: 0, brownout: true }));
+    const ls = brownoutLabels(outs, 200);
+    const px = 590 / 200;
+    for (const a of ls) for (const b of ls) {
+      if (a === b || a.row !== b.row) continue;
+      expect(Math.abs(a.day - b.day) * px, `#${a.device} and #${b.device} share row ${a.row}`).toBeGreaterThanOrEqual(2 * 5.5 + 4);
+    }
+    expect(ls.find((l) => l.device === 0)!.row).toBe(0);
+    expect(ls.find((l) => l.device === 1)!.row).toBe(1);
+  });
+});
