@@ -7,7 +7,7 @@ import * as Plot from '@observablehq/plot';
 import type { RunView } from './run-view.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, round, sig } from './format.ts';
-import { combinedDifference, excludesZero, proportionDifference, welchDifference, type DifferenceInterval } from '../stats/index.ts';
+import { combinedDifference, excludesZero, proportionDifference, welchDifference, type DifferenceInterval } from '../stats/difference.ts'; // not the index: it pulls in node:crypto (seeds), which the browser bundle cannot hold
 
 export interface Metric {
   name: string;
