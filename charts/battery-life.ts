@@ -14,6 +14,27 @@ export interface BatteryLifeInput {
   lifeDays: readonly number[];
   battery: RunSummary['battery'];
   devices: number;
+  /** The lives split into observed and projected (RunView.lifeSplit), and the run's length. */
+  split?: { observed: readonly number[]; projected: readonly number[] };
+  durationDays?: number;
+}
+
+/**
+ * Histogram thresholds with an edge at the run's end: observed lives end on or before it and
+ * projected ones on or after it, so no bin mixes the two (a bin straddling the end collected
+ * both and drew a spike there). Width: a 1-2-5 step giving about 30 bins over the data.
+ */
+export function lifeThresholds(values: readonly number[], endDays: number): number[] {
+  const min = Math.min(...values, endDays);
+  const max = Math.max(...values, endDays);
+  const raw = (max - min) / 30 || 1;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const w = [1, 2, 5, 10].map((m) => m * p).find((x) => x >= raw)!;
+  const first = endDays - Math.ceil((endDays - min) / w) * w;
+  // Lives are never negative: the first bin starts at 0 rather than below it (then it is narrower).
+  const edges: number[] = first < 0 && min >= 0 ? [0] : [];
+  for (let e = first < 0 && min >= 0 ? first + w : first; e <= max + w; e += w) edges.push(round(e, 9));
+  return edges;
 }
 
 interface Marker {
@@ -71,21 +92,38 @@ export function batteryLifeHistogram(input: BatteryLifeInput): ChartSpec {
   const id = 'battery-life-histogram';
   if (input.lifeDays.length === 0) return emptyLife(id, 'No battery life values in this run.');
   const ms = markers(input);
-  const bins = Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (d: number) => d, thresholds: 30, fill: '#4e79a7', inset: 0.5 });
-  const scale = input.devices / input.lifeDays.length;
+  const split = input.split ?? { observed: [], projected: input.lifeDays };
+  const end = input.durationDays;
+  const values = [
+    ...split.observed.map((days) => ({ days, kind: OBSERVED })),
+    ...split.projected.map((days) => ({ days, kind: PROJECTED })),
+  ];
+  const thresholds = end !== undefined ? lifeThresholds(values.map((v) => v.days), end) : 30;
+  const bins = Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'days', fill: 'kind', order: [OBSERVED, PROJECTED], thresholds, inset: 0.5 });
+  const scale = input.devices / values.length;
+  const kinds = `${input.split ? 'dark: observed (browned out within the run), light: projected in closed form' : 'all figures'}${end !== undefined ? `; dotted rule: the run's end (day ${num(end)}), a bin edge, so no bin mixes the two` : ''}`;
   return {
     id,
     title: finding(input),
-    subtitle: `Keychains per battery-life bin (days). ${caveat(input)}`,
+    subtitle: `Keychains per battery-life bin (days), ${kinds}. ${caveat(input)}`,
     plot: {
       ...FRAME,
       x: { label: 'Battery life (days) →', nice: true },
-      y: { label: scale === 1 ? '↑ Keychains' : '↑ Keychains (sample)', grid: true, tickFormat: (d: number) => (Number.isInteger(d) ? num(d) : '') },
-      marks: [Plot.rectY(input.lifeDays, bins), Plot.ruleY([0]), ...markerMarks(ms)],
+      y: { label: Math.abs(scale - 1) < 1e-9 ? '↑ Keychains' : '↑ Keychains (sample)', grid: true, tickFormat: (d: number) => (Number.isInteger(d) ? num(d) : '') },
+      color: { domain: [OBSERVED, PROJECTED], range: ['#2b4d6e', '#a0cbe8'] },
+      marks: [
+        Plot.rectY(values, bins),
+        Plot.ruleY([0]),
+        ...(end !== undefined ? [Plot.ruleX([end], { stroke: '#555', strokeDasharray: '1,3' })] : []),
+        ...markerMarks(ms),
+      ],
     },
     table: percentileTable(input),
   };
 }
+
+const OBSERVED = 'observed';
+const PROJECTED = 'projected';
 
 export function batteryLifeEcdf(input: BatteryLifeInput): ChartSpec {
   const id = 'battery-life-ecdf';

@@ -7,7 +7,8 @@ import * as Plot from '@observablehq/plot';
 import { POWER_MODES } from '../firmware/profiles/index.ts';
 import type { DailyRow, RunSummary } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
-import { label, num, percent, round, sig } from './format.ts';
+import { dodge } from './dodge.ts';
+import { label, num, percent, percentClaim, round, sig } from './format.ts';
 
 const PHASES = ['radio', 'crypto', 'secureElement', 'other'] as const;
 
@@ -38,23 +39,25 @@ export function energyByState(input: EnergyByStateInput): ChartSpec {
     return { id, title: 'No energy data', subtitle: why, plot: null, empty: why, table: { columns: [], rows: [] } };
   }
   const top = states.reduce((a, s) => ((input.perDeviceDay[s] ?? 0) > (input.perDeviceDay[a] ?? 0) ? s : a));
+  // Each row spans its whole simulated day [day, day + 1): bars, not a step curve, whose first
+  // and last steps Plot centres on the data points and so draws half as wide as the others.
   const rows = input.daily.flatMap((d) =>
-    states.map((s) => ({ day: d.day + 1, state: label(s), mj: d.alive > 0 ? (d.energyMjByState[s] ?? 0) / d.alive : 0 })),
+    states.map((s) => ({ day: d.day, end: d.day + 1, state: label(s), mj: d.alive > 0 ? (d.energyMjByState[s] ?? 0) / d.alive : 0 })),
   );
+  const share = (input.perDeviceDay[top] ?? 0) / total;
+  const labels = stackLabels(rows, states.map(label));
   return {
     id,
-    title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percent((input.perDeviceDay[top] ?? 0) / total, 0)} of a keychain's ${num(total)} mJ a day`,
-    subtitle: 'Mean energy per alive keychain per simulated day, stacked by power state (mJ).',
+    title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percentClaim(share, 0)} of a keychain's ${num(total)} mJ a day`,
+    subtitle: `Mean energy per alive keychain per simulated day, stacked by power state (mJ); title: run means (${num(input.daily.length)} days).`,
     plot: {
       ...FRAME,
       x: { label: 'Simulated day →' },
       y: { label: '↑ Energy per keychain (mJ/day)', grid: true },
       color: { domain: states.map(label), scheme: 'tableau10' },
       marks: [
-        Plot.areaY(rows, { x: 'day', y: 'mj', fill: 'state', z: 'state', order: states.map(label), curve: 'step' }),
-        Plot.text(rows, Plot.selectLast(Plot.stackY({
-          x: 'day', y: 'mj', z: 'state', order: states.map(label), text: 'state', textAnchor: 'start', dx: 4, fill: 'state',
-        }))),
+        Plot.rectY(rows, { x1: 'day', x2: 'end', y: 'mj', fill: 'state', order: states.map(label), inset: 0.5 }),
+        Plot.text(labels, { x: 'x', y: 'y', text: 'state', textAnchor: 'start', dx: 4, fill: 'state' }),
         Plot.ruleY([0]),
       ],
     },
@@ -63,6 +66,28 @@ export function energyByState(input: EnergyByStateInput): ChartSpec {
       rows: states.map((s) => [label(s), round(input.perDeviceDay[s] ?? 0, 1), `${round(((input.perDeviceDay[s] ?? 0) / total) * 100, 1)} %`]),
     },
   };
+}
+
+/** Inner plot height in px (FRAME less default top margin 20 and the bottom margin). */
+const INNER_PX = FRAME.height - 20 - FRAME.marginBottom;
+
+/** State names beside the last day's stack, at their segment's middle, dodged 11 px apart. */
+export function stackLabels(rows: readonly { day: number; end: number; state: string; mj: number }[], order: readonly string[]): { state: string; x: number; y: number }[] {
+  if (rows.length === 0) return [];
+  const lastDay = Math.max(...rows.map((r) => r.day));
+  const totals = new Map<number, number>();
+  for (const r of rows) totals.set(r.day, (totals.get(r.day) ?? 0) + r.mj);
+  const top = Math.max(...totals.values());
+  let base = 0;
+  const mids: { state: string; x: number; y: number }[] = [];
+  for (const st of order) {
+    const r = rows.find((q) => q.day === lastDay && q.state === st);
+    if (!r || !(r.mj > 0)) continue;
+    mids.push({ state: st, x: r.end, y: base + r.mj / 2 });
+    base += r.mj;
+  }
+  const ys = dodge(mids.map((m) => m.y), (top * 11) / INNER_PX, 0);
+  return mids.map((m, i) => ({ ...m, y: ys[i]! }));
 }
 
 export interface HandshakePhasesInput {

@@ -24,8 +24,15 @@ export function sig(value: number): string {
   return num(value, 3);
 }
 
-/** 0.0512 → "5.1 %". */
+/**
+ * 0.0512 → "5.1 %". Every percentage a title prints is a claim, so this is percentClaim: a
+ * non-zero share never prints as 0 % (0.00003 → "< 0.1 %"), a partial one never as 100 %.
+ */
 export function percent(fraction: number, digits = 1): string {
+  return percentClaim(fraction, digits);
+}
+
+function plainPercent(fraction: number, digits: number): string {
   return `${num(fraction * 100, digits)} %`;
 }
 
@@ -40,7 +47,7 @@ export function percentClaim(fraction: number, digits = 1): string {
   const pct = fraction * 100;
   if (pct > 0 && pct < step / 2) return `< ${num(step, digits)} %`;
   if (pct < 100 && pct >= 100 - step / 2) return `> ${num(100 - step, digits)} %`;
-  return percent(fraction, digits);
+  return plainPercent(fraction, digits);
 }
 
 /** Rounds for tables so snapshots do not churn on the last float bit. */

@@ -19,16 +19,18 @@ export { batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareBatteryLife, c
 export { NO_CLOUD_MESSAGE } from './cloud-load.ts';
 export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
 export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.ts';
-export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
+export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type HandshakeTraceItem, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
 export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
-export { num, percent, round, sig } from './format.ts';
+export { num, percent, percentClaim, round, sig } from './format.ts';
+export { shareAxes, shareAxesAll, type ScalesOf } from './share-axes.ts';
+export { changeRows, changeText, type ChangeRow } from './compare.ts';
 
 /** Every chart of one run, in the order the report and the dashboard show them. */
 export function runCharts(view: RunView): ChartSpec[] {
   const s = view.summary;
   const deviceDays = view.daily.reduce((a, d) => a + d.alive, 0);
-  const battery = { lifeDays: view.lifeDays, battery: s.battery, devices: s.devices };
+  const battery = { lifeDays: view.lifeDays, battery: s.battery, devices: s.devices, durationDays: view.manifest.durationDays, ...(view.lifeSplit ? { split: view.lifeSplit } : {}) };
   return [
     batteryLifeHistogram(battery),
     batteryLifeEcdf(battery),

@@ -16,6 +16,14 @@ export interface HandshakeMessage {
   fragments: number;
 }
 
+/**
+ * One step of a handshake as the statecharts perform it (reports/ builds the list from the live
+ * run of models/handshake): an operation on one side, or a message from one side to the other.
+ */
+export type HandshakeTraceItem =
+  | { kind: 'work'; role: 'phone' | 'keychain'; op: string; state: string }
+  | { kind: 'message'; from: 'phone' | 'keychain'; name: string; senderState: string; receiverState: string };
+
 /** Cloud load per simulated day and station (present only when the run modelled the cloud). */
 export interface CloudLoadRow {
   day: number;
@@ -30,6 +38,16 @@ export interface RunView {
   summary: RunSummary;
   /** Battery life in days per device (observed or projected), ascending, at most MAX_VALUES. */
   lifeDays: number[];
+  /**
+   * The same lives split by how they were obtained, each ascending and reduced in proportion to
+   * its share of the fleet: observed (browned out within the run) and projected (closed form).
+   */
+  lifeSplit?: { observed: number[]; projected: number[] };
+  /**
+   * Mean energy per day of each keychain over the days it was alive (mJ), ascending, at most
+   * MAX_VALUES: the spread behind "energy per keychain-day" that a comparison needs for its interval.
+   */
+  energyMjPerDay?: number[];
   /** How many devices `lifeDays` stands for (equals devices unless it was reduced). */
   lifeDaysOf: number;
   daily: DailyRow[];
@@ -38,7 +56,7 @@ export interface RunView {
   /** Latencies seen in the telemetry of traced devices, ascending, at most MAX_VALUES each. */
   latencyMs: { unlock: number[]; handshake: number[] };
   /** The suite's handshake messages, or null when not known for this run. */
-  handshake: { suite: string; messages: HandshakeMessage[] } | null;
+  handshake: { suite: string; messages: HandshakeMessage[]; trace?: HandshakeTraceItem[] } | null;
   cloud: CloudLoadRow[] | null;
 }
 
@@ -62,6 +80,8 @@ export function orderSample(values: ArrayLike<number>, max = MAX_VALUES): number
 export interface RunViewOptions {
   /** Messages of the run's main suite (from firmware's messageSizes); null when unknown. */
   handshakeMessages?: (suite: string) => HandshakeMessage[] | null;
+  /** Both roles' steps of one handshake of the suite, from the statecharts; null when unknown. */
+  handshakeTrace?: (suite: string) => HandshakeTraceItem[] | null;
 }
 
 export function runView(result: RunResult, options: RunViewOptions = {}): RunView {
@@ -86,13 +106,38 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     },
     summary: result.summary,
     lifeDays: orderSample(result.devices.lifeDays),
+    lifeSplit: lifeSplit(result),
+    energyMjPerDay: orderSample(Array.from(result.devices.energyMj, (mj, k) => mj / aliveDays(result, k))),
     lifeDaysOf: result.devices.count,
     daily: result.daily,
     socSamples: result.socSamples.filter((s) => keep.has(s.device)),
     latencyMs: { unlock: orderSample(unlock), handshake: orderSample(handshake) },
-    handshake: suite && messages ? { suite, messages } : null,
+    handshake: suite && messages ? { suite, messages, ...traceOf(suite, options) } : null,
     cloud: cloudRows(result),
   };
+}
+
+function traceOf(suite: string, options: RunViewOptions): { trace?: HandshakeTraceItem[] } {
+  const trace = options.handshakeTrace?.(suite);
+  return trace ? { trace } : {};
+}
+
+/** Days device k was alive in the run (to its brown-out, else the whole run). */
+function aliveDays(result: RunResult, k: number): number {
+  const dead = result.devices.depletedDay[k]!;
+  return Number.isFinite(dead) ? Math.max(dead, 1e-9) : result.manifest.durationDays;
+}
+
+/** Lives of devices that browned out within the run (depletedDay finite) and of the rest. */
+function lifeSplit(result: RunResult): { observed: number[]; projected: number[] } {
+  const d = result.devices;
+  const observed: number[] = [];
+  const projected: number[] = [];
+  for (let k = 0; k < d.count; k++) (Number.isFinite(d.depletedDay[k]) ? observed : projected).push(d.lifeDays[k]!);
+  const n = observed.length + projected.length;
+  // orderSample needs max ≥ 2 to spread its picks; a part of fewer values is kept whole.
+  const share = (m: number) => Math.min(m, Math.max(2, Math.round((MAX_VALUES * m) / Math.max(n, MAX_VALUES))));
+  return { observed: orderSample(observed, share(observed.length)), projected: orderSample(projected, share(projected.length)) };
 }
 
 /** RunResult has no cloud model yet; a run that carries `cloud.daily` rows gets the chart. */

@@ -7,10 +7,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../results/index.ts';
-import { compareCharts, runCharts, runLabels, runView, type RunViewOptions } from '../charts/index.ts';
+import { compareCharts, runCharts, runLabels, runView, shareAxesAll, type ChartSpec, type RunViewOptions } from '../charts/index.ts';
 import { compareReportHtml, runReportHtml, type RenderedChart, type RenderedRun } from './html.ts';
 import { compareReportMarkdown, runReportMarkdown } from './markdown.ts';
-import { renderSvg, svgToPng } from './render-svg.ts';
+import { plotScales, renderSvg, svgToPng } from './render-svg.ts';
 
 export interface ReportOptions extends RunViewOptions {
   /** A second run: the report compares A (the first) with B (this one). */
@@ -40,12 +40,21 @@ function render(result: RunResult, options: RunViewOptions): RenderedRun {
   return { view, charts: runCharts(view).map((spec) => ({ spec, svg: renderSvg(spec) })) };
 }
 
+/** Both runs' charts, each pair drawn on the same axes. */
+function renderPair(a: RunResult, b: RunResult, options: RunViewOptions): [RenderedRun, RenderedRun] {
+  const [va, vb] = [runView(a, options), runView(b, options)];
+  const [ca, cb] = shareAxesAll(runCharts(va), runCharts(vb), plotScales);
+  const draw = (spec: ChartSpec) => ({ spec, svg: renderSvg(spec) });
+  return [{ view: va, charts: ca.map(draw) }, { view: vb, charts: cb.map(draw) }];
+}
+
 function safe(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
 export function buildReport(result: RunResult, options: ReportOptions = {}): Report {
-  const a = render(result, options);
+  const pair = options.vs ? renderPair(result, options.vs, options) : null;
+  const a = pair ? pair[0] : render(result, options);
   const files: ReportFile[] = [];
   const svgFiles = new Map<RenderedChart, string>();
   const add = (c: RenderedChart, prefix: string) => {
@@ -59,7 +68,7 @@ export function buildReport(result: RunResult, options: ReportOptions = {}): Rep
   let markdown: string;
   let all: RenderedChart[];
   if (options.vs) {
-    const b = render(options.vs, options);
+    const b = pair![1];
     const labels = runLabels(a.view, b.view);
     const comparison = compareCharts(a.view, b.view).map((spec) => ({ spec, svg: renderSvg(spec) }));
     comparison.forEach((c) => add(c, ''));

@@ -3,7 +3,7 @@
  * @module
  */
 export { buildReport, writeReport, type Report, type ReportFile, type ReportOptions } from './build-report.ts';
-export { renderSvg, svgToPng } from './render-svg.ts';
+export { plotScales, renderSvg, svgToPng } from './render-svg.ts';
 export { createRunLoader, RunNotFoundError, type RunLoader } from './load-run.ts';
-export { handshakeMessagesFor } from './handshake-messages.ts';
+export { handshakeMessagesFor, handshakeTraceFor } from './handshake-messages.ts';
 export { writeSweepReport } from './sweep-report.ts';

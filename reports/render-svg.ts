@@ -10,6 +10,14 @@ import type { ChartSpec } from '../charts/index.ts';
 
 const FONT = 'DejaVu Sans, sans-serif';
 
+/** The x and y domains Plot picks for the spec (rendered off-screen), for charts/shareAxes. */
+export function plotScales(spec: ChartSpec): { x?: readonly unknown[]; y?: readonly unknown[] } {
+  if (!spec.plot) return {};
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const el = Plot.plot({ ...spec.plot, document: document as unknown as Document });
+  return { x: el.scale('x')?.domain as readonly unknown[] | undefined, y: el.scale('y')?.domain as readonly unknown[] | undefined };
+}
+
 /** Renders the spec's Plot options to SVG text; null for a chart without data. */
 export function renderSvg(spec: ChartSpec): string | null {
   if (!spec.plot) return null;

@@ -11,3 +11,4 @@ export { replicationSeed, replicationSeeds } from './seeds.ts';
 export { morrisDesign, morrisEffects, type MorrisDesign, type MorrisEffect } from './morris.ts';
 export { HEADLINE_METRICS, type HeadlineMetric } from './headline.ts';
 export { replicationIntervals, pairedDifferences, type PointRuns, type MetricInterval, type MetricDifference } from './sweep-analysis.ts';
+export { welchDifference, proportionDifference, combinedDifference, excludesZero, type DifferenceInterval } from './difference.ts';

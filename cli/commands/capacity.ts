@@ -13,6 +13,7 @@ import { oneOf, parseCommand, positiveNumber, UsageError, UserError, wholeNumber
 import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
 import { DAY_MS } from '../../units/index.ts';
+import { percentClaim } from '../../charts/index.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 
 const HELP = `Usage: keytwin capacity <scenario.yaml> --p99 <ms> [options]
@@ -62,7 +63,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     '',
     'station        servers  worst-day p99 ms  queue-full  |  needed  worst-day p99 ms  utilisation  peak-hour util  runs',
     ...rows.map((r) =>
-      `${r.station.padEnd(14)} ${String(r.servers).padStart(7)}  ${f(r.worstDayP99Ms).padStart(16)}  ${String(r.queueFull).padStart(10)}  |  ${(r.needed === null ? `>${r.atNeeded.servers}` : String(r.needed)).padStart(6)}  ${f(r.atNeeded.worstDayP99Ms).padStart(16)}  ${(r.atNeeded.utilisation * 100).toFixed(2).padStart(9)} %  ${(r.atNeeded.peakHourUtilisation * 100).toFixed(1).padStart(12)} %  ${String(r.evaluations).padStart(4)}`),
+      `${r.station.padEnd(14)} ${String(r.servers).padStart(7)}  ${f(r.worstDayP99Ms).padStart(16)}  ${String(r.queueFull).padStart(10)}  |  ${(r.needed === null ? `>${r.atNeeded.servers}` : String(r.needed)).padStart(6)}  ${f(r.atNeeded.worstDayP99Ms).padStart(16)}  ${percentClaim(r.atNeeded.utilisation, 2).padStart(11)}  ${percentClaim(r.atNeeded.peakHourUtilisation, 1).padStart(14)}  ${String(r.evaluations).padStart(4)}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   return rows.every((r) => r.needed !== null) ? 0 : 1;

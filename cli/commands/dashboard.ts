@@ -5,7 +5,7 @@
  */
 import { parseCommand, UsageError, UserError } from '../args.ts';
 import { openDashboardStore, startDashboard } from '../../dashboards/index.ts';
-import { handshakeMessagesFor } from '../../reports/index.ts';
+import { handshakeMessagesFor, handshakeTraceFor } from '../../reports/index.ts';
 import { DEFAULT_STORE } from '../../store/index.ts';
 import { readerStore } from '../reader-store.ts';
 
@@ -38,7 +38,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { store } = opened;
   let dash;
   try {
-    dash = await startDashboard({ store, port, ...(parsed.values.host ? { host: parsed.values.host } : {}), handshakeMessages: handshakeMessagesFor });
+    dash = await startDashboard({ store, port, ...(parsed.values.host ? { host: parsed.values.host } : {}), handshakeMessages: handshakeMessagesFor, handshakeTrace: handshakeTraceFor });
   } catch (err) {
     await opened.close();
     throw new UserError(`cannot listen on port ${port}: ${(err as Error).message}`);

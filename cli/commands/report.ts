@@ -11,7 +11,7 @@ import type { SweepAnalysis } from '../sweep/analyse.ts';
 import { sensitivityChartSpecs, sweepChartSpecs } from '../sweep/report-charts.ts';
 import type { SensitivityResult } from '../sweep/sensitivity.ts';
 import { readerStore } from '../reader-store.ts';
-import { buildReport, createRunLoader, handshakeMessagesFor, writeReport } from '../../reports/index.ts';
+import { buildReport, createRunLoader, handshakeMessagesFor, handshakeTraceFor, writeReport } from '../../reports/index.ts';
 
 const HELP = `Usage: keytwin report <run-id | path/to/result.json | run-dir> [options]
 
@@ -48,7 +48,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const a = await loader.load(ref);
     const b = v.vs ? await loader.load(v.vs) : undefined;
     const started = performance.now();
-    const report = buildReport(a, { ...(b ? { vs: b } : {}), png: Boolean(v.png), handshakeMessages: handshakeMessagesFor });
+    const report = buildReport(a, { ...(b ? { vs: b } : {}), png: Boolean(v.png), handshakeMessages: handshakeMessagesFor, handshakeTrace: handshakeTraceFor });
     const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
     const out = resolve(v.out ?? `out/report-${slug(a.manifest.runId)}${b ? `-vs-${slug(b.manifest.runId)}` : ''}`);
     const files = await writeReport(report, out);

@@ -6,7 +6,8 @@
  * Routes: #/  #/run/<id>  #/compare/<a>/<b>  #/live  #/live/<id>
  * @module
  */
-import { compareCharts, liveCharts, num, runCharts } from '../../charts/index.ts';
+import * as Plot from '@observablehq/plot';
+import { compareCharts, liveCharts, num, runCharts, shareAxesAll } from '../../charts/index.ts';
 import type { RunView } from '../../charts/index.ts';
 import type { LiveProgressPoint, LiveSnapshot } from '../live.ts';
 import type { RunListing } from '../../store/index.ts';
@@ -123,8 +124,12 @@ async function comparePage(a: string, b: string) {
   const nameOf = (v: RunView) => runName({ scenario: v.manifest.scenario.name, startedAt: v.manifest.startedAt, seed: v.manifest.seed });
   const [na, nb] = [nameOf(data.a), nameOf(data.b)];
   show(h('h2', { class: 'page' }, `Comparison: B ${nb} against A ${na}`), ...compareCharts(data.a, data.b).map((s) => chartEl(s, `${nb}-vs-${na}`)));
-  const ca = runCharts(data.a);
-  const cb = runCharts(data.b);
+  // Each pair on the same axes: the domains Plot would pick for either side, united.
+  const [ca, cb] = shareAxesAll(runCharts(data.a), runCharts(data.b), (spec) => {
+    if (!spec.plot) return {};
+    const fig = Plot.plot(spec.plot);
+    return { x: fig.scale('x')?.domain as unknown[] | undefined, y: fig.scale('y')?.domain as unknown[] | undefined };
+  });
   ca.forEach((s, i) => app.append(h('div', { class: 'pair' }, chartEl(s, na, 'A'), chartEl(cb[i]!, nb, 'B'))));
   ready();
 }

@@ -24,6 +24,14 @@ export class Clock {
     return Math.min(this.lastDay, Math.floor(this.now / DAY_MS));
   }
 
+  /**
+   * Day index of the instant `ms` (clamped like day()). Integrals over a span are booked by the
+   * span's start: a span ending exactly on a boundary belongs to the day it ran in, not the next.
+   */
+  dayOf(ms: number): number {
+    return Math.min(this.lastDay, Math.floor(ms / DAY_MS));
+  }
+
   /** Activity-bin index of now. */
   bin(): number {
     return Math.min(this.lastBin, Math.floor(this.now / ACTIVITY_BIN_MS));

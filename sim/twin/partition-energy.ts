@@ -111,7 +111,11 @@ export class Energy {
     const uj = Math.round(ma * span * this.vNominal); // mA·ms·V = µJ
     res.energyUj[k]! += uj;
     res.energyByMode[t.curMode[k]!]! += uj;
-    res.dayEnergyByMode[this.clock.day() * POWER_MODES.length + t.curMode[k]!]! += uj;
+    // By the day the span ran in (its start), not the day of `now`: the daily sample settles every
+    // device exactly at each boundary, so no span crosses one, but one ends on it; booking by `now`
+    // moved each day's last span (often hours of sleep) into the next day, leaving the first day
+    // short and the last day long by that span.
+    res.dayEnergyByMode[this.clock.dayOf(t.lastT[k]!) * POWER_MODES.length + t.curMode[k]!]! += uj;
     const ph = t.curPhase[k]!;
     // The running handshake's own account: booked as completed or failed when it ends.
     if (ph >= 0) {

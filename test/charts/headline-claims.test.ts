@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { quantileSorted as d3QuantileSorted } from 'd3';
-import { percentClaim, quantileSorted } from '../../charts/format.ts';
+import { percent, percentClaim, quantileSorted } from '../../charts/format.ts';
 import { failuresOverTime } from '../../charts/failures.ts';
 import { cloudLoad } from '../../charts/cloud-load.ts';
 import { quantileWithCi } from '../../sim/twin/quantiles.ts';
@@ -91,5 +91,15 @@ describe('cloud headline', () => {
     const spec = cloudLoad(rows as never);
     const busiest = rows.reduce((a, r) => (r.utilisation > a.utilisation ? r : a));
     expect(spec.title).toBe(`Busiest cloud station: ${busiest.station} at < 0.01 % utilisation on day ${busiest.day + 1}`);
+  });
+});
+
+describe('percent (the shared formatter every title uses) makes the same claim', () => {
+  it('never prints a non-zero share as 0 % or a partial one as 100 %', () => {
+    expect(percent(0.003, 0)).toBe('< 1 %');
+    expect(percent(0.9996, 0)).toBe('> 99 %');
+    expect(percent(0.00003, 2)).toBe('< 0.01 %');
+    expect(percent(0.5, 0)).toBe('50 %');
+    expect(percent(0, 0)).toBe('0 %');
   });
 });

@@ -141,8 +141,8 @@ export function fixtureRun(options: FixtureOptions = {}): RunResult {
 
   for (let i = 0; i < n; i++) {
     finalSoc[i] = soc[i]!;
-    // Life is counted from a full cell: a keychain that started the run at 3 % lasts ~1/0.03 as long when full.
-    lifeDays[i] = Number.isNaN(depletedDay[i]!) ? 1 / drainPerDay[i]! : depletedDay[i]! / startSoc[i]!;
+    // As the simulator reports it: a keychain that browned out within the run has its observed life.
+    lifeDays[i] = Number.isNaN(depletedDay[i]!) ? 1 / drainPerDay[i]! : depletedDay[i]!;
   }
 
   const telemetry: TelemetryEvent[] = [];
