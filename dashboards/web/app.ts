@@ -3,17 +3,18 @@
  * a comparison of two runs, and live runs. Charts come from the same pure functions as the HTML
  * report, drawn here with Plot. Every failure becomes a message in the page. The runs list and
  * the live view poll the server, so they stay current without a reload.
- * Routes: #/  #/run/<id>  #/compare/<a>/<b>  #/live  #/live/<id>
+ * Routes: #/  #/run/<id>  #/compare/<a>/<b>  #/sweep/<id>  #/live  #/live/<id>
  * @module
  */
 import { compareCharts, liveCharts, num, runCharts } from '../../charts/index.ts';
 import type { RunView } from '../../charts/index.ts';
 import type { LiveProgressPoint, LiveSnapshot } from '../live.ts';
-import type { RunListing } from '../../store/index.ts';
+import type { RunListing, SweepListing } from '../../store/index.ts';
 import { chartEl } from './chart-section.ts';
 import { api, h, message, runName } from './dom.ts';
 import { duration, etaMs, eventRateChart, liveTotals, unlocksFailuresChart } from './live-progress.ts';
 import { runsTable, visibleRuns, type TableState } from './runs-table.ts';
+import { sweepPage, sweepsTable } from './sweep-page.ts';
 
 interface RunsResponse {
   store: string;
@@ -56,10 +57,12 @@ async function runsPage() {
   const liveLine = h('p', { id: 'live-runs' });
   const holder = h('div', { id: 'runs-holder' });
   const compare = h('button', { id: 'compare', disabled: '' }, 'Compare the two selected runs');
+  const sweepsHolder = h('div', { id: 'sweeps-holder' });
   compare.addEventListener('click', () => {
     location.hash = `#/compare/${encodeURIComponent(tableState.picked[0]!)}/${encodeURIComponent(tableState.picked[1]!)}`;
   });
   let data: RunsResponse | null = null;
+  let sweeps: SweepListing[] = [];
   let seen = '';
 
   const render = () => {
@@ -73,15 +76,18 @@ async function runsPage() {
     if (data.runs.length === 0) {
       holder.replaceChildren(message(`The store (${data.store}) has no runs yet. Run a simulation first, e.g. 'keytwin run scenarios/<file>.yaml'; it appears here by itself.`));
     } else holder.replaceChildren(runsTable(data.runs, tableState, render));
+    sweepsHolder.replaceChildren(...(sweeps.length ? [h('h2', { class: 'page' }, `Sweeps in the store (${sweeps.length})`), sweepsTable(sweeps)] : []));
   };
   const load = async () => {
     const next = await api<RunsResponse>('/api/runs');
+    const nextSweeps = (await api<{ sweeps: SweepListing[] }>('/api/sweeps')).sweeps;
     document.getElementById('store')!.textContent = `store: ${next.store}`;
-    const key = JSON.stringify([next.runs, next.live]);
+    const key = JSON.stringify([next.runs, next.live, nextSweeps]);
     // Redraw only when something changed: a redraw under the pointer would eat a click.
     if (key !== seen) {
       seen = key;
       data = next;
+      sweeps = nextSweeps;
       render();
     }
   };
@@ -90,7 +96,7 @@ async function runsPage() {
     render();
   });
   await load();
-  show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare));
+  show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare), sweepsHolder);
   ready();
   const again = () => {
     poll = window.setTimeout(() => {
@@ -176,7 +182,10 @@ async function route() {
   try {
     if (parts[0] === 'run' && parts[1]) await runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) await comparePage(parts[1], parts[2]);
-    else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
+    else if (parts[0] === 'sweep' && parts[1]) {
+      await sweepPage(parts[1], show);
+      ready();
+    } else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
     else if (parts[0] === 'live') await liveList();
     else await runsPage();
   } catch (err) {
