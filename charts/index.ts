@@ -22,6 +22,7 @@ export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.
 export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
 export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
+export { cloudHourly, cloudHourlyCharts, rolloutMarks, rolloutSentence, CLOUD_MEASURES, type CloudDetail, type CloudMeasure, type RolloutMark } from './cloud-hourly.ts';
 export { sweepOverview, sweepOverviewRows, type SweepOverviewRow } from './sweep-overview.ts';
 export { sweepView, SweepDocumentError, type SweepView, type SweepMetric, type SweepIntervalRow, type SweepDifferenceRow, type StoredSweep } from './sweep-view.ts';
 export { num, percent, round, sig } from './format.ts';

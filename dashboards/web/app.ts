@@ -3,7 +3,7 @@
  * a comparison of two runs, and live runs. Charts come from the same pure functions as the HTML
  * report, drawn here with Plot. Every failure becomes a message in the page. The runs list and
  * the live view poll the server, so they stay current without a reload.
- * Routes: #/  #/run/<id>  #/compare/<a>/<b>  #/sweep/<id>  #/live  #/live/<id>
+ * Routes: #/  #/run/<id>  #/cloud/<id>  #/compare/<a>/<b>  #/sweep/<id>  #/live  #/live/<id>
  * @module
  */
 import { compareCharts, liveCharts, num, runCharts } from '../../charts/index.ts';
@@ -15,6 +15,7 @@ import { api, h, message, runName } from './dom.ts';
 import { duration, etaMs, eventRateChart, liveTotals, unlocksFailuresChart } from './live-progress.ts';
 import { runsTable, visibleRuns, type TableState } from './runs-table.ts';
 import { sweepPage, sweepsTable } from './sweep-page.ts';
+import { cloudPage } from './cloud-page.ts';
 
 interface RunsResponse {
   store: string;
@@ -114,7 +115,8 @@ async function runPage(id: string) {
   show(h('p', {}, `Loading run ${id}…`));
   const view = await api<RunView>(`/api/runs/${encodeURIComponent(id)}`);
   const name = runName({ scenario: view.manifest.scenario.name, startedAt: view.manifest.startedAt, seed: view.manifest.seed });
-  show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id)), runFacts(view));
+  const cloudLink = view.cloudDetail ? [' · ', h('a', { href: `#/cloud/${encodeURIComponent(view.id)}`, id: 'cloud-view' }, 'Cloud view: utilisation, queue and p99 per hour, OTA waves')] : [];
+  show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id), ...cloudLink), runFacts(view));
   // Draw one chart per frame so the first chart appears before the others are computed.
   for (const spec of runCharts(view)) {
     app.append(chartEl(spec, name));
@@ -182,7 +184,10 @@ async function route() {
   try {
     if (parts[0] === 'run' && parts[1]) await runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) await comparePage(parts[1], parts[2]);
-    else if (parts[0] === 'sweep' && parts[1]) {
+    else if (parts[0] === 'cloud' && parts[1]) {
+      await cloudPage(parts[1], show, (n) => app.append(n));
+      ready();
+    } else if (parts[0] === 'sweep' && parts[1]) {
       await sweepPage(parts[1], show);
       ready();
     } else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
