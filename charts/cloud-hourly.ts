@@ -35,6 +35,8 @@ export function rolloutMarks(rollout: RolloutPlan | null): RolloutMark[] {
   return marks;
 }
 
+const hourText = (h: number) => num(h, Number.isInteger(h) ? 0 : 1);
+
 /** One sentence on the rollout, for the subtitles. */
 export function rolloutSentence(rollout: RolloutPlan | null): string {
   if (!rollout) return 'No OTA rollout in this run.';
@@ -42,7 +44,7 @@ export function rolloutSentence(rollout: RolloutPlan | null): string {
   const failed = rollout.waves.reduce((a, w) => a + w.failed, 0);
   const updated = rollout.waves.reduce((a, w) => a + w.devices, 0);
   const started = n === 0 ? 'OTA rollout not started before the run ended' : `OTA rollout: ${n} wave${n === 1 ? '' : 's'} started (${num(updated)} keychains, ${num(failed)} failed updates)`;
-  const end = rollout.haltedAtMs !== null ? `, halted at hour ${sig(rollout.haltedAtMs / HOUR_MS)} (${HALT_REASONS[rollout.haltReason] ?? rollout.haltReason})` : `, state at the end: ${rollout.state}`;
+  const end = rollout.haltedAtMs !== null ? `, halted at hour ${hourText(rollout.haltedAtMs / HOUR_MS)} (${HALT_REASONS[rollout.haltReason] ?? rollout.haltReason})` : `, state at the end: ${rollout.state}`;
   return `${started}${end}; dashed lines mark wave starts, red the halt.`;
 }
 
@@ -74,25 +76,30 @@ export function cloudHourly(detail: CloudDetail | null, measure: CloudMeasure): 
   }
   const stations = [...new Set(data.map((r) => r.station))].sort();
   const top = data.reduce((a, r) => (r.value > a.value ? r : a));
+  const loaded = stations.filter((st) => data.some((r) => r.station === st && r.value > 0));
+  const idle = stations.filter((st) => !loaded.includes(st));
   const marks = rolloutMarks(detail.rollout);
   const waves = marks.filter((m) => m.kind === 'wave');
   const halts = marks.filter((m) => m.kind === 'halt');
   return {
     id,
     title: `Highest hourly ${d.label}: ${top.station} at ${d.fmt(top.value)} in hour ${num(top.hour)} (day ${num(Math.floor(top.hour / 24) + 1)}, ${String(top.hour % 24).padStart(2, '0')}:00)`,
-    subtitle: `Per station and simulated hour since the run's start: ${d.population}. ${rolloutSentence(detail.rollout)}`,
+    subtitle: `Per station and simulated hour since the run's start: ${d.population}.${idle.length ? ` At 0 throughout: ${idle.join(', ')}.` : ''} ${rolloutSentence(detail.rollout)}`,
     plot: {
       ...FRAME,
       marginTop: 28,
       x: { label: 'Simulated hour →', domain: [0, Math.max(...data.map((r) => r.hour)) + 1] },
       y: { label: `↑ ${d.label} (${d.unit})`, grid: true, zero: true },
-      color: { domain: stations, scheme: 'tableau10', legend: true },
+      color: { domain: stations, scheme: 'tableau10' },
       marks: [
         Plot.ruleX(waves, { x: 'hour', stroke: '#666', strokeDasharray: '4,3' }),
         Plot.text(waves, { x: 'hour', text: 'label', frameAnchor: 'top', dy: -10, fontSize: 9, fill: '#444', textAnchor: 'start', dx: 2 }),
         Plot.ruleX(halts, { x: 'hour', stroke: '#c23b3b', strokeWidth: 2 }),
         Plot.text(halts, { x: 'hour', text: 'label', frameAnchor: 'top', dy: 12, fontSize: 10, fill: '#c23b3b', textAnchor: 'start', dx: 4 }),
         Plot.lineY(data, { x: 'hour', y: 'value', stroke: 'station', curve: 'step-after' }),
+        // Stations named at their peaks, where the lines part (at the end they often all sit at 0
+        // and the names would pile up; a Plot legend would wrap the SVG in HTML).
+        Plot.text(data.filter((r) => loaded.includes(r.station)), Plot.selectMaxY({ x: 'hour', y: 'value', z: 'station', text: 'station', fill: 'station', textAnchor: 'start', dx: 4, dy: -7, fontSize: 10 })),
         Plot.ruleY([0]),
       ],
     },
