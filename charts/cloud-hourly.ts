@@ -76,15 +76,21 @@ export function cloudHourly(detail: CloudDetail | null, measure: CloudMeasure): 
   }
   const stations = [...new Set(data.map((r) => r.station))].sort();
   const top = data.reduce((a, r) => (r.value > a.value ? r : a));
-  const loaded = stations.filter((st) => data.some((r) => r.station === st && r.value > 0));
+  const peakOf = (st: string) => Math.max(...data.filter((r) => r.station === st).map((r) => r.value));
+  const loaded = stations.filter((st) => peakOf(st) > 0);
+  // Stations present in the run but without a single value here (p99 of a station that served nothing).
+  const absent = [...new Set(detail.hourly.map((r) => r.station))].filter((st) => !stations.includes(st)).sort();
   const idle = stations.filter((st) => !loaded.includes(st));
+  // Names of stations whose lines stay near the axis would pile up there: they are named in the subtitle instead.
+  const named = loaded.filter((st) => peakOf(st) >= 0.05 * top.value);
+  const low = loaded.filter((st) => !named.includes(st));
   const marks = rolloutMarks(detail.rollout);
   const waves = marks.filter((m) => m.kind === 'wave');
   const halts = marks.filter((m) => m.kind === 'halt');
   return {
     id,
     title: `Highest hourly ${d.label}: ${top.station} at ${d.fmt(top.value)} in hour ${num(top.hour)} (day ${num(Math.floor(top.hour / 24) + 1)}, ${String(top.hour % 24).padStart(2, '0')}:00)`,
-    subtitle: `Per station and simulated hour since the run's start: ${d.population}.${idle.length ? ` At 0 throughout: ${idle.join(', ')}.` : ''} ${rolloutSentence(detail.rollout)}`,
+    subtitle: `Per station and simulated hour since the run's start: ${d.population}.${idle.length ? ` At 0 throughout: ${idle.join(', ')}.` : ''}${absent.length ? ` No hour with a value: ${absent.join(', ')}.` : ''}${low.length ? ` Below 5 % of the peak throughout (unlabelled, at the bottom): ${low.join(', ')}.` : ''} ${rolloutSentence(detail.rollout)}`,
     plot: {
       ...FRAME,
       marginTop: 28,
@@ -99,7 +105,7 @@ export function cloudHourly(detail: CloudDetail | null, measure: CloudMeasure): 
         Plot.lineY(data, { x: 'hour', y: 'value', stroke: 'station', curve: 'step-after' }),
         // Stations named at their peaks, where the lines part (at the end they often all sit at 0
         // and the names would pile up; a Plot legend would wrap the SVG in HTML).
-        Plot.text(data.filter((r) => loaded.includes(r.station)), Plot.selectMaxY({ x: 'hour', y: 'value', z: 'station', text: 'station', fill: 'station', textAnchor: 'start', dx: 4, dy: -7, fontSize: 10 })),
+        Plot.text(data.filter((r) => named.includes(r.station)), Plot.selectMaxY({ x: 'hour', y: 'value', z: 'station', text: 'station', fill: 'station', textAnchor: 'start', dx: 4, dy: -7, fontSize: 10 })),
         Plot.ruleY([0]),
       ],
     },

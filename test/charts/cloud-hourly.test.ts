@@ -65,6 +65,18 @@ describe('cloud view charts, on the cloud model', () => {
     expect(spec.table.rows).toHaveLength(complete.hourly.length - idle.length);
   });
 
+  it('every station is named: on its line, or in the subtitle when its line stays at the bottom', () => {
+    for (const measure of ['utilisation', 'queue', 'p99'] as const) {
+      const spec = cloudHourly(complete, measure);
+      const svg = renderSvg(spec)!;
+      const labels = [...svg.matchAll(/<tspan[^>]*>([a-z]+)<\/tspan>|<text[^>]*>([a-z]+)<\/text>/g)].map((m) => m[1] ?? m[2]);
+      for (const st of new Set(complete.hourly.map((r) => r.station))) {
+        const inSubtitle = new RegExp(`(At 0 throughout|Below 5 % of the peak throughout|No hour with a value)[^.]*\\b${st}\\b`).test(spec.subtitle);
+        expect(labels.includes(st) !== inSubtitle, `${measure}: ${st} labelled once, either on the chart or in the subtitle`).toBe(true);
+      }
+    }
+  });
+
   it('a run without a cloud model gets three charts that say so', () => {
     const specs = cloudHourlyCharts(null);
     expect(specs.map((s) => s.id)).toEqual(['cloud-hourly-utilisation', 'cloud-hourly-queue', 'cloud-hourly-p99']);
