@@ -77,7 +77,7 @@ describe('the cloud view of a stored run with an OTA rollout that halts', () => 
       expect(svg).toContain('canary (30)');
       expect(svg).toContain('halted: too many failed updates');
     }
-    // The herd of the canary loads the one slow OTA server more than any other hour.
+    // The one slow OTA server is the busiest station (its peak is the morning's checks, not the 30-keychain canary).
     expect(await browser.page.locator('section[data-chart="cloud-hourly-utilisation"] h3').textContent()).toMatch(/^Highest hourly utilisation: ota at /);
     await browser.shot('dashboard-cloud');
     expect(await browser.page.locator('.message.error').count()).toBe(0);
