@@ -25,6 +25,9 @@ export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type 
 export { num, percent, percentClaim, round, sig } from './format.ts';
 export { shareAxes, shareAxesAll, type ScalesOf } from './share-axes.ts';
 export { changeRows, changeText, type ChangeRow } from './compare.ts';
+export { cloudHourly, cloudHourlyCharts, rolloutMarks, rolloutSentence, CLOUD_MEASURES, type CloudDetail, type CloudMeasure, type RolloutMark } from './cloud-hourly.ts';
+export { sweepOverview, sweepOverviewRows, type SweepOverviewRow } from './sweep-overview.ts';
+export { sweepView, SweepDocumentError, type SweepView, type SweepMetric, type SweepIntervalRow, type SweepDifferenceRow, type StoredSweep } from './sweep-view.ts';
 
 /** Every chart of one run, in the order the report and the dashboard show them. */
 export function runCharts(view: RunView): ChartSpec[] {

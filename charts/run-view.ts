@@ -6,6 +6,7 @@
  * @module
  */
 import type { DailyRow, RunManifest, RunResult, RunSummary, SocSample } from '../results/index.ts';
+import type { CloudDetail } from './cloud-hourly.ts';
 
 /** One handshake message as it goes over the air. */
 export interface HandshakeMessage {
@@ -58,6 +59,8 @@ export interface RunView {
   /** The suite's handshake messages, or null when not known for this run. */
   handshake: { suite: string; messages: HandshakeMessage[]; trace?: HandshakeTraceItem[] } | null;
   cloud: CloudLoadRow[] | null;
+  /** Hourly rows per station and the OTA rollout plan, when the run modelled the cloud (charts/cloud-hourly.ts). */
+  cloudDetail: CloudDetail | null;
 }
 
 export const MAX_VALUES = 5000;
@@ -114,6 +117,7 @@ export function runView(result: RunResult, options: RunViewOptions = {}): RunVie
     latencyMs: { unlock: orderSample(unlock), handshake: orderSample(handshake) },
     handshake: suite && messages ? { suite, messages, ...traceOf(suite, options) } : null,
     cloud: cloudRows(result),
+    cloudDetail: result.cloud && result.cloud.hourly.length > 0 ? { hourly: result.cloud.hourly, rollout: result.cloud.summary.rollout } : null,
   };
 }
 

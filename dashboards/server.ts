@@ -6,6 +6,8 @@
  *   GET  /api/runs              { store, runs: RunListing[], live: LiveSnapshot summaries }
  *   GET  /api/runs/<id>         RunView (404 { error } when the id is not in the store)
  *   GET  /api/compare?a=<id>&b=<id>   { a: RunView, b: RunView }
+ *   GET  /api/sweeps            { store, sweeps: SweepListing[] }
+ *   GET  /api/sweeps/<id>       SweepView (404 { error } when the id is not in the store)
  *   POST /api/live              LiveSnapshot → 204 (400 { error } naming the bad field)
  *   GET  /api/live              { runs: LiveSnapshot[] }
  *   GET  /api/live/<id>         LiveSnapshot & { history: LiveProgressPoint[] }
@@ -17,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { StoreLockedError } from '../store/index.ts';
 import { appBundle } from './bundle.ts';
 import { LiveBoard, LiveSnapshotError, parseLiveSnapshot } from './live.ts';
-import { runView, type RunView, type RunViewOptions } from '../charts/index.ts';
+import { runView, sweepView, SweepDocumentError, type RunView, type RunViewOptions } from '../charts/index.ts';
 import type { RunStore } from './store-access.ts';
 import { pageHtml } from './web/page.ts';
 import { isNotebookPath, notebookFile, NOTEBOOKS_DIST } from './notebooks.ts';
@@ -111,6 +113,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (!a || !b) throw new HttpError(400, 'compare needs two runs: /api/compare?a=<run id>&b=<run id>');
       return json(res, 200, { a: await mustView(a), b: await mustView(b) });
     }
+    if (req.method === 'GET' && path === '/api/sweeps') return json(res, 200, { store: options.store.location, sweeps: await options.store.listSweeps() });
+    if (req.method === 'GET' && path.startsWith('/api/sweeps/')) {
+      const id = decodeURIComponent(path.slice('/api/sweeps/'.length));
+      const sweep = await options.store.getSweep(id);
+      if (!sweep) throw new HttpError(404, `sweep '${id}' is not in the store (${options.store.location}); sweeps are stored by 'keytwin sweep' and 'keytwin run --replications'`);
+      return json(res, 200, sweepView(sweep));
+    }
     if (path === '/api/live' && req.method === 'POST') {
       const snapshot = parseLiveSnapshot(await readJson(req));
       live.put(snapshot);
@@ -131,7 +140,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof LiveSnapshotError ? 400 : err instanceof StoreLockedError ? 503 : 500;
+      const status = err instanceof HttpError ? err.status : err instanceof LiveSnapshotError ? 400 : err instanceof StoreLockedError ? 503 : err instanceof SweepDocumentError ? 422 : 500;
       const message = err instanceof Error ? err.message : String(err);
       if (status === 500) process.stderr.write(`keytwin dashboard: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : message}\n`);
       if (!res.headersSent) json(res, status, { error: message });

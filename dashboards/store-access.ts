@@ -20,7 +20,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../results/index.ts';
-import { lockHolder, openStore, StoreLockedError, type RunListing, type Store } from '../store/index.ts';
+import { lockHolder, openStore, StoreLockedError, type RunListing, type Store, type SweepListing, type SweepRecord } from '../store/index.ts';
 
 /** How long a request waits for a writer that holds the store (saving a run takes seconds). */
 const WRITER_WAIT_MS = 30_000;
@@ -30,6 +30,8 @@ export interface RunStore {
   readonly location: string;
   listRuns(): Promise<RunListing[]>;
   getRun(runId: string): Promise<RunResult | null>;
+  listSweeps(): Promise<SweepListing[]>;
+  getSweep(sweepId: string): Promise<SweepRecord | null>;
   /** Changes whenever the stored runs may have changed; absent when the store is always current. */
   version?(): Promise<string>;
 }
@@ -45,6 +47,7 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
   let known: string | null = null;
   let generation = 0;
   let listing: { generation: number; runs: RunListing[] } | null = null;
+  let sweepListing: { generation: number; sweeps: SweepListing[] } | null = null;
   const observe = async () => {
     const m = await changeMarker(dir);
     if (m !== known) {
@@ -112,6 +115,17 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
       return runs;
     },
     getRun: (runId) => using((s) => s.getRun(runId)),
+    // Polled with the runs list: answered from the last listing while nothing changed, like it.
+    async listSweeps() {
+      await version();
+      if (sweepListing && sweepListing.generation === generation) return sweepListing.sweeps;
+      const holder = lockHolder(dir);
+      if (sweepListing && holder && !holder.brief) return sweepListing.sweeps;
+      const sweeps = await using((s) => s.listSweeps());
+      sweepListing = { generation, sweeps };
+      return sweeps;
+    },
+    getSweep: (sweepId) => using((s) => s.getSweep(sweepId)),
     /** Waits until no request holds the store open. */
     drain: () => queue.then(() => {}),
   };

@@ -6,7 +6,7 @@
 export type { Engine, Queryable, QueryResult, Tx } from './engine.ts';
 export { openStore, isPostgresUrl, DEFAULT_STORE, type Store, type OpenStoreOptions } from './store.ts';
 export { migrate, loadMigrations, type MigrateReport, type Migration } from './migrate.ts';
-export { saveSweep, getSweep, type SweepRecord, type SweepRunLink } from './sweeps.ts';
+export { saveSweep, getSweep, listSweeps, type SweepRecord, type SweepRunLink, type SweepListing } from './sweeps.ts';
 export { saveRun, getRun, listRuns, deleteRun, copyTables, type CopyTable, type SaveRunOptions, type SaveRunReport, type SaveStep, type RunListing } from './runs.ts';
 export {
   provisionDevice, changePolicy, revokeDevice, policyHistory, PUBLIC_KEY_LENGTHS,

@@ -10,6 +10,7 @@ import { openPgEngine } from './engine-pg.ts';
 import { openPgliteEngine } from './engine-pglite.ts';
 import { migrate, type MigrateReport } from './migrate.ts';
 import { deleteRun, getRun, listRuns, saveRun, type RunListing, type SaveRunOptions, type SaveRunReport } from './runs.ts';
+import { getSweep, listSweeps, type SweepListing, type SweepRecord } from './sweeps.ts';
 
 /** Where `keytwin` keeps results when no --store is given: git-ignored, in the working directory. */
 export const DEFAULT_STORE = '.keytwin/store';
@@ -24,6 +25,8 @@ export interface Store {
   listRuns(): Promise<RunListing[]>;
   getRun(runId: string): Promise<RunResult | null>;
   deleteRun(runId: string): Promise<boolean>;
+  listSweeps(): Promise<SweepListing[]>;
+  getSweep(sweepId: string): Promise<SweepRecord | null>;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export async function openStore(url: string = DEFAULT_STORE, options: OpenStoreO
     listRuns: () => listRuns(engine),
     getRun: (id) => getRun(engine, id),
     deleteRun: (id) => deleteRun(engine, id),
+    listSweeps: () => listSweeps(engine),
+    getSweep: (id) => getSweep(engine, id),
     close: () => engine.close(),
   };
   if (options.migrate !== false) {

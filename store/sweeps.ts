@@ -23,6 +23,19 @@ export interface SweepRecord {
   runs: SweepRunLink[];
 }
 
+/** One stored sweep as the dashboard lists it: what was swept and how much was run, newest first. */
+export interface SweepListing {
+  sweepId: string;
+  scenario: string;
+  kind: SweepRecord['kind'];
+  createdAt: string;
+  /** Distinct points (variants) and stored runs linked to the sweep. */
+  points: number;
+  runs: number;
+  /** Most replications of any point (every point has the same number in a grid). */
+  replications: number;
+}
+
 export async function saveSweep(engine: Engine, sweep: SweepRecord): Promise<void> {
   await engine.transaction(async (tx) => {
     await tx.query('INSERT INTO sweeps (sweep_id, scenario, kind, spec, analysis) VALUES ($1, $2, $3, $4, $5)', [sweep.sweepId, sweep.scenario, sweep.kind, JSON.stringify(sweep.spec), JSON.stringify(sweep.analysis)]);
@@ -44,4 +57,18 @@ export async function getSweep(engine: Engine, sweepId: string): Promise<SweepRe
     spec: parse(row.spec), analysis: parse(row.analysis),
     runs: links.map((l) => ({ runId: l.run_id, point: l.point, replication: Number(l.replication), seed: l.seed })),
   };
+}
+
+export async function listSweeps(engine: Engine): Promise<SweepListing[]> {
+  const rows = (await engine.query<{ sweep_id: string; scenario: string; kind: SweepRecord['kind']; created_at: Date | string; points: number | string; runs: number | string; replications: number | string | null }>(
+    `SELECT s.sweep_id, s.scenario, s.kind, s.created_at,
+       count(DISTINCT l.point) AS points, count(l.run_id) AS runs, max(l.replication) AS replications
+     FROM sweeps s LEFT JOIN sweep_runs l USING (sweep_id)
+     GROUP BY s.sweep_id ORDER BY s.created_at DESC, s.sweep_id`,
+  )).rows;
+  return rows.map((r) => ({
+    sweepId: r.sweep_id, scenario: r.scenario, kind: r.kind,
+    createdAt: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
+    points: Number(r.points), runs: Number(r.runs), replications: Number(r.replications ?? 0),
+  }));
 }

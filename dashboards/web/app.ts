@@ -3,18 +3,20 @@
  * a comparison of two runs, and live runs. Charts come from the same pure functions as the HTML
  * report, drawn here with Plot. Every failure becomes a message in the page. The runs list and
  * the live view poll the server, so they stay current without a reload.
- * Routes: #/  #/run/<id>  #/compare/<a>/<b>  #/live  #/live/<id>
+ * Routes: #/  #/run/<id>  #/cloud/<id>  #/compare/<a>/<b>  #/sweep/<id>  #/live  #/live/<id>
  * @module
  */
 import * as Plot from '@observablehq/plot';
 import { compareCharts, liveCharts, num, runCharts, shareAxesAll } from '../../charts/index.ts';
 import type { RunView } from '../../charts/index.ts';
 import type { LiveProgressPoint, LiveSnapshot } from '../live.ts';
-import type { RunListing } from '../../store/index.ts';
+import type { RunListing, SweepListing } from '../../store/index.ts';
 import { chartEl } from './chart-section.ts';
 import { api, h, message, runName } from './dom.ts';
 import { duration, etaMs, eventRateChart, liveTotals, unlocksFailuresChart } from './live-progress.ts';
 import { runsTable, visibleRuns, type TableState } from './runs-table.ts';
+import { sweepPage, sweepsTable } from './sweep-page.ts';
+import { cloudPage } from './cloud-page.ts';
 
 interface RunsResponse {
   store: string;
@@ -57,10 +59,12 @@ async function runsPage() {
   const liveLine = h('p', { id: 'live-runs' });
   const holder = h('div', { id: 'runs-holder' });
   const compare = h('button', { id: 'compare', disabled: '' }, 'Compare the two selected runs');
+  const sweepsHolder = h('div', { id: 'sweeps-holder' });
   compare.addEventListener('click', () => {
     location.hash = `#/compare/${encodeURIComponent(tableState.picked[0]!)}/${encodeURIComponent(tableState.picked[1]!)}`;
   });
   let data: RunsResponse | null = null;
+  let sweeps: SweepListing[] = [];
   let seen = '';
 
   const render = () => {
@@ -74,15 +78,18 @@ async function runsPage() {
     if (data.runs.length === 0) {
       holder.replaceChildren(message(`The store (${data.store}) has no runs yet. Run a simulation first, e.g. 'keytwin run scenarios/<file>.yaml'; it appears here by itself.`));
     } else holder.replaceChildren(runsTable(data.runs, tableState, render));
+    sweepsHolder.replaceChildren(...(sweeps.length ? [h('h2', { class: 'page' }, `Sweeps in the store (${sweeps.length})`), sweepsTable(sweeps)] : []));
   };
   const load = async () => {
-    const next = await api<RunsResponse>('/api/runs');
+    // Together: on an embedded store the two requests then share one opening of it (seconds each).
+    const [next, { sweeps: nextSweeps }] = await Promise.all([api<RunsResponse>('/api/runs'), api<{ sweeps: SweepListing[] }>('/api/sweeps')]);
     document.getElementById('store')!.textContent = `store: ${next.store}`;
-    const key = JSON.stringify([next.runs, next.live]);
+    const key = JSON.stringify([next.runs, next.live, nextSweeps]);
     // Redraw only when something changed: a redraw under the pointer would eat a click.
     if (key !== seen) {
       seen = key;
       data = next;
+      sweeps = nextSweeps;
       render();
     }
   };
@@ -91,7 +98,7 @@ async function runsPage() {
     render();
   });
   await load();
-  show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare));
+  show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare), sweepsHolder);
   ready();
   const again = () => {
     poll = window.setTimeout(() => {
@@ -109,7 +116,8 @@ async function runPage(id: string) {
   show(h('p', {}, `Loading run ${id}…`));
   const view = await api<RunView>(`/api/runs/${encodeURIComponent(id)}`);
   const name = runName({ scenario: view.manifest.scenario.name, startedAt: view.manifest.startedAt, seed: view.manifest.seed });
-  show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id)), runFacts(view));
+  const cloudLink = view.cloudDetail ? [' · ', h('a', { href: `#/cloud/${encodeURIComponent(view.id)}`, id: 'cloud-view' }, 'Cloud view: utilisation, queue and p99 per hour, OTA waves')] : [];
+  show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id), ...cloudLink), runFacts(view));
   // Draw one chart per frame so the first chart appears before the others are computed.
   for (const spec of runCharts(view)) {
     app.append(chartEl(spec, name));
@@ -181,7 +189,13 @@ async function route() {
   try {
     if (parts[0] === 'run' && parts[1]) await runPage(parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) await comparePage(parts[1], parts[2]);
-    else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
+    else if (parts[0] === 'cloud' && parts[1]) {
+      await cloudPage(parts[1], show, (n) => app.append(n));
+      ready();
+    } else if (parts[0] === 'sweep' && parts[1]) {
+      await sweepPage(parts[1], show);
+      ready();
+    } else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
     else if (parts[0] === 'live') await liveList();
     else await runsPage();
   } catch (err) {

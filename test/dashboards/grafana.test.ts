@@ -235,6 +235,7 @@ describe.skipIf(pg.skip)(titled('dashboards/grafana/keytwin-postgres.json on Pos
 
 describe.skipIf(vm.skip)(titled('dashboards/grafana/keytwin-victoriametrics.json on VictoriaMetrics (PromQL)', vm), () => {
   const dash = load('keytwin-victoriametrics.json');
+  const RUNS_TABLE = 10;
   type Result = { metric: Record<string, string>; values?: [number, string][]; value?: [number, string] }[];
   const prom = async (path: string, params: Record<string, string>): Promise<Result> => {
     const u = new URL(path, vm.url);
@@ -285,9 +286,25 @@ describe.skipIf(vm.skip)(titled('dashboards/grafana/keytwin-victoriametrics.json
     for (const p of queryPanels(dash)) {
       for (let t = 0; t < p.targets!.length; t++) {
         expect((await panel(p.id, [id], t)).length, `${p.title} ${p.targets![t]!.refId}`).toBeGreaterThan(0);
-        expect(new Set((await panel(p.id, ids, t)).map((s) => s.metric.run_id)), p.title).toEqual(new Set(ids));
+        const shown = new Set((await panel(p.id, ids, t)).map((s) => s.metric.run_id));
+        // The runs table lists every run in the time range (other tests' runs too), the selected ones among them.
+        if (p.id === RUNS_TABLE) expect([...shown], p.title).toEqual(expect.arrayContaining(ids));
+        else expect(shown, p.title).toEqual(new Set(ids));
       }
     }
+  });
+  it("the runs table links each run to the dashboard with the run selected and the time range of its simulated span", async () => {
+    const p = dash.panels.find((x) => x.id === RUNS_TABLE)!;
+    // Grafana's merge transformation joins the two instant queries on their labels; then the
+    // organize transformation names Value #A from_ms and Value #B to_ms.
+    const [a, b] = await Promise.all([panel(RUNS_TABLE, ids, 0), panel(RUNS_TABLE, ids, 1)]);
+    const row = { run_id: id, from_ms: Number(a.find((s) => s.metric.run_id === id)!.value![1]), to_ms: Number(b.find((s) => s.metric.run_id === id)!.value![1]) };
+    expect(row.from_ms).toBe(Date.parse(from));
+    expect(row.to_ms).toBe(Date.parse(to));
+    const link = p.fieldConfig!.defaults!.links![0]!.url;
+    const url = link.replace(/\$\{__data\.fields\.(\w+)\}/g, (_m, f: string) => encodeURIComponent(String(row[f as keyof typeof row])));
+    const q = new URL(url, 'http://grafana').searchParams;
+    expect([q.get('var-run_id'), q.get('from'), q.get('to')]).toEqual([id, String(Date.parse(from)), String(Date.parse(to))]);
   });
   it('fleet battery p50 and keychains alive per day match the run', async () => {
     const [p50] = await panel(1, [id], 1);

@@ -20,7 +20,7 @@ describe('createLivePublisher() → dashboard /api/live', () => {
   let dash: Dashboard;
   // The store is an I/O edge the live path never reads: an empty in-memory one.
   beforeAll(async () => {
-    dash = await startDashboard({ store: { location: 'memory', listRuns: async () => [], getRun: async () => null } });
+    dash = await startDashboard({ store: { location: 'memory', listRuns: async () => [], getRun: async () => null, listSweeps: async () => [], getSweep: async () => null } });
   });
   afterAll(() => dash.close());
 
