@@ -46,8 +46,6 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
   // counting it as a change would reopen the store on every poll, forever.
   let known: string | null = null;
   let generation = 0;
-  let listing: { generation: number; runs: RunListing[] } | null = null;
-  let sweepListing: { generation: number; sweeps: SweepListing[] } | null = null;
   const observe = async () => {
     const m = await changeMarker(dir);
     if (m !== known) {
@@ -101,30 +99,28 @@ export function shortLivedStore(dir: string, open: (dir: string) => Promise<Stor
     return String(generation);
   };
 
+  // A listing the page polls: the last one while the store is unchanged, or while a writer holds
+  // it (the next poll brings the change); otherwise read afresh.
+  const listed = <T>(read: (s: Store) => Promise<T>) => {
+    let last: { generation: number; value: T } | null = null;
+    return async (): Promise<T> => {
+      await version();
+      if (last && last.generation === generation) return last.value;
+      const holder = lockHolder(dir);
+      if (last && holder && !holder.brief) return last.value;
+      const value = await using(read);
+      last = { generation, value };
+      return value;
+    };
+  };
+
   return {
     location: dir,
     version,
-    async listRuns() {
-      await version();
-      if (listing && listing.generation === generation) return listing.runs;
-      // While a writer holds the store, the last listing stands; the next poll brings the change.
-      const holder = lockHolder(dir);
-      if (listing && holder && !holder.brief) return listing.runs;
-      const runs = await using((s) => s.listRuns());
-      listing = { generation, runs };
-      return runs;
-    },
+    listRuns: listed((s) => s.listRuns()),
     getRun: (runId) => using((s) => s.getRun(runId)),
     // Polled with the runs list: answered from the last listing while nothing changed, like it.
-    async listSweeps() {
-      await version();
-      if (sweepListing && sweepListing.generation === generation) return sweepListing.sweeps;
-      const holder = lockHolder(dir);
-      if (sweepListing && holder && !holder.brief) return sweepListing.sweeps;
-      const sweeps = await using((s) => s.listSweeps());
-      sweepListing = { generation, sweeps };
-      return sweeps;
-    },
+    listSweeps: listed((s) => s.listSweeps()),
     getSweep: (sweepId) => using((s) => s.getSweep(sweepId)),
     /** Waits until no request holds the store open. */
     drain: () => queue.then(() => {}),
