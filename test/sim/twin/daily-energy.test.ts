@@ -11,25 +11,12 @@ import { batteryCurrentMa, createCell } from '../../../sim/device/index.ts';
 import { defaultProfile } from '../../../firmware/profiles/index.ts';
 import { runPoints } from '../../../store/influx/index.ts';
 import { fixtureRun } from '../../reports/run-fixture.helpers.ts';
-import { smallFleet } from './fleet.helpers.ts';
+import { quietFleet, smallFleet } from './fleet.helpers.ts';
 
 const DAY_MS = 86_400_000;
 const machines = compileTwinMachines();
 
-/** Keychains that never wake: the load is the deep-sleep current all day, every day. */
-const quiet = (days: number) =>
-  smallFleet({
-    devices: 3,
-    durationDays: days,
-    behaviour: {
-      ...smallFleet().behaviour,
-      unlocksPerDay: { dist: 'constant', value: 0 },
-      jostlesPerDay: { dist: 'constant', value: 0 },
-      nfcTapsPerYear: 0,
-      temperatureC: { dist: 'constant', value: 20 },
-      capacityFactor: { dist: 'constant', value: 1 },
-    },
-  });
+const quiet = quietFleet;
 
 describe('daily energy rows', () => {
   it('a constant-current keychain uses the same deep-sleep energy on the first, middle and last day, as the closed form says', async () => {

@@ -31,3 +31,19 @@ export function smallFleet(overrides: Partial<FleetConfig> = {}): FleetConfig {
     ...overrides,
   };
 }
+
+/** Three keychains that never wake, at 20 °C and full capacity: the load is the deep-sleep current all day, every day. */
+export function quietFleet(days: number): FleetConfig {
+  return smallFleet({
+    devices: 3,
+    durationDays: days,
+    behaviour: {
+      ...smallFleet().behaviour,
+      unlocksPerDay: { dist: 'constant', value: 0 },
+      jostlesPerDay: { dist: 'constant', value: 0 },
+      nfcTapsPerYear: 0,
+      temperatureC: { dist: 'constant', value: 20 },
+      capacityFactor: { dist: 'constant', value: 1 },
+    },
+  });
+}

@@ -3,24 +3,11 @@ import { runFleet } from '../../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
 import { advanceCharge, batteryCurrentMa, createCell, timeToChargeMs, timeToCutoffMs } from '../../../sim/device/index.ts';
 import { defaultProfile } from '../../../firmware/profiles/index.ts';
-import { smallFleet } from './fleet.helpers.ts';
+import { quietFleet } from './fleet.helpers.ts';
 
 const DAY = 86_400_000;
 const machines = compileTwinMachines();
-/** Keychains that never wake: the load is the deep-sleep current, before and after the low-battery alert. */
-const quiet = (days: number) =>
-  smallFleet({
-    devices: 3,
-    durationDays: days,
-    behaviour: {
-      ...smallFleet().behaviour,
-      unlocksPerDay: { dist: 'constant', value: 0 },
-      jostlesPerDay: { dist: 'constant', value: 0 },
-      nfcTapsPerYear: 0,
-      temperatureC: { dist: 'constant', value: 20 },
-      capacityFactor: { dist: 'constant', value: 1 },
-    },
-  });
+const quiet = quietFleet;
 
 describe('battery life projection (constant load)', () => {
   it('a 7-day run projects the brown-out the closed form and a run to brown-out give (within 0.5 %)', async () => {

@@ -3,22 +3,10 @@ import { runFleet } from '../../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
 import { batteryCurrentMa, createCell, timeToCutoffMs } from '../../../sim/device/index.ts';
 import { defaultProfile } from '../../../firmware/profiles/index.ts';
-import { smallFleet } from './fleet.helpers.ts';
+import { quietFleet, smallFleet } from './fleet.helpers.ts';
 
 const machines = compileTwinMachines();
-const quiet = (days: number) =>
-  smallFleet({
-    devices: 3,
-    durationDays: days,
-    behaviour: {
-      ...smallFleet().behaviour,
-      unlocksPerDay: { dist: 'constant', value: 0 },
-      jostlesPerDay: { dist: 'constant', value: 0 },
-      nfcTapsPerYear: 0,
-      temperatureC: { dist: 'constant', value: 20 },
-      capacityFactor: { dist: 'constant', value: 1 },
-    },
-  });
+const quiet = quietFleet;
 
 describe('fleet battery physics', () => {
   it('a keychain that only sleeps browns out when the closed-form battery model says (within 0.5 %)', async () => {
