@@ -3,7 +3,7 @@
  * 1. esbuild bundles the browser entries (lib/*.ts: the project's own firmware/, models/,
  *    scenarios/ and sim/ modules with @noble, xstate and yaml) into src/components/*.js, so the
  *    pages import the project's code, never a copy of it. Node-only imports of the loaders
- *    (node:fs, node:path) become lib/no-node.ts.
+ *    (node:fs, node:path, node:v8) become lib/no-node.ts.
  * 2. Observable Framework builds src/ into dist/ (pages import Plot, d3 and Inputs explicitly
  *    from node_modules: implicit and npm: imports would fetch from a CDN, see
  *    ../shared/research/ecosystem.md section 6).
@@ -21,7 +21,7 @@ const ENTRIES = ['unlock', 'energy'];
 const noNode: Plugin = {
   name: 'no-node',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?(fs|path)$/ }, () => ({ path: here('./lib/no-node.ts') }));
+    b.onResolve({ filter: /^(node:)?(fs|path|v8)$/ }, () => ({ path: here('./lib/no-node.ts') }));
   },
 };
 

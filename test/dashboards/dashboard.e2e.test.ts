@@ -106,7 +106,10 @@ describe('keytwin dashboard in Chromium', () => {
     const seq = browser.page.locator('section[data-chart="handshake-sequence"]');
     expect(await seq.locator('svg text', { hasText: 'ServerHello · 2,553 B · 11 fragments' }).count()).toBe(1);
     const brownouts = new Set(A.socSamples.filter((s) => s.brownout).map((s) => s.device)).size;
-    expect(await browser.page.locator('section[data-chart="soc-over-time"] svg text', { hasText: 'brown-out' }).count()).toBe(brownouts);
+    const soc = browser.page.locator('section[data-chart="soc-over-time"]');
+    expect(await soc.locator('h3').textContent()).toContain(`${brownouts} of `);
+    // One red ✕ (Plot's 'times' symbol) per keychain that browned out.
+    expect(await soc.locator('svg g[aria-label="dot"] path').count()).toBe(brownouts);
     // Every chart with data is an <svg>; the cloud chart says why it has none.
     expect(await browser.page.locator('section.chart[data-empty="false"] > svg').count()).toBe(8);
     expect(await browser.page.locator('section[data-chart="cloud-load"] .message').textContent()).toBe(NO_CLOUD_MESSAGE);
