@@ -124,6 +124,19 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     await stop(rest);
   }, 400_000);
 
+  it('in-progress acks keep a live worker\'s partition that lasts longer than the ack wait', async () => {
+    // The ack wait is the shared consumer's: the tests after this one set none or do not depend on it.
+    const run = spawnCli('run', 'scenarios/quickstart.yaml', '--devices', '1500', '--duration', '10d', '--store', 'none', '--nats', server.url, '--partitions', '1', '--ack-wait', '1', '--out', join(dir, 'long'));
+    await run.waitFor(/published 1 partition of/);
+    const w = worker();
+    expect(await run.exited, `${run.stderr()}\nworker:\n${w.stderr()}`).toBe(0);
+    const secs = Number(/done by worker \S+ in ([\d.]+) s/.exec(run.stderr())?.[1]);
+    expect(secs, 'the partition must outlast the 1 s ack wait for this to say anything').toBeGreaterThan(1.5);
+    expect(run.stderr()).not.toMatch(/redelivered/);
+    expect(run.stderr().match(/ done by worker /g)).toHaveLength(1);
+    await stop(w);
+  }, 400_000);
+
   it('a worker refuses a partition of other code, says so to the coordinator, and exits', async () => {
     const nc = await connect({ servers: server.url.replace('nats://', '') });
     const seen: string[] = [];
@@ -163,15 +176,4 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     expect(orphan.stderr()).toContain('--partitions needs --nats <url>');
   }, 120_000);
 
-  it('in-progress acks keep a live worker\'s partition that lasts longer than the ack wait', async () => {
-    // Last in this file: the ack wait is the shared consumer's, and this one is short.
-    const w = worker();
-    const run = spawnCli('run', 'scenarios/quickstart.yaml', '--devices', '1500', '--duration', '10d', '--store', 'none', '--nats', server.url, '--partitions', '1', '--ack-wait', '1', '--out', join(dir, 'long'));
-    expect(await run.exited, run.stderr()).toBe(0);
-    const secs = Number(/done by worker \S+ in ([\d.]+) s/.exec(run.stderr())?.[1]);
-    expect(secs, 'the partition must outlast the 1 s ack wait for this to say anything').toBeGreaterThan(1.5);
-    expect(run.stderr()).not.toMatch(/redelivered/);
-    expect(run.stderr().match(/ done by worker /g)).toHaveLength(1);
-    await stop(w);
-  }, 400_000);
 });
