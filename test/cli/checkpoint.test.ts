@@ -74,16 +74,19 @@ async function killAndResume(name: string, common: string[], kills: number, jitt
   console.log(`${name}: killed with SIGKILL at checkpoint days ${at.map((d) => d ?? 'finished first').join(', ')}`);
   expect(at[0], 'the first run was killed, not finished').not.toBeNull();
   expect((JSON.parse(readFileSync(join(ck, 'checkpoint.json'), 'utf8')) as { partitions: unknown[] }).partitions).toHaveLength(partitions);
+  // The last checkpoint: the last kill's, or a later one when a resumed run finished first (fast machines).
+  const from = savedDay(ck);
+  expect(from).toBeGreaterThanOrEqual(day);
   const last = await keytwin('resume', ck);
   expect(last.code, last.stderr).toBe(0);
-  expect(last.stderr).toMatch(new RegExp(`resuming quickstart \\(seed 42, .*from day ${day} of `));
+  expect(last.stderr).toMatch(new RegExp(`resuming quickstart \\(seed 42, .*from day ${from} of `));
   expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(readFileSync(join(dir, `${name}-ref`, 'summary.json'), 'utf8'));
   expect(resultBody(out)).toBe(resultBody(join(dir, `${name}-ref`)));
 }
 
 describe('keytwin run --checkpoint, killed, then keytwin resume', () => {
-  it('one worker, 200 keychains × 40 days, killed three times: the same summary and result as an undisturbed run', async () => {
-    await killAndResume('w1', ['scenarios/quickstart.yaml', '--devices', '200', '--duration', '40d', '--store', 'none', '--seed', '42'], 3, 1500, 1);
+  it('one worker, 200 keychains × 40 days, killed up to three times (a resumed run may finish first): the same summary and result as an undisturbed run', async () => {
+    await killAndResume('w1', ['scenarios/quickstart.yaml', '--devices', '200', '--duration', '40d', '--store', 'none', '--seed', '42'], 3, 300, 1);
   }, 600_000);
 
   it('two workers (4000 keychains × 6 days), killed once: the same summary as an undisturbed run', async () => {
