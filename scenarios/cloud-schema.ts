@@ -7,7 +7,7 @@
  * @module
  */
 import { ROLLOUT_WAVES } from '../models/cloud/index.ts';
-import { STATIONS, type StationConfig, type StationName } from './config.ts';
+import { STATIONS, type OtaRelease, type StationConfig, type StationName } from './config.ts';
 import type { DistributionSpec } from '../sim/engine/index.ts';
 import type { Checker, PathSegment } from './schema.ts';
 
@@ -21,16 +21,8 @@ export interface ScenarioCloud {
   otaChecksPerDevicePerDay: number;
   /** A share of the fleet provisioned over `hours` from `startHour` of the run. */
   provisioning: { share: number; startHour: number; hours: number };
-  ota: {
-    atHour: number;
-    waves: number[];
-    waveIntervalHours: number;
-    herdMinutes: number;
-    downloadMs: DistributionSpec;
-    deviceFailureRate: number;
-    haltRate: number;
-    waveDeadlineHours: number;
-  } | null;
+  /** The same shape as the resolved fleet's release (config.ts). */
+  ota: OtaRelease | null;
 }
 
 const ln = (median: number, sigma: number): DistributionSpec => ({ dist: 'lognormal', median, sigma });

@@ -6,6 +6,7 @@
  * @module
  */
 import { CalibrationInputError, shown } from './errors.ts';
+import type { OrderStats } from './stats.ts';
 
 export const BENCH_FORMAT_VERSION = 1;
 const TAG = 'KTBENCH/';
@@ -30,16 +31,9 @@ export interface BenchHeader {
 }
 
 /** One `op` row: order statistics of n runs, in cycles of the header's clock. */
-export interface BenchRow {
+export interface BenchRow extends OrderStats {
   readonly name: string;
   readonly bytes: number;
-  readonly n: number;
-  readonly min: number;
-  readonly median: number;
-  readonly p95: number;
-  readonly max: number;
-  readonly mean: number;
-  readonly sd: number;
   /** Peak stack in bytes, or null where the bench could not measure it (stack=-1). */
   readonly stack: number | null;
   readonly line: number;
