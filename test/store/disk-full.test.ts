@@ -6,48 +6,25 @@
  * the reason in the title, only where mounting is not permitted.
  * @module
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockPath, openStore } from '../../store/index.ts';
 import { makeRunResult } from './fixture.ts';
+import { scratchMounts, within } from './mounts.helpers.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'kt-disk-'));
-const mounts: string[] = [];
+const { root, mount } = scratchMounts('kt-disk-');
 
-function mountTmpfs(name: string, size: string): string | null {
+/** A tmpfs of `size` at root/name: its path, or 'ERR <why>' when mounting is refused. */
+function mountTmpfs(name: string, size: string): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    mounts.push(dir);
-    return dir;
-  } catch (err) {
-    return `${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`.replace(/^/, 'ERR ');
-  }
+  const refused = mount(['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs'], dir);
+  return refused === null ? dir : `ERR ${refused}`;
 }
 
 const probe = mountTmpfs('probe', '1m');
-const skip = probe?.startsWith('ERR ') ? `mounting a tmpfs is not permitted here (${probe.slice(4)})` : null;
-
-afterAll(() => {
-  for (const m of mounts.reverse()) {
-    try {
-      execFileSync('umount', ['-l', m]);
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-});
-
-/** Fails (instead of hanging the test run) when `p` takes longer than `ms`. */
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} hung for ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
-}
+const skip = probe.startsWith('ERR ') ? `mounting a tmpfs is not permitted here (${probe.slice(4)})` : null;
 
 function fill(dir: string): void {
   const chunk = Buffer.alloc(1 << 20, 1);
@@ -62,7 +39,7 @@ function fill(dir: string): void {
 
 describe.skipIf(skip !== null)(skip ? `embedded store on a full disk [skipped: ${skip}]` : 'embedded store on a full disk', () => {
   it('refuses a fresh store on an 8 MB filesystem at once, naming the free space, and leaves nothing behind', async () => {
-    const fs8 = mountTmpfs('small', '8m')!;
+    const fs8 = mountTmpfs('small', '8m');
     const dir = join(fs8, 'store');
     const t0 = Date.now();
     const err = await within(30_000, 'openStore', openStore(dir).then(() => null, (e: unknown) => e as Error));
@@ -73,7 +50,7 @@ describe.skipIf(skip !== null)(skip ? `embedded store on a full disk [skipped: $
   });
 
   it('a save that fills the disk fails naming it; the store then opens and lists its runs without hanging', async () => {
-    const fs = mountTmpfs('medium', '64m')!;
+    const fs = mountTmpfs('medium', '64m');
     const dir = join(fs, 'store');
     const s = await within(120_000, 'openStore', openStore(dir));
     await s.saveRun(makeRunResult({ runId: 'before-full', devices: 5, days: 2 }));

@@ -8,47 +8,18 @@
  * where mounting is not permitted.
  * @module
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { openStore } from '../../store/index.ts';
 import { makeRunResult } from './fixture.ts';
+import { scratchMounts, within } from './mounts.helpers.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'kt-ro-'));
-const mounts: string[] = [];
-
-function mount(args: string[], dir: string): string | null {
-  try {
-    execFileSync('mount', [...args, dir], { stdio: 'pipe' });
-    if (!mounts.includes(dir)) mounts.push(dir);
-    return null;
-  } catch (err) {
-    return `${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`;
-  }
-}
+const { root, mount } = scratchMounts('kt-ro-');
 
 mkdirSync(join(root, 'fs'));
 const skip = mount(['-t', 'tmpfs', '-o', 'size=128m', 'tmpfs'], join(root, 'fs'));
-
-afterAll(() => {
-  for (const m of mounts.reverse()) {
-    try {
-      execFileSync('umount', ['-l', m]);
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-});
-
-/** Fails (instead of hanging the test run) when `p` takes longer than `ms`. */
-function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} hung for ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
-}
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
