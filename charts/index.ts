@@ -21,7 +21,7 @@ export { comparisonMetrics, runLabels, type Metric } from './compare.ts';
 export { FRAME, type Cell, type ChartSpec, type ChartTable } from './chart-spec.ts';
 export { runView, orderSample, type RunView, type RunViewOptions, type HandshakeMessage, type HandshakeTraceItem, type CloudLoadRow } from './run-view.ts';
 export { liveCharts } from './live.ts';
-export { sweepIntervals, pairedDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
+export { sweepIntervals, pairedDifferenceChart, keychainLifeDifferenceChart, tornadoChart, morrisChart, type PointIntervalRow, type DifferenceRow, type TornadoChartRow, type MorrisChartRow } from './sweep.ts';
 export { num, percent, percentClaim, round, sig } from './format.ts';
 export { shareAxes, shareAxesAll, type ScalesOf } from './share-axes.ts';
 export { changeRows, changeText, type ChangeRow } from './compare.ts';

@@ -7,7 +7,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
-import { num } from './format.ts';
+import { num, sig } from './format.ts';
 
 export interface PointIntervalRow {
   point: string;
@@ -43,7 +43,7 @@ const height = (n: number) => Math.max(140, 60 + 26 * n);
 /** One metric, every point, one chart. */
 export function sweepIntervals(rows: readonly PointIntervalRow[], metric: { key: string; label: string; unit: string }, replications: number): ChartSpec {
   const id = `sweep-${metric.key}`;
-  const table = { columns: ['point', 'mean', '95 % CI low', '95 % CI high', 'baseline'], rows: rows.map((r) => [r.point, num(r.mean), num(r.lo), num(r.hi), r.baseline ? 'yes' : '']) };
+  const table = { columns: ['point', 'mean', '95 % CI low', '95 % CI high', 'baseline'], rows: rows.map((r) => [r.point, sig(r.mean), sig(r.lo), sig(r.hi), r.baseline ? 'yes' : '']) };
   if (rows.length === 0) return { id, title: `${metric.label}: no points`, subtitle: '', plot: null, empty: 'The sweep has no points.', table };
   const best = [...rows].sort((a, b) => b.mean - a.mean)[0]!;
   const worst = [...rows].sort((a, b) => a.mean - b.mean)[0]!;
@@ -69,15 +69,15 @@ export function sweepIntervals(rows: readonly PointIntervalRow[], metric: { key:
 /** Paired differences of one metric against the baseline. */
 export function pairedDifferenceChart(rows: readonly DifferenceRow[], metric: { key: string; label: string; unit: string }, baseline: string, pairs: string): ChartSpec {
   const id = `difference-${metric.key}`;
-  const table = { columns: ['point', 'difference', '95 % CI low', '95 % CI high', 'verdict'], rows: rows.map((r) => [r.point, num(r.mean), num(r.lo), num(r.hi), r.significant ? (r.mean > 0 ? 'higher' : 'lower') : 'not significant']) };
+  const table = { columns: ['point', 'difference', '95 % CI low', '95 % CI high', 'verdict'], rows: rows.map((r) => [r.point, sig(r.mean), sig(r.lo), sig(r.hi), r.significant ? (r.mean > 0 ? 'higher' : 'lower') : 'not significant']) };
   if (rows.length === 0) return { id, title: `${metric.label}: nothing to compare`, subtitle: '', plot: null, empty: 'Only the baseline was run.', table };
-  const sig = rows.filter((r) => r.significant);
-  const largest = [...sig].sort((a, b) => Math.abs(b.mean) - Math.abs(a.mean))[0];
+  const differ = rows.filter((r) => r.significant);
+  const largest = [...differ].sort((a, b) => Math.abs(b.mean) - Math.abs(a.mean))[0];
   return {
     id,
-    title: sig.length === 0
+    title: differ.length === 0
       ? `${metric.label}: no point differs significantly from '${baseline}'`
-      : `${metric.label}: ${sig.length} of ${rows.length} point${rows.length === 1 ? '' : 's'} differ${sig.length === 1 ? 's' : ''} significantly from '${baseline}'; largest ${largest!.mean > 0 ? '+' : ''}${num(largest!.mean, 1)} ${metric.unit} (${largest!.point})`,
+      : `${metric.label}: ${differ.length} of ${rows.length} point${rows.length === 1 ? '' : 's'} differ${differ.length === 1 ? 's' : ''} significantly from '${baseline}'; largest ${largest!.mean > 0 ? '+' : ''}${sig(largest!.mean)} ${metric.unit} (${largest!.point})`,
     subtitle: `Point − baseline, paired over ${pairs}; whisker: 95 % t-interval of the paired differences; a whisker across 0 is not significant (hollow dot).`,
     plot: {
       ...FRAME,
@@ -93,6 +93,16 @@ export function pairedDifferenceChart(rows: readonly DifferenceRow[], metric: { 
     },
     table,
   };
+}
+
+/**
+ * Battery life paired keychain by keychain against the baseline: the most powerful comparison a
+ * sweep has (each keychain meets the same owner in every point), drawn by the report and the
+ * dashboard alike. `n` is the number of pairs behind each point's difference.
+ */
+export function keychainLifeDifferenceChart(rows: readonly (DifferenceRow & { n: number })[], baseline: string): ChartSpec {
+  const n = rows.length > 0 ? `${num(rows[0]!.n)} pairs per point` : 'no pairs';
+  return pairedDifferenceChart(rows, { key: 'battery-life-device', label: 'battery life per keychain', unit: 'd' }, baseline, `keychains (${n})`);
 }
 
 /** One-at-a-time swings of one output, largest first. */

@@ -23,3 +23,6 @@ export const HEADLINE_METRICS: readonly HeadlineMetric[] = [
   { key: 'handshakeMean', label: 'handshake time mean', unit: 'ms', population: 'completed handshakes', read: (s) => s.handshake.timeMs.mean },
   { key: 'failureRate', label: 'intents not unlocked', unit: '%', population: 'unlock intents (every outcome but unlocked)', read: (s) => (s.unlocks.intents === 0 ? NaN : (100 * (s.unlocks.intents - s.unlocks.succeeded)) / s.unlocks.intents) },
 ];
+
+/** The metric key of battery life paired keychain by keychain in a sweep's differences (sweep-analysis.ts). */
+export const KEYCHAIN_LIFE_METRIC = 'batteryLifeDevice';

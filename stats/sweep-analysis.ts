@@ -8,7 +8,7 @@
  * @module
  */
 import type { RunResult } from '../results/index.ts';
-import { HEADLINE_METRICS } from './headline.ts';
+import { HEADLINE_METRICS, KEYCHAIN_LIFE_METRIC } from './headline.ts';
 import { meanInterval, type MeanInterval } from './interval.ts';
 import { pairedDifference, type PairedDifference } from './paired.ts';
 
@@ -60,7 +60,7 @@ export function pairedDifferences(points: readonly PointRuns[], baseline: number
     if (p.runs.length !== base.runs.length) throw new RangeError(`${p.name}: ${p.runs.length} replications against the baseline's ${base.runs.length}`);
     const lives = deviceLives(p.runs);
     const perDevice = (): MetricDifference => ({
-      point: p.name, metric: 'batteryLifeDevice', label: 'battery life per keychain', unit: 'd', population: 'each keychain against itself in the baseline; observed at brown-out, else projected', pairs: 'keychains',
+      point: p.name, metric: KEYCHAIN_LIFE_METRIC, label: 'battery life per keychain', unit: 'd', population: 'each keychain against itself in the baseline; observed at brown-out, else projected', pairs: 'keychains',
       diff: pairedDifference(lives, baseLives, level),
     });
     const fleet = HEADLINE_METRICS.map((m): MetricDifference => ({

@@ -4,16 +4,15 @@
  * and the Morris μ*–σ chart of each output.
  * @module
  */
-import { morrisChart, pairedDifferenceChart, sweepIntervals, tornadoChart, type ChartSpec } from '../../charts/index.ts';
-import { HEADLINE_METRICS } from '../../stats/index.ts';
+import { keychainLifeDifferenceChart, morrisChart, pairedDifferenceChart, sweepIntervals, tornadoChart, type ChartSpec } from '../../charts/index.ts';
+import { HEADLINE_METRICS, KEYCHAIN_LIFE_METRIC } from '../../stats/index.ts';
 import type { SweepAnalysis } from './analyse.ts';
 import { OUTPUTS, type SensitivityResult } from './sensitivity.ts';
 
 export function sweepChartSpecs(a: SweepAnalysis): ChartSpec[] {
   const specs: ChartSpec[] = [];
-  const perDevice = a.differences.filter((d) => d.metric === 'batteryLifeDevice');
-  if (perDevice.length > 0)
-    specs.push(pairedDifferenceChart(perDevice.map((d) => ({ point: d.point, mean: d.diff.mean, lo: d.diff.lo, hi: d.diff.hi, significant: d.diff.significant })), { key: 'battery-life-device', label: 'battery life per keychain', unit: 'd' }, a.baseline, `keychains (${perDevice[0]!.diff.n} pairs per point)`));
+  const perDevice = a.differences.filter((d) => d.metric === KEYCHAIN_LIFE_METRIC);
+  if (perDevice.length > 0) specs.push(keychainLifeDifferenceChart(perDevice.map((d) => ({ point: d.point, n: d.diff.n, mean: d.diff.mean, lo: d.diff.lo, hi: d.diff.hi, significant: d.diff.significant })), a.baseline));
   for (const m of HEADLINE_METRICS) {
     const rows = a.intervals.filter((i) => i.metric === m.key).map((i) => ({ point: i.point, mean: i.ci.mean, lo: i.ci.lo, hi: i.ci.hi, baseline: i.point === a.baseline }));
     specs.push(sweepIntervals(rows, { key: m.key, label: m.label, unit: m.unit }, a.replications));

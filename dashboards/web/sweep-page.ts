@@ -1,10 +1,13 @@
 /**
  * Sweeps in the browser: the list of stored sweeps under the runs table, and a sweep's page, which
  * draws the whole sweep as one chart (charts/sweep-overview.ts) for the metric the reader picks,
- * then the stored runs of every point, each linked to its run page.
+ * battery life paired keychain by keychain (the sweep's most powerful comparison: the overview
+ * pairs fleet metrics only replication by replication), then the stored runs of every point,
+ * each linked to its run page.
  * @module
  */
-import { num, sweepOverview, type SweepView } from '../../charts/index.ts';
+import { keychainLifeDifferenceChart, num, sweepOverview, type SweepView } from '../../charts/index.ts';
+import { KEYCHAIN_LIFE_METRIC } from '../../stats/headline.ts';
 import type { SweepListing } from '../../store/index.ts';
 import { chartEl } from './chart-section.ts';
 import { api, h, message } from './dom.ts';
@@ -44,7 +47,9 @@ export async function sweepPage(id: string, show: (...nodes: Node[]) => void): P
   const draw = () => holder.replaceChildren(chartEl(sweepOverview(view, select.value), `sweep-${view.scenario}`));
   select.addEventListener('change', draw);
   draw();
-  show(...header, h('p', {}, `${num(view.points.length)} points × ${num(view.replications)} replications, baseline '${view.baseline}'. Metric: `, select), holder, runsOf(view));
+  const perKeychain = view.differences.filter((d) => d.metric === KEYCHAIN_LIFE_METRIC && d.pairs === 'keychains');
+  const keychains = perKeychain.length > 0 ? [h('div', { id: 'sweep-keychains' }, chartEl(keychainLifeDifferenceChart(perKeychain, view.baseline!), `sweep-${view.scenario}-keychains`))] : [];
+  show(...header, h('p', {}, `${num(view.points.length)} points × ${num(view.replications)} replications, baseline '${view.baseline}'. Metric: `, select), holder, ...keychains, runsOf(view));
 }
 
 function runsOf(view: SweepView): HTMLElement {

@@ -26,6 +26,11 @@ describe('sweep charts state what their rows show', () => {
     expect(some.table.rows.map((r) => r[4])).toEqual(['not significant', 'lower']);
     expect(renderSvg(some)).toContain('<svg');
   });
+  it('a small significant difference is never printed as 0 (the table once read "0, 0 to 0, lower")', () => {
+    const spec = pairedDifferenceChart([{ point: 'mlkem768-mldsa44', mean: -0.21, lo: -0.28, hi: -0.14, significant: true }], life, 'base', 'keychains (20 pairs per point)');
+    expect(spec.table.rows[0]).toEqual(['mlkem768-mldsa44', '−0.210', '−0.280', '−0.140', 'lower']);
+    expect(spec.title).toContain('largest −0.210 d');
+  });
   it('tornadoChart names the figure with the largest swing; figures that move nothing are left out', () => {
     const spec = tornadoChart([
       { figure: 'ble.advEventCharge', atLow: 210, atHigh: 150 },

@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { sweepOverview, type RunView, type SweepView } from '../../charts/index.ts';
+import { keychainLifeDifferenceChart, sweepOverview, type RunView, type SweepView } from '../../charts/index.ts';
+import { KEYCHAIN_LIFE_METRIC } from '../../stats/index.ts';
 import { openDashboardStore, startDashboard, type Dashboard, type RunStore } from '../../dashboards/index.ts';
 import type { SweepListing } from '../../store/index.ts';
 import { openBrowser, type Browser } from './browser.helpers.ts';
@@ -73,6 +74,7 @@ describe('a stored kem-levels sweep in the dashboard', () => {
     expect(view.points).toHaveLength(9);
     expect(view.baseline).toBe('mlkem512-mldsa44');
     const p50 = new Map<string, number[]>();
+    const lives = new Map<string, number[][]>();
     // All at once: queued requests share one opening of the embedded store (each opening costs seconds).
     const runs = await Promise.all(view.runs.map((link) => get<RunView>(`/api/runs/${encodeURIComponent(link.runId)}`)));
     for (const [k, link] of view.runs.entries()) {
@@ -80,7 +82,12 @@ describe('a stored kem-levels sweep in the dashboard', () => {
       const list = p50.get(link.point) ?? [];
       list[link.replication - 1] = run.summary.battery.lifeDays.p50.value;
       p50.set(link.point, list);
+      const l = lives.get(link.point) ?? [];
+      expect(run.lifeDaysOf).toBe(run.lifeDays.length);
+      l[link.replication - 1] = run.lifeDays;
+      lives.set(link.point, l);
     }
+    const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     for (const point of view.points) {
       const values = p50.get(point)!;
       const interval = view.intervals.find((i) => i.point === point && i.metric === 'batteryP50')!;
@@ -94,6 +101,16 @@ describe('a stored kem-levels sweep in the dashboard', () => {
       expect(d.mean).toBeCloseTo((values[0]! - base[0]! + values[1]! - base[1]!) / 2, 9);
       expect(d.lo).toBeLessThanOrEqual(d.mean);
       expect(d.hi).toBeGreaterThanOrEqual(d.mean);
+      // Paired keychain by keychain: 10 keychains × 2 replications; the mean of the pairs is the
+      // difference of the means, whatever order the run view lists its lives in.
+      const k = view.differences.find((x) => x.point === point && x.metric === KEYCHAIN_LIFE_METRIC)!;
+      expect(k.pairs).toBe('keychains');
+      expect(k.n).toBe(20);
+      const own = lives.get(point)!;
+      const theirs = lives.get(view.baseline!)!;
+      expect(k.mean).toBeCloseTo((mean(own[0]!) - mean(theirs[0]!) + mean(own[1]!) - mean(theirs[1]!)) / 2, 6);
+      expect(k.lo).toBeLessThanOrEqual(k.mean);
+      expect(k.hi).toBeGreaterThanOrEqual(k.mean);
     }
   }, 300_000);
 
@@ -114,6 +131,12 @@ describe('a stored kem-levels sweep in the dashboard', () => {
     expect(await section.locator('svg [aria-label="rule"] line').count()).toBe(9 + 1);
     for (const p of view.points) expect(await section.locator('svg').textContent()).toContain(p);
     expect(await browser.page.locator('.message.error').count()).toBe(0);
+    // Battery life paired keychain by keychain, under the overview: the eight suites against the baseline.
+    const keychains = browser.page.locator('#sweep-keychains section[data-chart="difference-battery-life-device"]');
+    const perKeychain = view.differences.filter((d) => d.metric === KEYCHAIN_LIFE_METRIC);
+    expect(perKeychain).toHaveLength(8);
+    expect(await keychains.locator('h3').textContent()).toBe(keychainLifeDifferenceChart(perKeychain, view.baseline!).title);
+    expect(await keychains.locator('svg circle').count()).toBe(8);
     await browser.page.selectOption('#sweep-metric', 'unlockP95');
     const latency = browser.page.locator('section[data-chart="sweep-overview-unlockP95"] h3');
     expect(await latency.textContent()).toBe(sweepOverview(view, 'unlockP95').title);
