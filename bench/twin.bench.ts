@@ -1,7 +1,8 @@
 /**
  * The fleet simulator end to end: office-fleet (10,000 keychains × 1 simulated year) on one
  * worker and on two, with events/s and the 2-core speed-up measured in the same run, and memory
- * per simulated keychain at 10^6 keychains.
+ * per simulated keychain at 10^6 keychains, and how the cost scales with the fleet: the same days
+ * at 10^3 … 10^6 keychains, as µs per keychain-day (issue 12: cost linear in keychain-days).
  *
  *   npx tsx bench/twin.bench.ts            # full year (minutes)
  *   npx tsx bench/twin.bench.ts --days 30  # shorter horizon, same fleet
@@ -17,7 +18,7 @@ import { loadScenario, resolveScenario } from '../scenarios/index.ts';
 import { runFleet } from '../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../sim/twin/machines.ts';
 
-async function timed(label: string, days: number, workers: number): Promise<{ s: number; events: number; summary: string }> {
+async function timed(label: string, days: number, workers: number): Promise<{ s: number; events: number; summary: string; alive: number; lastBrownout: number }> {
   const cfg = resolveScenario(loadScenario('scenarios/office-fleet.yaml'), { durationDays: days }).fleet;
   const t0 = performance.now();
   const out = await runFleet(cfg, { workers });
@@ -25,7 +26,31 @@ async function timed(label: string, days: number, workers: number): Promise<{ s:
   console.log(
     `${label.padEnd(34)} ${s.toFixed(1).padStart(7)} s  ${(out.summary.events / 1e6).toFixed(1).padStart(8)} M events  ${(out.summary.events / s / 1e6).toFixed(2)} M ev/s`,
   );
-  return { s, events: out.summary.events, summary: JSON.stringify(out.summary) };
+  const dead = Array.from(out.devices.depletedDay).filter((d) => Number.isFinite(d));
+  return { s, events: out.summary.events, summary: JSON.stringify(out.summary), alive: out.summary.battery.censored, lastBrownout: dead.length ? Math.max(...dead) : NaN };
+}
+
+/**
+ * Cost per keychain-day at 10^3 … 10^6 keychains over the same `days` (every keychain alive: the
+ * first days of office-fleet, so more work per keychain-day than a year's average, when ~40 % of
+ * keychain-days are after brown-out). Wall time includes the run's fixed start-up (bundle,
+ * statechart compile, thread), so the small fleets show it and the large ones show the slope.
+ */
+async function scaling(days: number): Promise<void> {
+  console.log(`# scaling: office-fleet, ${days} d, 1 worker; µs per keychain-day (wall / keychain-days)`);
+  const rows: { n: number; s: number }[] = [];
+  for (const n of [1_000, 10_000, 100_000, 1_000_000]) {
+    const cfg = resolveScenario(loadScenario('scenarios/office-fleet.yaml'), { devices: n, durationDays: days, traceDevices: 0 }).fleet;
+    const t0 = performance.now();
+    const out = await runFleet(cfg, { workers: 1 });
+    const s = (performance.now() - t0) / 1000;
+    rows.push({ n, s });
+    console.log(`${String(n).padStart(9)} keychains  ${s.toFixed(1).padStart(7)} s  ${((s * 1e6) / (n * days)).toFixed(1).padStart(7)} µs/keychain-day  ${(out.summary.events / (n * days)).toFixed(0)} events/keychain-day`);
+  }
+  // The slope between the two largest fleets is the marginal cost; the intercept, the start-up.
+  const [a, b] = rows.slice(-2) as [{ n: number; s: number }, { n: number; s: number }];
+  const slope = (b.s - a.s) / ((b.n - a.n) * days);
+  console.log(`marginal cost ${(slope * 1e6).toFixed(1)} µs per keychain-day; fixed ≈ ${(a.s - slope * a.n * days).toFixed(1)} s`);
 }
 
 /** Bytes per keychain: heap + array buffers held while a 10^6-keychain partition is alive. */
@@ -46,11 +71,15 @@ async function memoryPerKeychain(devices: number): Promise<number> {
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const i = argv.indexOf('--days');
   const days = i >= 0 ? Number(argv[i + 1]) : 365;
+  const j = argv.indexOf('--scaling-days');
+  const scalingDays = j >= 0 ? Number(argv[j + 1]) : 2;
   console.log(`# twin: office-fleet 10,000 keychains × ${days} days (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})`);
   const one = await timed('1 worker', days, 1);
   const two = await timed('2 workers', days, 2);
   console.log(`2-core speed-up: ${(one.s / two.s).toFixed(2)}× (target ≥ 1.8×); summaries identical: ${one.summary === two.summary}`);
   console.log(`target: ≤ 60 s on one core for 365 days → measured ${one.s.toFixed(1)} s for ${days} days (≈ ${((one.s * 365) / days).toFixed(0)} s for a year at this rate)`);
+  console.log(`brown-out: ${one.alive} of 10,000 keychains alive at the end, last brown-out on day ${one.lastBrownout.toFixed(1)} (a run to the whole fleet's brown-out when none is alive)`);
+  if (scalingDays > 0) await scaling(scalingDays);
   const bytes = await memoryPerKeychain(1_000_000);
   console.log(`memory at 10^6 keychains: ${bytes.toFixed(0)} B per keychain (target ≤ 256 B, issue 12)`);
 }

@@ -77,22 +77,31 @@ export function temperatureFactor(profile: Profile, temperatureC: number): numbe
   return interpolate(t.tempC, t.factor, temperatureC);
 }
 
+/** A cell's usable capacity at a temperature and a spread factor, mAh (the design capacity derated by the capacityVsTemp table). */
+export function cellCapacityMah(profile: Profile, temperatureC: number, capacityFactor: number): number {
+  return profile.battery.capacity.value * capacityFactor * temperatureFactor(profile, temperatureC);
+}
+
+/** Self-discharge rate λ at a temperature, per ms (the monthly rate at the reference temperature, doubling every selfDischargeDoubling °C). */
+export function selfDischargePerMs(profile: Profile, temperatureC: number): number {
+  const b = profile.battery;
+  const rate = b.selfDischargePerMonth.value;
+  const lambdaRef = rate > 0 ? -Math.log1p(-rate) / MONTH_MS : 0;
+  return lambdaRef * 2 ** ((temperatureC - b.selfDischargeRefTemp.value) / b.selfDischargeDoubling.value);
+}
+
 /** The per-device cell parameters. */
 export function createCell(profile: Profile, options: CellOptions = {}): Cell {
   const b = profile.battery;
   const temperatureC = options.temperatureC ?? b.selfDischargeRefTemp.value;
   const capacityFactor = options.capacityFactor ?? 1;
   if (!(capacityFactor > 0)) throw new RangeError(`createCell: capacityFactor must be > 0, got ${capacityFactor}`);
-  const designMah = b.capacity.value;
-  const rate = b.selfDischargePerMonth.value;
-  const lambdaRef = rate > 0 ? -Math.log1p(-rate) / MONTH_MS : 0;
-  const doubling = 2 ** ((temperatureC - b.selfDischargeRefTemp.value) / b.selfDischargeDoubling.value);
   const order = [...b.ocvTable20C.socPct.keys()].sort((i, j) => b.ocvTable20C.socPct[i]! - b.ocvTable20C.socPct[j]!);
   return Object.freeze({
-    designMah,
-    capacityMah: designMah * capacityFactor * temperatureFactor(profile, temperatureC),
+    designMah: b.capacity.value,
+    capacityMah: cellCapacityMah(profile, temperatureC, capacityFactor),
     temperatureC,
-    selfDischargePerMs: lambdaRef * doubling,
+    selfDischargePerMs: selfDischargePerMs(profile, temperatureC),
     internalOhm: b.internalResistance.value,
     vSystemMin: b.vSystemMin.value,
     vNominal: b.vNominal.value,

@@ -9,7 +9,7 @@
  * @module
  */
 import { sampler, StreamKeys, type Rng } from '../engine/index.ts';
-import { createCell, cumulativeShares, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
+import { cellCapacityMah, cumulativeShares, selfDischargePerMs, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
 import type { FleetConfig } from './config.ts';
 import type { Energy } from './partition-energy.ts';
 import type { Streams } from './partition-streams.ts';
@@ -49,8 +49,10 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
     if (b.ota) t.otaDue[k] = p.next() * otaEveryMs;
     t.rssi[k] = rssi(p) - cfg.radio.shadowingDb;
     t.scanMode[k] = scanModeOfDevice(g, scanCumulative);
-    const c = createCell(cfg.profile, { temperatureC: temp(p), capacityFactor: Math.max(0.05, capf(p)) });
-    energy.initCell(k, c, maxMa);
+    // Draw order as before (temperature, then capacity spread): the same cells for the same seed.
+    const temperatureC = temp(p);
+    const capacityFactor = Math.max(0.05, capf(p));
+    energy.initCell(k, cellCapacityMah(cfg.profile, temperatureC, capacityFactor), selfDischargePerMs(cfg.profile, temperatureC), maxMa);
     root.streamStateInto(u.owner.state, k << 2, 'owner', g);
   }
 }

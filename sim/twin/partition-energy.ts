@@ -46,13 +46,17 @@ export class Energy {
     this.vNominal = proto.vNominal;
   }
 
-  /** Device k gets cell c, full; settles check for the cutoff below the cutoff charge at `maxMa`. */
-  initCell(k: number, c: Cell, maxMa: number): void {
+  /**
+   * Device k gets a full cell of `capacityMah` self-discharging at `lambdaPerMs` (its only two
+   * per-device constants: the rest is the profile's, in the one shared cell); settles check for
+   * the cutoff below the cutoff charge at `maxMa`.
+   */
+  initCell(k: number, capacityMah: number, lambdaPerMs: number, maxMa: number): void {
     const t = this.t;
     // The cell's constants live in the result's per-device columns (reported as they are).
-    this.res.capacityMah[k] = c.capacityMah;
-    this.res.lambdaPerMs[k] = c.selfDischargePerMs;
-    t.remMah[k] = c.capacityMah;
+    this.res.capacityMah[k] = capacityMah;
+    this.res.lambdaPerMs[k] = lambdaPerMs;
+    t.remMah[k] = capacityMah;
     this.useCell(k);
     t.guardMah[k] = cutoffMah(this.cell, maxMa);
   }
