@@ -1,8 +1,9 @@
 /**
  * The coordinator of a distributed run: publishes the run record and one work item per partition
  * (contiguous device ranges, split as runFleet splits them), follows the workers' progress, collects
- * one result per partition from the results stream (a duplicate counted once) and merges them with
- * the same assemble() as runFleet, so the output is byte-identical to a one-process run.
+ * one result per partition from the results stream (a duplicate counted once) and folds each into
+ * the merged result as it arrives, as runFleet does (partition-fold.ts), so the output is
+ * byte-identical to a one-process run.
  *
  * Resume: started again with the run's id, it checks the run record (same config, same code),
  * republishes only partitions that have neither a result nor a queued work item, and reads the
@@ -15,7 +16,8 @@ import { DeliverPolicy } from '@nats-io/jetstream';
 import type { FleetConfig } from '../sim/twin/config.ts';
 import { partitionBounds } from '../sim/twin/partition-bounds.ts';
 import { partitionFromMessage, type PartitionResult } from '../sim/twin/partition-result.ts';
-import { assemble, type FleetOutput } from '../sim/twin/simulate.ts';
+import { PartitionFold } from '../sim/twin/partition-fold.ts';
+import { assembleMerged, type FleetOutput } from '../sim/twin/simulate.ts';
 import { openSession, setAckWait, type NatsSession } from './connect.ts';
 import { simulatorVersion } from './code-version.ts';
 import { DistributedError } from './errors.ts';
@@ -83,7 +85,9 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   const { runId, bounds } = record;
   const n = bounds.length - 1;
   const span = (p: number) => `devices ${bounds[p]}..${bounds[p + 1]! - 1}`;
-  const results = new Map<number, PartitionResult>();
+  // Each result is folded in as it arrives (partition-fold.ts): the coordinator holds the merged
+  // result and the one result being read, not every partition until the last.
+  const results = new PartitionFold(bounds);
   const by = new Map<number, string>();
   const simMs = new Float64Array(n);
   const events = new Float64Array(n);
@@ -159,7 +163,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
       }
       const part = await load(s, env);
       if (part.lo !== bounds[env.partition] || part.lo + part.n !== bounds[env.partition + 1]) throw new DistributedError(`result of partition ${env.partition} covers devices ${part.lo}..${part.lo + part.n - 1}, expected ${span(env.partition)}`);
-      results.set(env.partition, part);
+      results.add(env.partition, part);
       by.set(env.partition, env.worker);
       opts.log(`partition ${env.partition + 1}/${n} (${span(env.partition)}) done by worker ${env.worker} in ${(env.wallMs / 1000).toFixed(1)} s${env.delivery > 1 ? ` (delivery ${env.delivery})` : ''}; ${results.size}/${n} done`);
       progress();
@@ -172,7 +176,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   }
   if (results.size !== n) throw new DistributedError(`run ${runId}: the results stream ended with ${results.size} of ${n} partitions`);
 
-  const output = assemble(cfg, [...results.values()]);
+  const output = assembleMerged(cfg, results.result());
   await forget(s, runId, n);
   return { output, workers: [...new Set(by.values())].sort(), partitions: n, resumed, duplicates };
 }

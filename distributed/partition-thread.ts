@@ -1,7 +1,11 @@
 /**
- * One partition simulated in a worker thread from the worker bundle, as runFleet does it: the
+ * Partitions simulated in a worker thread from the worker bundle, as runFleet does it: the
  * bundled hot path is ~2× faster than tsx's, and the process's own event loop stays free to send
  * JetStream in-progress acks while the thread computes for minutes.
+ *
+ * One thread serves every partition of a worker process (sim/twin/worker.ts in serve mode), so
+ * the bundle is evaluated and the statecharts compiled once, not once per partition. A thread
+ * that is stopped or fails is dropped; the next partition starts a fresh one.
  * @module
  */
 import { Worker } from 'node:worker_threads';
@@ -14,25 +18,67 @@ export interface PartitionRun {
   stop(): Promise<void>;
 }
 
-export function simulateInThread(code: string, cfg: FleetConfig, lo: number, hi: number, onProgress: (simMs: number, events: number) => void): PartitionRun {
-  const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi, live: false } });
-  let stopped = false;
-  const result = new Promise<PartitionResult>((resolve, reject) => {
-    w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown }) => {
-      if (m.type === 'progress') onProgress(m.simMs!, m.events!);
-      else if (m.type === 'done') resolve(partitionFromMessage(m.result));
+export class PartitionThread {
+  private readonly code: string;
+  private w: Worker | null = null;
+  private busy = false;
+
+  /** Starts the thread at once: it compiles the default machines while the worker waits for work. */
+  constructor(code: string) {
+    this.code = code;
+    this.w = this.start();
+  }
+
+  private start(): Worker {
+    const w = new Worker(this.code, { eval: true, workerData: { serve: true } });
+    // A thread that dies while idle (its warm-up compile failed) is replaced at the next
+    // partition, which then fails with the cause itself.
+    w.on('error', () => {});
+    w.on('exit', () => {
+      if (this.w === w) this.w = null;
     });
-    w.on('error', reject);
-    w.on('exit', (exit) => {
-      if (stopped) reject(new Error(`partition (devices ${lo}..${hi - 1}) stopped`));
-      else if (exit !== 0) reject(new Error(`partition thread (devices ${lo}..${hi - 1}) exited with code ${exit}`));
+    return w;
+  }
+
+  /** Simulates devices lo..hi−1 of `cfg` in the thread; one partition at a time. */
+  run(cfg: FleetConfig, lo: number, hi: number, onProgress: (simMs: number, events: number) => void): PartitionRun {
+    if (this.busy) throw new Error('PartitionThread: a partition is already running');
+    this.busy = true;
+    const w = (this.w ??= this.start());
+    let stopped = false;
+    const result = new Promise<PartitionResult>((resolve, reject) => {
+      const settle = (fail: Error | null, value?: PartitionResult) => {
+        w.off('message', onMessage).off('error', onError).off('exit', onExit);
+        this.busy = false;
+        if (fail) {
+          // A thread that failed or was stopped is not reused.
+          if (this.w === w) this.w = null;
+          void w.terminate();
+          reject(fail);
+        } else resolve(value!);
+      };
+      const onMessage = (m: { type: string; simMs?: number; events?: number; result?: unknown }) => {
+        if (m.type === 'progress') onProgress(m.simMs!, m.events!);
+        else if (m.type === 'done') settle(null, partitionFromMessage(m.result));
+      };
+      const onError = (err: Error) => settle(err);
+      const onExit = (exit: number) => settle(new Error(stopped ? `partition (devices ${lo}..${hi - 1}) stopped` : `partition thread (devices ${lo}..${hi - 1}) exited with code ${exit}`));
+      w.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-  });
-  return {
-    result,
-    stop: async () => {
-      stopped = true;
-      await w.terminate();
-    },
-  };
+    w.postMessage({ cfg, lo, hi, live: false, checkpoint: null });
+    return {
+      result,
+      stop: async () => {
+        stopped = true;
+        await w.terminate();
+      },
+    };
+  }
+
+  /** Ends the thread (the worker process is stopping). */
+  async close(): Promise<void> {
+    const w = this.w;
+    this.w = null;
+    if (w) await w.terminate();
+  }
 }

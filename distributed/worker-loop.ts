@@ -1,6 +1,6 @@
 /**
  * `keytwin worker`: pulls partitions from the shared work-queue consumer one at a time, simulates
- * each in a thread, publishes its result (inline, or through the object store when it is larger
+ * each in a thread (the same thread for all, so the machines are compiled once), publishes its result (inline, or through the object store when it is larger
  * than a message may be) and only then acks. So a worker killed at any moment loses nothing: an
  * unacked item is redelivered after the ack wait, and a result published twice (killed between
  * publish and ack) is dropped by JetStream's duplicate window and, beyond it, by the coordinator.
@@ -18,8 +18,7 @@ import { DistributedError } from './errors.ts';
 import { objectName, progressSubject, resultMsgId, resultSubject, WORK_CONSUMER, WORK_STREAM } from './names.ts';
 import { encodeNote } from './progress-note.ts';
 import { decodeWorkItem, encode, WIRE_VERSION, type ResultEnvelope, type WorkItem } from './work-item.ts';
-import type { PartitionRun } from './partition-thread.ts';
-import { simulateInThread } from './partition-thread.ts';
+import { PartitionThread, type PartitionRun } from './partition-thread.ts';
 
 export interface WorkerOptions {
   url: string;
@@ -42,6 +41,8 @@ export async function serveWork(opts: WorkerOptions): Promise<{ partitions: numb
   const inlineMax = opts.inlineMax ?? Math.floor(s.nc.info!.max_payload / 2);
   opts.log(`worker ${id}: connected to ${s.url}, code ${version}, pulling from ${WORK_STREAM}/${WORK_CONSUMER}`);
   const consumer = await s.js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+  // One thread for every partition this worker takes: it compiles the machines once.
+  const thread = new PartitionThread(code);
   let done = 0;
   try {
     while (!opts.signal.aborted && done < (opts.maxPartitions ?? Infinity)) {
@@ -68,16 +69,17 @@ export async function serveWork(opts: WorkerOptions): Promise<{ partitions: numb
         await s.nc.flush();
         throw new DistributedError(`worker ${id}: ${reason}`);
       }
-      await simulateOne(s, m, item, { code, id, inlineMax, log: opts.log, signal: opts.signal });
+      await simulateOne(s, m, item, { thread, id, inlineMax, log: opts.log, signal: opts.signal });
       if (!opts.signal.aborted) done++;
     }
   } finally {
+    await thread.close();
     await s.nc.drain().catch(() => {});
   }
   return { partitions: done };
 }
 
-async function simulateOne(s: NatsSession, m: JsMsg, item: WorkItem, ctx: { code: string; id: string; inlineMax: number; log: (line: string) => void; signal: AbortSignal }): Promise<void> {
+async function simulateOne(s: NatsSession, m: JsMsg, item: WorkItem, ctx: { thread: PartitionThread; id: string; inlineMax: number; log: (line: string) => void; signal: AbortSignal }): Promise<void> {
   const { runId, partition, lo, hi } = item;
   const delivery = m.info.deliveryCount;
   const label = `run ${runId} partition ${partition} (devices ${lo}..${hi - 1})${delivery > 1 ? `, delivery ${delivery}` : ''}`;
@@ -100,7 +102,7 @@ async function simulateOne(s: NatsSession, m: JsMsg, item: WorkItem, ctx: { code
   const base = { wire: WIRE_VERSION, runId, partition, worker: ctx.id, delivery };
   let envelope: ResultEnvelope;
   try {
-    run = simulateInThread(ctx.code, item.cfg, lo, hi, note);
+    run = ctx.thread.run(item.cfg, lo, hi, note);
     const result = await run.result;
     const bytes = serialize(partitionToMessage(result));
     const wallMs = performance.now() - t0;

@@ -39,7 +39,9 @@ export async function resume(argv: readonly string[]): Promise<number> {
     process.chdir(rerun.cwd);
   }
   const at = m.day === 0 ? 'from the start (it was stopped before its first checkpoint)' : `from day ${m.day} of ${m.durationDays} (days 1..${m.day} are not simulated again)`;
-  process.stderr.write(`resuming ${m.scenario} (seed ${m.seed}, ${m.devices} keychains, ${m.partitions.length} partition${m.partitions.length > 1 ? 's' : ''}) ${at}\n`);
+  const before = m.resumedFrom ?? [];
+  const again = before.length === 0 ? '' : `; resumed ${before.length} time${before.length > 1 ? 's' : ''} before (from day ${before.join(', ')})`;
+  process.stderr.write(`resuming ${m.scenario} (seed ${m.seed}, ${m.devices} keychains, ${m.partitions.length} partition${m.partitions.length > 1 ? 's' : ''}) ${at}${again}\n`);
   process.stderr.write(`  keytwin run ${rerun.argv.join(' ')}\n`);
   return runCommand(rerun.argv, loaded);
 }

@@ -131,13 +131,14 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
   let failed = false;
   for (const [i, { variant, fleet: cfg, cloud: cloudCfg }] of variants.entries()) {
     const { workers } = plans[i]!;
-    const machines = twinMachinesFor(cfg.firmware);
+    // Worker threads compile their own machines; this thread needs them only to label a live run's failure reasons.
+    const machines = values.live ? twinMachinesFor(cfg.firmware) : null;
     const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
     const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: resumed ? `${label} (resumed at day ${resumed.manifest.day})` : label, ...(resumed ? { from: resumed.manifest.day } : {}) });
     const startedAt = new Date();
     const runId = nats?.resume ?? randomUUID();
     const t0 = performance.now();
-    const live = values.live ? createLiveRun(values.live, cfg, runId, machines, Math.min(workers, cfg.devices)) : null;
+    const live = values.live ? createLiveRun(values.live, cfg, runId, machines!, Math.min(workers, cfg.devices)) : null;
     // A resumed run's rates count only the events it simulates itself.
     const before = resumed ? eventsSaved(resumed.manifest) : 0;
     const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
@@ -150,7 +151,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
       };
       out = nats
         ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })
-        : await runFleet(cfg, { machines, workers, ...(checkpoint ? { checkpoint } : {}), onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
+        : await runFleet(cfg, { workers, ...(checkpoint ? { checkpoint } : {}), onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
     } catch (err) {
       if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
       throw err;

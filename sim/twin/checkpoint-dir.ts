@@ -57,6 +57,12 @@ export interface CheckpointManifest extends CheckpointIdentity {
   /** Days completed in the saved state (0: nothing saved yet). */
   day: number;
   partitions: CheckpointPartition[];
+  /**
+   * The day each resume of this run started from, in order (day 0: killed before its first
+   * checkpoint); empty or absent for a run never resumed. A resumed summary is byte-identical to
+   * an uninterrupted one, so this is where it shows that the run was interrupted, and how often.
+   */
+  resumedFrom?: number[];
   /** The caller's record of how to rerun the command (cli: argv and working directory). */
   meta: unknown;
 }
@@ -160,8 +166,14 @@ export function newManifest(identity: CheckpointIdentity, bounds: readonly numbe
     everyDays,
     day: 0,
     partitions: bounds.slice(0, -1).map((lo, i) => ({ lo, hi: bounds[i + 1]!, file: null, sha256: null, events: 0 })),
+    resumedFrom: [],
     meta,
   };
+}
+
+/** `m` as a run resuming it continues it: this resume's starting day appended to resumedFrom. */
+export function resumedManifest(m: CheckpointManifest): CheckpointManifest {
+  return { ...m, resumedFrom: [...(m.resumedFrom ?? []), m.day] };
 }
 
 /** Events the saved state had handled (all partitions): what a resumed run does not simulate again. */
@@ -186,6 +198,7 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   }
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) throw new CheckpointError(`${path}: not a ${FORMAT} manifest (format ${JSON.stringify((m as { format?: unknown } | null)?.format)})`);
   if (!Number.isInteger(m.day) || m.day < 0 || !Array.isArray(m.partitions) || m.partitions.length === 0) throw new CheckpointError(`${path}: corrupt checkpoint manifest (day or partitions missing)`);
+  if (m.resumedFrom !== undefined && !(Array.isArray(m.resumedFrom) && m.resumedFrom.every((d) => Number.isInteger(d) && d >= 0 && d <= m.day))) throw new CheckpointError(`${path}: corrupt checkpoint manifest (resumedFrom is not a list of days up to ${m.day})`);
   const snapshots = m.partitions.map((p, i) => {
     if (m.day === 0) return null;
     if (typeof p.file !== 'string' || !/^part-\d+-day-\d+\.bin$/.test(p.file)) throw new CheckpointError(`${path}: partition ${i} names no snapshot file for day ${m.day}`);

@@ -4,7 +4,7 @@
  * writer its snapshots go to. The identity check runs here, before anything is simulated.
  * @module
  */
-import { checkIdentity, CheckpointError, CheckpointWriter, newManifest, type CheckpointIdentity, type LoadedCheckpoint } from './checkpoint-dir.ts';
+import { checkIdentity, CheckpointError, CheckpointWriter, newManifest, resumedManifest, type CheckpointIdentity, type LoadedCheckpoint } from './checkpoint-dir.ts';
 import type { FleetConfig } from './config.ts';
 
 export interface FleetCheckpoint {
@@ -44,7 +44,9 @@ export function planCheckpoint(cfg: FleetConfig, ck: FleetCheckpoint, workers: n
     if (bounds[0] !== 0 || bounds[bounds.length - 1] !== cfg.devices || parts.some((p, i) => i > 0 && p.lo !== parts[i - 1]!.hi)) {
       throw new CheckpointError(`${from.dir}: corrupt checkpoint manifest (partitions do not cover devices 0..${cfg.devices - 1})`);
     }
-    const writer = new CheckpointWriter(from.dir, from.manifest);
+    // Recorded at once (checkpoint.json is rewritten here), so a resume killed before its next
+    // checkpoint still counts.
+    const writer = new CheckpointWriter(from.dir, resumedManifest(from.manifest));
     return { bounds, snapshots: from.snapshots, startDay: from.manifest.day, startEvents: parts.map((p) => p.events ?? 0), everyDays: from.manifest.everyDays, writer };
   }
   const n = Math.max(1, workers);

@@ -1,16 +1,18 @@
 /**
  * runFleet: the fleet on 1..N worker threads (bundle.ts). Devices are split into contiguous
  * ranges, each simulated by simulatePartition in its own thread (each compiles the machines
- * itself: tables hold XState snapshots, which do not cross threads), then merged. Because every device draws
- * from its own stream and accumulators are integers, the summary is byte-identical for any
- * number of workers — tested, not assumed.
+ * itself: tables hold XState snapshots, which do not cross threads), and each result is folded
+ * into the merged one as its thread finishes (partition-fold.ts). Because every device draws from
+ * its own stream and accumulators are integers, the summary is byte-identical for any number of
+ * workers — tested, not assumed.
  * @module
  */
 import { Worker } from 'node:worker_threads';
 import type { FleetConfig } from './config.ts';
 import type { TwinMachines } from './machines.ts';
-import { partitionFromMessage, type DaySlice, type PartitionResult } from './partition-result.ts';
-import { assemble, simulateFleet, type FleetOutput } from './simulate.ts';
+import { partitionFromMessage, type DaySlice } from './partition-result.ts';
+import { PartitionFold } from './partition-fold.ts';
+import { assembleMerged, simulateFleet, type FleetOutput } from './simulate.ts';
 import { workerBundle } from './bundle.ts';
 import { partitionBounds } from './partition-bounds.ts';
 import { planCheckpoint, type FleetCheckpoint } from './checkpoint-fleet.ts';
@@ -51,10 +53,13 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
   const bounds = ck ? ck.bounds : partitionBounds(cfg.devices, workers);
   const simMs = new Float64Array(workers).fill((ck?.startDay ?? 0) * DAY_MS);
   const events = ck ? Float64Array.from(ck.startEvents) : new Float64Array(workers);
-  const parts = await Promise.all(
+  // Each result is folded in as its worker finishes (in any order), so the main thread holds the
+  // merged result and at most the partitions arriving at once, not all of them.
+  const fold = new PartitionFold(bounds);
+  await Promise.all(
     bounds.slice(0, -1).map(
       (lo, i) =>
-        new Promise<PartitionResult>((resolve, reject) => {
+        new Promise<void>((resolve, reject) => {
           const checkpoint = ck ? { everyDays: ck.everyDays, resume: ck.snapshots[i] } : null;
           const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined, checkpoint } });
           w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice; day?: number; snapshot?: Uint8Array }) => {
@@ -64,7 +69,14 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
               events[i] = m.events!;
               options.onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));
             } else if (m.type === 'day') options.onDay?.(m.slice!);
-            else if (m.type === 'done') resolve(partitionFromMessage(m.result));
+            else if (m.type === 'done') {
+              try {
+                fold.add(i, partitionFromMessage(m.result));
+                resolve();
+              } catch (err) {
+                reject(err as Error);
+              }
+            }
           });
           w.on('error', reject);
           w.on('exit', (code) => {
@@ -73,5 +85,5 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
         }),
     ),
   );
-  return assemble(cfg, parts);
+  return assembleMerged(cfg, fold.result());
 }

@@ -30,7 +30,11 @@ export function simulateFleet(cfg: FleetConfig, options: SimulateOptions = {}): 
 
 /** Merges partitions and builds the deterministic outputs. */
 export function assemble(cfg: FleetConfig, parts: readonly PartitionResult[]): FleetOutput {
-  const merged = mergePartitions(parts);
+  return assembleMerged(cfg, mergePartitions(parts));
+}
+
+/** The deterministic outputs of the whole fleet's merged result (mergePartitions, or a PartitionFold's). */
+export function assembleMerged(cfg: FleetConfig, merged: PartitionResult): FleetOutput {
   const { summary, devices, daily } = buildSummary(cfg, merged);
   const socSamples = [...merged.socSamples].sort((a, b) => a.device - b.device || a.day - b.day);
   const telemetry = [...merged.telemetry].sort((a, b) => a.device - b.device || a.timeMs - b.timeMs);

@@ -118,6 +118,11 @@ describe('checkpoint and resume', () => {
     const after = readCheckpoint(again);
     expect(after.manifest.day).toBe(6);
     expect(readdirSync(again).sort()).toEqual([CHECKPOINT_FILE, 'part-0-day-6.bin', 'part-1-day-6.bin']);
+    // The manifest says the run was resumed, and from which day; a fresh run says never.
+    expect(readCheckpoint(copies.get(3)!).manifest.resumedFrom).toEqual([]);
+    expect(after.manifest.resumedFrom).toEqual([3]);
+    expect(outputs(await resume(cfg, again, 2))).toBe(plain);
+    expect(readCheckpoint(again).manifest.resumedFrom).toEqual([3, 6]);
   }, 180_000);
 
   it('refuses a corrupt snapshot, a checkpoint of another run or other code, and a snapshot of other fields, saying what differs', async () => {
@@ -143,6 +148,13 @@ describe('checkpoint and resume', () => {
     m.partitions[0]!.sha256 = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(join(bad, CHECKPOINT_FILE), JSON.stringify(m));
     await expect(resume(cfg, bad, 0)).rejects.toThrow(/nothing for t\.remMah; it was written by other code/);
+
+    // A refused resume is not counted; a resumedFrom that is not a list of days so far is corrupt.
+    expect(readCheckpoint(dir).manifest.resumedFrom).toEqual([]);
+    const odd = `${dir}-resumes`;
+    cpSync(dir, odd, { recursive: true });
+    writeFileSync(join(odd, CHECKPOINT_FILE), JSON.stringify({ ...m, resumedFrom: [1, 9] }));
+    expect(() => readCheckpoint(odd)).toThrow(/resumedFrom is not a list of days up to 2/);
 
     // One flipped byte: refused by its checksum before it is decoded.
     const flipped = `${dir}-flipped`;
