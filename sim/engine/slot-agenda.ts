@@ -11,11 +11,20 @@
  * entity's events. Entities are independent: nothing orders one entity's events against
  * another's, which is the whole point.
  *
- * Layout: two Float64Arrays of entities × slots (time, sequence), 16 bytes per slot, and a bit mask
- * of the occupied slots per entity (so at most 32 slots). A pop visits only the occupied slots
- * (usually two or three), which beats a heap for the handful of slots a model has.
+ * Layout: a Float64Array of times and a Uint8Array of sequence numbers, entities × slots (9 bytes
+ * a slot), a bit mask of the occupied slots per entity (so at most 32 slots) and each entity's
+ * next sequence number. A pop visits only the occupied slots (usually two or three), which beats
+ * a heap for the handful of slots a model has.
+ *
+ * Sequence numbers are per entity and a byte wide: only the order of one entity's occupied slots
+ * matters, so when its counter reaches 255 they are renumbered 0..c−1 in the same order (c ≤ 32
+ * occupied slots), once every ~220 sets. A double per slot counting every set of the agenda did
+ * the same in 8 bytes (issue 12: memory per keychain at 10^6).
  * @module
  */
+
+/** Highest per-entity sequence number before the entity's slots are renumbered. */
+const MAX_SEQ = 255;
 
 export class SlotAgenda {
   /** Slots per entity. */
@@ -25,11 +34,12 @@ export class SlotAgenda {
   /** Time of the event popped last by {@link popDue}. */
   poppedTime = 0;
   private readonly time: Float64Array;
-  private readonly seq: Float64Array;
+  /** Order in which the entity's occupied slots were set (meaningless for empty slots). */
+  private readonly seq: Uint8Array;
   /** Bit s set: slot s of the entity holds an event. */
   private readonly mask: Int32Array;
-  /** Next sequence number; a double counts exactly to 2^53 sets. */
-  private nextSeq = 0;
+  /** The entity's next sequence number (≤ MAX_SEQ). */
+  private readonly nextSeq: Uint8Array;
 
   constructor(entities: number, slots: number) {
     if (!(Number.isInteger(entities) && entities >= 0)) throw new RangeError(`SlotAgenda: entities must be a non-negative integer, got ${entities}`);
@@ -37,13 +47,17 @@ export class SlotAgenda {
     this.entities = entities;
     this.slots = slots;
     this.time = new Float64Array(entities * slots).fill(Infinity);
-    this.seq = new Float64Array(entities * slots);
+    this.seq = new Uint8Array(entities * slots);
     this.mask = new Int32Array(entities);
+    this.nextSeq = new Uint8Array(entities);
   }
+
+  /** Scratch of {@link renumber}: the new number of each slot. */
+  private readonly ranks = new Uint8Array(32);
 
   /** Bytes held by the agenda's typed arrays. */
   get byteLength(): number {
-    return this.time.byteLength + this.seq.byteLength + this.mask.byteLength;
+    return this.time.byteLength + this.seq.byteLength + this.mask.byteLength + this.nextSeq.byteLength;
   }
 
   /**
@@ -53,9 +67,36 @@ export class SlotAgenda {
   set(entity: number, slot: number, atMs: number): void {
     if (!(atMs > -Infinity && atMs < Infinity)) throw new RangeError(`SlotAgenda.set(entity ${entity}, slot ${slot}): expected a finite time in ms, got ${atMs}`);
     const i = entity * this.slots + slot;
+    let q = this.nextSeq[entity]!;
+    if (q === MAX_SEQ) q = this.renumber(entity);
     this.time[i] = atMs;
-    this.seq[i] = this.nextSeq++;
+    this.seq[i] = q;
+    this.nextSeq[entity] = q + 1;
     this.mask[entity]! |= 1 << slot;
+  }
+
+  /**
+   * Renumbers the entity's occupied slots 0..c−1 keeping their order (their numbers are distinct:
+   * each set took the next one) and returns c, the next free number.
+   */
+  private renumber(entity: number): number {
+    const base = entity * this.slots;
+    const seq = this.seq;
+    const mask = this.mask[entity]!;
+    const ranks = this.ranks;
+    let c = 0;
+    for (let a = mask; a !== 0; a &= a - 1) {
+      const sa = 31 - Math.clz32(a & -a);
+      let rank = 0;
+      for (let b = mask; b !== 0; b &= b - 1) if (seq[base + 31 - Math.clz32(b & -b)]! < seq[base + sa]!) rank++;
+      ranks[sa] = rank;
+      c++;
+    }
+    for (let a = mask; a !== 0; a &= a - 1) {
+      const sa = 31 - Math.clz32(a & -a);
+      seq[base + sa] = ranks[sa]!;
+    }
+    return c;
   }
 
   /** Empties `slot` of `entity` (cancels its event, if any). */

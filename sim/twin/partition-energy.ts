@@ -11,7 +11,7 @@ import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToCu
 import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, type DeviceTable } from './partition-table.ts';
+import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, setGuard, type DeviceTable } from './partition-table.ts';
 import { PHASE_COUNT, PHASE_OTHER } from './op-model.ts';
 import type { PartitionResult } from './partition-result.ts';
 
@@ -58,7 +58,7 @@ export class Energy {
     this.res.lambdaPerMs[k] = lambdaPerMs;
     t.remMah[k] = capacityMah;
     this.useCell(k);
-    t.guardMah[k] = cutoffMah(this.cell, maxMa);
+    setGuard(t, k, cutoffMah(this.cell, maxMa));
   }
 
   /** Which current flows now: an operation in progress wins, then the handshake, then the device mode. */

@@ -11,6 +11,7 @@
  * @module
  */
 import type { SlotAgenda } from '../engine/index.ts';
+import type { ConfigColumn } from './partition-table.ts';
 import { OUTPUT_ACTION, OUTPUT_CANCEL_TIMER, OUTPUT_SET_TIMER, timerLanes, type CompiledMachine } from '../statechart/index.ts';
 
 /** Receives a machine's action outputs (`OUTPUT_ACTION`): device k, the action's index. */
@@ -27,7 +28,7 @@ export interface Deliver {
 export class MachineRun {
   readonly m: CompiledMachine;
   /** Configuration of each device (−1: not running). */
-  readonly cfg: Int32Array;
+  readonly cfg: ConfigColumn;
   /** Agenda slot of the machine's lane 0. */
   readonly timerBase: number;
   /** Agenda slots the machine's timers take (its lanes). */
@@ -39,7 +40,7 @@ export class MachineRun {
   /** Where action outputs go (null: the machine's actions are not the twin's business). */
   private readonly sink: ActionSink | null;
 
-  constructor(m: CompiledMachine, cfg: Int32Array, agenda: SlotAgenda, timerBase: number, sink: ActionSink | null) {
+  constructor(m: CompiledMachine, cfg: ConfigColumn, agenda: SlotAgenda, timerBase: number, sink: ActionSink | null) {
     this.m = m;
     this.cfg = cfg;
     this.agenda = agenda;

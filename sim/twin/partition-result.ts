@@ -41,8 +41,8 @@ export class PartitionResult {
   handshakes: Uint32Array;
   failures: Uint32Array;
   energyUj: Float64Array;
-  /** Simulated day the low-battery alert switched the device to low-battery mode (NaN: never). */
-  lowDay: Float64Array;
+  /** Simulated day the low-battery alert switched the device to low-battery mode (NaN: never): a whole day number, exact in a float32. */
+  lowDay: Float32Array;
   /** Self-discharge rate of the cell, per ms (the life projection integrates it). */
   lambdaPerMs: Float64Array;
   /** Remaining charge at the end, mAh (0 once browned out). */
@@ -50,7 +50,7 @@ export class PartitionResult {
   /** Expected NFC taps per day (the owner's rate; the wakes low-battery mode keeps). */
   nfcPerDay: Float64Array;
   /** NFC-tap wakes, the energy drawn by them until back at rest (µJ), and their peak current (mA). */
-  nfcWakes: Float64Array;
+  nfcWakes: Uint32Array;
   nfcUj: Float64Array;
   nfcPeakMa: Float64Array;
   /** Highest current drawn over the run, mA. */
@@ -108,7 +108,12 @@ export class PartitionResult {
   socSamples: SocSample[] = [];
   telemetry: TelemetryEvent[] = [];
 
-  constructor(lo: number, n: number, days: number, reasons: readonly string[], modes: readonly string[]) {
+  /**
+   * `endColumns` false: the columns only the end of the run writes (END_COLUMNS) start empty, and
+   * the partition hands them over when it finishes (partition.ts finish), so they are not held
+   * through the run (33 B a keychain, issue 12).
+   */
+  constructor(lo: number, n: number, days: number, reasons: readonly string[], modes: readonly string[], endColumns = true) {
     this.lo = lo;
     this.n = n;
     this.days = Math.max(1, days);
@@ -121,20 +126,21 @@ export class PartitionResult {
     this.deviceIntents = new Uint32Array(n);
     this.deviceJostles = new Uint32Array(n);
     this.deviceNfcTaps = new Uint32Array(n);
-    this.suite = new Uint8Array(n);
+    const m = endColumns ? n : 0;
+    this.suite = new Uint8Array(m);
+    this.cutoffMah = new Float64Array(m);
+    this.finalSoc = new Float64Array(m);
+    this.finalMah = new Float64Array(m);
+    this.nfcPerDay = new Float64Array(m);
     this.capacityMah = new Float64Array(n);
-    this.cutoffMah = new Float64Array(n);
     this.depletedDay = new Float64Array(n).fill(NaN);
-    this.finalSoc = new Float64Array(n);
     this.unlocks = new Uint32Array(n);
     this.handshakes = new Uint32Array(n);
     this.failures = new Uint32Array(n);
     this.energyUj = new Float64Array(n);
-    this.lowDay = new Float64Array(n).fill(NaN);
+    this.lowDay = new Float32Array(n).fill(NaN);
     this.lambdaPerMs = new Float64Array(n);
-    this.finalMah = new Float64Array(n);
-    this.nfcPerDay = new Float64Array(n);
-    this.nfcWakes = new Float64Array(n);
+    this.nfcWakes = new Uint32Array(n);
     this.nfcUj = new Float64Array(n);
     this.nfcPeakMa = new Float64Array(n);
     this.peakMa = new Float64Array(n);
@@ -160,6 +166,8 @@ const COLUMNS = [
   'deviceIntents', 'deviceJostles', 'deviceNfcTaps',
   'lowDay', 'lambdaPerMs', 'finalMah', 'nfcPerDay', 'nfcWakes', 'nfcUj', 'nfcPeakMa', 'peakMa',
 ] as const;
+/** The per-device columns a partition writes only when its run ends (see the constructor). */
+export const END_COLUMNS = ['suite', 'cutoffMah', 'finalSoc', 'finalMah', 'nfcPerDay'] as const;
 const SUMS = [
   'hsStateUs', 'hsStateVisits', 'hsStateUsCompleted', 'outcomes', 'dayOutcomes', 'phaseEnergyUjFailed', 'phaseTimeUsFailed',
   'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',

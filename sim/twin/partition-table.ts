@@ -36,6 +36,9 @@ export const F_FOUND = 2048;
 /** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
 export const F_NFC_WAKE = 4096;
 
+/** A machine's configuration per device. */
+export type ConfigColumn = Int16Array | Int32Array;
+
 export class DeviceTable {
   /** Devices lo..lo+n−1. */
   readonly lo: number;
@@ -43,17 +46,18 @@ export class DeviceTable {
   readonly agenda: SlotAgenda;
   readonly flags: Uint16Array;
 
-  // Machines: each one's configuration (−1: the handshake is not running).
-  readonly devCfg: Int32Array;
-  readonly hsCfg: Int32Array;
+  // Machines: each one's configuration (−1: the handshake is not running); 16 bits while the
+  // machines have fewer than 2^15 configurations (thousands today), 32 beyond.
+  readonly devCfg: ConfigColumn;
+  readonly hsCfg: ConfigColumn;
 
   // Operations in progress: current (NaN: none), energy phase and the event that ends it.
   readonly devOpMa: Float64Array;
   readonly hsOpMa: Float64Array;
   readonly devOpPhase: Int8Array;
   readonly hsOpPhase: Int8Array;
-  readonly devOpEvent: Int32Array;
-  readonly hsOpEvent: Int32Array;
+  readonly devOpEvent: Int16Array;
+  readonly hsOpEvent: Int16Array;
 
   // Battery: charge left, when it was last settled, the current flowing since (the cell's capacity and self-discharge are result columns).
   readonly remMah: Float64Array;
@@ -62,8 +66,12 @@ export class DeviceTable {
   readonly curMode: Int8Array;
   /** Energy phase being charged (−1: none). */
   readonly curPhase: Int8Array;
-  /** Below this charge a settle checks for the cutoff. */
-  readonly guardMah: Float64Array;
+  /**
+   * Below this charge a settle checks for the cutoff. Only a shortcut (the check itself is exact),
+   * so a float32 rounded up serves: it may send a settle to the exact check a little early, never
+   * skip one (setGuard).
+   */
+  readonly guardMah: Float32Array;
 
   // Owner, phone and link.
   readonly suiteIdx: Uint8Array;
@@ -83,25 +91,28 @@ export class DeviceTable {
   /** The running handshakes' accounts (only keychains in a handshake hold a row). */
   readonly episodes: Episodes;
 
-  constructor(lo: number, n: number, slots: number, handshakeStates: number) {
+  /** `configs`, `events`: the most configurations and event types of the machines the table runs. */
+  constructor(lo: number, n: number, slots: number, handshakeStates: number, configs: number, events: number) {
+    if (events > 0x7fff) throw new RangeError(`DeviceTable: ${events} event types do not fit the 16-bit op-event columns`);
     this.lo = lo;
     this.n = n;
     this.agenda = new SlotAgenda(n, slots);
     this.flags = new Uint16Array(n);
-    this.devCfg = new Int32Array(n);
-    this.hsCfg = new Int32Array(n).fill(-1);
+    const cfgColumn = (): ConfigColumn => (configs <= 0x7fff ? new Int16Array(n) : new Int32Array(n));
+    this.devCfg = cfgColumn();
+    this.hsCfg = cfgColumn().fill(-1);
     this.devOpMa = new Float64Array(n).fill(NaN);
     this.hsOpMa = new Float64Array(n).fill(NaN);
     this.devOpPhase = new Int8Array(n);
     this.hsOpPhase = new Int8Array(n);
-    this.devOpEvent = new Int32Array(n);
-    this.hsOpEvent = new Int32Array(n);
+    this.devOpEvent = new Int16Array(n);
+    this.hsOpEvent = new Int16Array(n);
     this.remMah = new Float64Array(n);
     this.lastT = new Float64Array(n);
     this.curMa = new Float64Array(n);
     this.curMode = new Int8Array(n);
     this.curPhase = new Int8Array(n).fill(-1);
-    this.guardMah = new Float64Array(n);
+    this.guardMah = new Float32Array(n);
     this.suiteIdx = new Uint8Array(n);
     this.rssi = new Float32Array(n);
     this.scanMode = new Uint8Array(n);
@@ -113,4 +124,25 @@ export class DeviceTable {
     this.wakeT = new Float64Array(n);
     this.episodes = new Episodes(n, handshakeStates);
   }
+}
+
+/**
+ * Device k's cutoff guard: `mah` as a float32, rounded up when rounding to nearest went below, so
+ * that `q <= mah` implies `q <= guardMah[k]` (a settle never skips the exact cutoff check).
+ */
+export function setGuard(t: DeviceTable, k: number, mah: number): void {
+  t.guardMah[k] = mah;
+  if (t.guardMah[k]! < mah) t.guardMah[k] = nextUpF32(t.guardMah[k]!);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The next float32 above finite `x`. */
+function nextUpF32(x: number): number {
+  f32[0] = x;
+  if (x === 0) u32[0] = 1;
+  else if (x > 0) u32[0]! += 1;
+  else u32[0]! -= 1;
+  return f32[0]!;
 }

@@ -112,9 +112,9 @@ class Partition implements Deliver {
     this.suites = suites;
     this.durationMs = cfg.durationDays * DAY_MS;
     const hsTimerSlot = S_DEV_TIMER + timerLanes(dm).lanes;
-    const t = new DeviceTable(lo, n, hsTimerSlot + timerLanes(hm).lanes, new Set(hm.stateKey).size);
+    const t = new DeviceTable(lo, n, hsTimerSlot + timerLanes(hm).lanes, new Set(hm.stateKey).size, Math.max(dm.nConfigs, hm.nConfigs), Math.max(dm.nEvents, hm.nEvents));
     this.t = t;
-    const res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), dIds.failureReasons, [...POWER_MODES]);
+    const res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), dIds.failureReasons, [...POWER_MODES], false);
     this.res = res;
     this.clock = new Clock(res.days, res.binWakes.length);
     const x: Parts = {
@@ -286,18 +286,31 @@ class Partition implements Deliver {
     this.live.endDay(res, day, this.clock.now, this.energy);
   }
 
+  /**
+   * The end of the run: open intents closed, and the result's end-of-run columns (END_COLUMNS).
+   * Those are written into table columns of the same type that nothing reads any more and handed
+   * over, not allocated: the table is dropped with the partition, so the result's columns cost no
+   * memory through the run and the end adds none to its peak (issue 12). The table is spent after.
+   */
   private finish(): void {
     const t = this.t;
     const res = this.res;
+    // An intent whose wake was still running when the run ended (reads the wake times and charge).
+    for (let k = 0; k < t.n; k++) this.outcomes.close(k, O_RUN_ENDED);
+    const finalSoc = t.lastT;
+    const cutoff = t.wakeT;
+    const nfcPerDay = t.otaDue;
     for (let k = 0; k < t.n; k++) {
-      res.finalSoc[k] = this.energy.soc(k);
-      res.suite[k] = t.suiteIdx[k]!;
-      res.cutoffMah[k] = this.energy.sleepCutoffMah(k);
-      // An intent whose wake was still running when the run ended.
-      this.outcomes.close(k, O_RUN_ENDED);
-      res.finalMah[k] = t.flags[k]! & F_DEAD ? 0 : t.remMah[k]!;
-      res.nfcPerDay[k] = t.arrivalScale[k]! * t.nfcShare[k]!;
+      finalSoc[k] = this.energy.soc(k);
+      cutoff[k] = this.energy.sleepCutoffMah(k);
+      nfcPerDay[k] = t.arrivalScale[k]! * t.nfcShare[k]!;
+      if (t.flags[k]! & F_DEAD) t.remMah[k] = 0;
     }
+    res.finalSoc = finalSoc;
+    res.cutoffMah = cutoff;
+    res.nfcPerDay = nfcPerDay;
+    res.finalMah = t.remMah;
+    res.suite = t.suiteIdx;
     const low = lowBatteryMode(this.dev.m, this.dIds, this.energy.modeMa);
     res.lowRestMa = low.restMa;
     res.lowWakesOnNfc = low.wakesOnNfc;

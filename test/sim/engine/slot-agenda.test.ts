@@ -131,6 +131,34 @@ describe('SlotAgenda', () => {
     expect(() => new SlotAgenda(-1, 2)).toThrow(/entities.*-1/);
     expect(() => new SlotAgenda(1, 0)).toThrow(/slots.*0/);
     expect(() => new SlotAgenda(1, 33)).toThrow(/slots must be an integer in 1..32, got 33/);
-    expect(ag.byteLength).toBe(36);
+    // 2 slots: a time (8 bytes) and a sequence number (1) each, the mask (4), the next number (1).
+    expect(ag.byteLength).toBe(23);
+  });
+
+  it('keeps the set order of tied slots across the renumbering of its byte-wide sequence numbers', () => {
+    // Thousands of sets on one entity (the per-entity counter wraps every ~220), with pops in
+    // between; at each pop the reference order is the order of the last sets of the tied slots.
+    for (const slots of [3, 6, 32]) {
+      const ag = new SlotAgenda(2, slots);
+      const r = createRng(7).stream('renumber', slots);
+      const lastSet = new Array<number>(slots).fill(-1);
+      let sets = 0;
+      let pops = 0;
+      for (let i = 0; i < 5000; i++) {
+        const s = r.nextInt(slots);
+        if (r.next() < 0.8) {
+          ag.set(1, s, 50);
+          lastSet[s] = sets++;
+        } else {
+          const want = lastSet.reduce((best, q, slot) => (q >= 0 && (best < 0 || q < lastSet[best]!) ? slot : best), -1);
+          expect(ag.popDue(1, 50)).toBe(want);
+          if (want >= 0) lastSet[want] = -1;
+          pops++;
+        }
+      }
+      expect(sets).toBeGreaterThan(3000);
+      expect(pops).toBeGreaterThan(500);
+      expect(ag.nextTime(0)).toBe(Infinity);
+    }
   });
 });
