@@ -8,11 +8,9 @@
  * Tally sums in fixed point) so adding them in any order is exact, hsStateFirstUs is a minimum,
  * and the trace lists are sorted by device when the output is assembled. The result equals
  * mergePartitions() over the same partitions, field for field (test/sim/twin/fold.test.ts merges
- * in every order).
- *
- * mergePartitions keeps its field lists private (partition-result.ts), so the lists are repeated
- * here; a field of PartitionResult that neither list names is refused at the first fold, by name,
- * rather than silently dropped.
+ * in every order). These lists are the one statement of how each field merges: a field of
+ * PartitionResult that no list names is refused at the first fold, by name, rather than silently
+ * dropped.
  * @module
  */
 import { PartitionResult } from './partition-result.ts';
@@ -39,6 +37,14 @@ const RANGE = ['lo', 'n'] as const;
 const MIN = 'hsStateFirstUs';
 
 const KNOWN = new Set<string>([...COLUMNS, ...SUMS, ...COUNTERS, ...TALLIES, ...LISTS, ...SHARED, ...RANGE, MIN]);
+
+/** All partitions at once (in-thread runs, tests): the fold in device order. */
+export function mergePartitions(parts: readonly PartitionResult[]): PartitionResult {
+  const sorted = [...parts].sort((a, b) => a.lo - b.lo);
+  const fold = new PartitionFold([...sorted.map((p) => p.lo), sorted[sorted.length - 1]!.lo + sorted[sorted.length - 1]!.n]);
+  sorted.forEach((p, i) => fold.add(i, p));
+  return fold.result();
+}
 
 export class PartitionFold {
   private readonly bounds: readonly number[];

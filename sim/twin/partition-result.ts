@@ -1,6 +1,6 @@
 /**
  * What a partition of the fleet hands back: per-device columns, integer accumulators and
- * integer-count histograms. Merging partitions (mergePartitions) is exact addition and
+ * integer-count histograms. Merging partitions (partition-fold.ts) is exact addition and
  * concatenation in device order, so the summary cannot depend on how the fleet was split.
  * @module
  */
@@ -109,7 +109,7 @@ export class PartitionResult {
   telemetry: TelemetryEvent[] = [];
 
   /**
-   * `endColumns` false: the columns only the end of the run writes (END_COLUMNS) start empty, and
+   * `endColumns` false: the columns only the end of the run writes (suite, cutoffMah, finalSoc, finalMah, nfcPerDay) start empty, and
    * the partition hands them over when it finishes (partition.ts finish), so they are not held
    * through the run (33 B a keychain, issue 12).
    */
@@ -159,62 +159,6 @@ export class PartitionResult {
     this.binFailures = new Float64Array(bins);
   }
 
-}
-
-const COLUMNS = [
-  'suite', 'capacityMah', 'cutoffMah', 'depletedDay', 'finalSoc', 'unlocks', 'handshakes', 'failures', 'energyUj',
-  'deviceIntents', 'deviceJostles', 'deviceNfcTaps',
-  'lowDay', 'lambdaPerMs', 'finalMah', 'nfcPerDay', 'nfcWakes', 'nfcUj', 'nfcPeakMa', 'peakMa',
-] as const;
-/** The per-device columns a partition writes only when its run ends (see the constructor). */
-export const END_COLUMNS = ['suite', 'cutoffMah', 'finalSoc', 'finalMah', 'nfcPerDay'] as const;
-const SUMS = [
-  'hsStateUs', 'hsStateVisits', 'hsStateUsCompleted', 'outcomes', 'dayOutcomes', 'phaseEnergyUjFailed', 'phaseTimeUsFailed',
-  'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
-  'dayEnergyByMode', 'daySoc', 'dayAlive', 'binWakes', 'binHandshakes', 'binUnlocks', 'binFailures',
-] as const;
-
-/** Concatenates partitions (sorted by `lo`) into one result covering all their devices. */
-export function mergePartitions(parts: readonly PartitionResult[]): PartitionResult {
-  const sorted = [...parts].sort((a, b) => a.lo - b.lo);
-  const first = sorted[0]!;
-  if (sorted.length === 1) return first;
-  const n = sorted.reduce((a, p) => a + p.n, 0);
-  const out = new PartitionResult(first.lo, n, first.days, first.reasons, first.modes);
-  out.suiteIds = first.suiteIds;
-  out.hsStates = first.hsStates;
-  out.lowRestMa = first.lowRestMa;
-  out.lowWakesOnNfc = first.lowWakesOnNfc;
-  out.lowWakesOnMotion = first.lowWakesOnMotion;
-  out.hsStateUs = new Float64Array(first.hsStateUs.length);
-  out.hsStateVisits = new Float64Array(first.hsStateVisits.length);
-  out.hsStateFirstUs = new Float64Array(first.hsStateFirstUs.length).fill(Infinity);
-  out.hsStateUsCompleted = new Float64Array(first.hsStateUsCompleted.length);
-  let off = 0;
-  for (const p of sorted) {
-    if (p.reasons.join() !== first.reasons.join()) throw new Error('mergePartitions: partitions compiled different machines');
-    for (const c of COLUMNS) (out[c] as Float64Array).set(p[c] as Float64Array, off);
-    for (const s of SUMS) {
-      const dst = out[s];
-      const src = p[s];
-      for (let i = 0; i < dst.length; i++) dst[i]! += src[i]!;
-    }
-    for (let i = 0; i < out.hsStateFirstUs.length; i++) out.hsStateFirstUs[i] = Math.min(out.hsStateFirstUs[i]!, p.hsStateFirstUs[i]!);
-    out.unlockLatency.merge(p.unlockLatency);
-    out.handshakeTime.merge(p.handshakeTime);
-    out.intents += p.intents;
-    out.nfcTaps += p.nfcTaps;
-    out.otaOffered += p.otaOffered;
-    out.otaApplied += p.otaApplied;
-    out.handshakesOk += p.handshakesOk;
-    out.hsCompleted += p.hsCompleted;
-    out.hsFailed += p.hsFailed;
-    out.events += p.events;
-    out.socSamples.push(...p.socSamples);
-    out.telemetry.push(...p.telemetry);
-    off += p.n;
-  }
-  return out;
 }
 
 /** A PartitionResult as plain data for postMessage (tallies lose their class on the way). */

@@ -7,7 +7,8 @@
 import type { FleetConfig } from './config.ts';
 import { compileTwinMachines, type TwinMachines } from './machines.ts';
 import { simulatePartition, type PartitionOptions } from './partition.ts';
-import { ACTIVITY_BIN_MS, mergePartitions, type DaySlice, type PartitionResult } from './partition-result.ts';
+import { ACTIVITY_BIN_MS, type DaySlice, type PartitionResult } from './partition-result.ts';
+import { mergePartitions } from './partition-fold.ts';
 import type { FleetActivity, RunResult } from '../../results/index.ts';
 import { buildSummary } from './summary.ts';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
 import { simulatePartition } from '../../../sim/twin/partition.ts';
 import { partitionBounds } from '../../../sim/twin/partition-bounds.ts';
-import { mergePartitions, type PartitionResult } from '../../../sim/twin/partition-result.ts';
-import { PartitionFold } from '../../../sim/twin/partition-fold.ts';
+import type { PartitionResult } from '../../../sim/twin/partition-result.ts';
+import { mergePartitions, PartitionFold } from '../../../sim/twin/partition-fold.ts';
 import { assemble, assembleMerged } from '../../../sim/twin/simulate.ts';
 import { smallFleet } from './fleet.helpers.ts';
 
