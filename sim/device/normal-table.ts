@@ -10,7 +10,8 @@
  * everywhere in the body (largest at its edges) and the distribution function within 4.1e-7 of Φ.
  * Tails (|z| > a, probability 1/32): exact, by Marsaglia's tail method (x = √(a² − 2 ln U₁),
  * accepted when U₂·x < a), whose first U₁ is the draw's own uniform rescaled, so a draw consumes
- * 1 uniform in the body and on average ≈ 2.2 more in the tails (≈ 1.04 a draw overall).
+ * 1 uniform in the body and on average ≈ 1.33 more in the tails (acceptance 0.858; ≈ 1.04 a draw
+ * overall).
  *
  * Lognormal multipliers exp(σZ − σ²/2) are tabulated per σ at the same nodes (σ are few: the
  * profile's three jitter levels and a few phone-op spreads), interpolated in u, and their body
