@@ -24,6 +24,7 @@
  *   kek, unwrap, wrap and wipe take 0 ms.
  * - Variable by nature (phone app/OS overhead): lognormal with
  *   median = the profile value and σ from its range read as a 90 % interval.
+ * Both lognormals are drawn from per-σ tables (normal-table.ts: one uniform a draw, mean exact).
  * `nominalMs` returns the mean of the sampling distribution.
  * @module
  */
