@@ -280,11 +280,21 @@ export class StreamKeys {
     const hi = Math.floor(index / TWO_POW_32) >>> 0;
     const n = this.length;
     const l = this.lanes;
-    out[offset] = fmix32(absorb(absorb(l[0]!, lo), hi) ^ n);
-    out[offset + 1] = fmix32(absorb(absorb(l[1]!, lo), hi) ^ n ^ 1);
-    out[offset + 2] = fmix32(absorb(absorb(l[2]!, lo), hi) ^ n ^ 2);
-    out[offset + 3] = fmix32(absorb(absorb(l[3]!, lo), hi) ^ n ^ 3);
-    crossLanes(out, offset);
+    // The lanes' finalisation and the cross-lane mixing of hashKeyInto, kept in locals.
+    let a = fmix32(absorb(absorb(l[0]!, lo), hi) ^ n);
+    let b = fmix32(absorb(absorb(l[1]!, lo), hi) ^ n ^ 1);
+    let c = fmix32(absorb(absorb(l[2]!, lo), hi) ^ n ^ 2);
+    let d = fmix32(absorb(absorb(l[3]!, lo), hi) ^ n ^ 3);
+    a = (a + b + c + d) | 0;
+    b = fmix32((b + a) | 0);
+    c = fmix32((c + a) | 0);
+    d = fmix32((d + a) | 0);
+    a = fmix32(a);
+    const m = (a + b + c + d) | 0;
+    out[offset] = m;
+    out[offset + 1] = (b + m) | 0;
+    out[offset + 2] = (c + m) | 0;
+    out[offset + 3] = (d + m) | 0;
   }
 }
 
