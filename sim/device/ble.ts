@@ -365,29 +365,67 @@ function advertisingBase(profile: Profile): Readonly<PerComponent> {
  * Uniforms: one for the phase, one per event inside a window when loss is possible, one per gap.
  */
 export function sampleDiscoveryInto(out: DiscoveryResult, profile: Profile, adv: AdvertisingParams, u: Uniform): DiscoveryResult {
-  const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
+  const per = advertisingPer(profile, adv);
   const w = adv.scanWindowMs;
   const iv = adv.scanIntervalMs;
   const continuous = w >= iv;
   const phase = continuous ? 0 : u.next() * iv;
+  const fastUntil = adv.advFastDurationMs;
+  const fast = adv.advIntervalFastMs;
+  const slow = adv.advIntervalSlowMs;
+  const delayMax = adv.advDelayMaxMs;
+  const timeoutMs = adv.timeoutMs;
+  // Where t + phase lies in the scan cycle, (t + phase) % iv, without a float modulo per event
+  // (a libm call): `base` is the multiple of iv at or below t + phase, advanced as t grows. For an
+  // integral iv every multiple is an exact double, so (t + phase) − base is fmod's exact result,
+  // bit for bit; any other iv keeps the modulo.
+  const stepped = Number.isInteger(iv) && iv <= 2 ** 31;
+  let base = 0;
   let t = 0;
   let events = 0;
   let ok = false;
-  while (t <= adv.timeoutMs) {
+  while (t <= timeoutMs) {
     events++;
-    if ((continuous || (t + phase) % iv < w) && (per === 0 || u.next() >= per)) {
+    let inWindow = continuous;
+    if (!inWindow) {
+      const s = t + phase;
+      let pos: number;
+      if (stepped) {
+        while (s - base >= iv) base += iv;
+        pos = s - base;
+      } else pos = s % iv;
+      inWindow = pos < w;
+    }
+    if (inWindow && (per === 0 || u.next() >= per)) {
       ok = true;
       break;
     }
-    t += (t < adv.advFastDurationMs ? adv.advIntervalFastMs : adv.advIntervalSlowMs) + u.next() * adv.advDelayMaxMs;
+    t += (t < fastUntil ? fast : slow) + u.next() * delayMax;
   }
-  const durationMs = ok ? t : adv.timeoutMs;
+  const durationMs = ok ? t : timeoutMs;
   const charge = chargeInto(out.charge, advertisingBase(profile), durationMs);
   charge.radio += events * profile.ble.advEventCharge.value;
   out.ok = ok;
   out.advEvents = events;
   out.durationMs = durationMs;
   return out;
+}
+
+/** The last advertising PDU loss computed (a fleet asks again and again for a few RSSIs). */
+const lastAdvPer = { profile: null as Profile | null, phy: '' as string, rssiDbm: NaN, payload: NaN, per: 0 };
+
+/** Loss probability of an advertising PDU (packetErrorRate, remembered for the last arguments). */
+function advertisingPer(profile: Profile, adv: AdvertisingParams): number {
+  const m = lastAdvPer;
+  const payload = profile.ble.advPayloadBytes.value;
+  if (m.profile !== profile || m.phy !== adv.phy || m.rssiDbm !== adv.rssiDbm || m.payload !== payload) {
+    m.per = packetErrorRate(profile, adv.phy, adv.rssiDbm, payload);
+    m.profile = profile;
+    m.phy = adv.phy;
+    m.rssiDbm = adv.rssiDbm;
+    m.payload = payload;
+  }
+  return m.per;
 }
 
 /**

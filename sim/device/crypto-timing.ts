@@ -24,13 +24,15 @@
  *   kek, unwrap, wrap and wipe take 0 ms.
  * - Variable by nature (phone app/OS overhead): lognormal with
  *   median = the profile value and σ from its range read as a 90 % interval.
+ * Both lognormals are drawn from per-σ tables (normal-table.ts: one uniform a draw, mean exact).
  * `nominalMs` returns the mean of the sampling distribution.
  * @module
  */
 import { wrappedKeySizes, type AeadName, type KemName, type SigName, type Suite } from '../../firmware/index.ts';
 import { pqcFigures, x25519Figures, type Conf, type Profile, type Quantity } from '../../firmware/profiles/index.ts';
 import { chargeInto, chargeTotal, opCurrents, zero, type OpCost, type OpLoad, type PerComponent } from './power.ts';
-import { geometricTrials, meanOneJitter, sigmaFromRange, standardNormal, type Uniform } from './sampling.ts';
+import { meanOneLognormal, type MeanOneLognormal } from './normal-table.ts';
+import { geometricTrials, sigmaFromRange, type Uniform } from './sampling.ts';
 
 export const DEVICE_OPS = [
   'mcu.wake', 'mcu.wakeBle', 'mcu.resume', 'x25519.keygen', 'x25519.shared', 'mlkem.keygen', 'mlkem.encaps', 'mlkem.decaps',
@@ -236,12 +238,19 @@ export function createCryptoTiming(profile: Profile, levels: SuiteLevels): Crypt
     if (c === null) throw new RangeError(`crypto timing: ${op} runs on the phone and costs the keychain nothing`);
     return c;
   };
+  // Each op's lognormal by table, resolved once: exp(vZ) = exp(v²/2) × a mean-one multiplier of σ = v.
+  const spreadOf = entries.map((e) => (e.variability > 0 ? meanOneLognormal(e.variability) : e.jitter > 0 ? meanOneLognormal(e.jitter) : null));
+  const meanOf = entries.map((e) => (e.variability > 0 ? Math.exp(0.5 * e.variability * e.variability) : 1));
+  const spread = (id: number, u: Uniform): number => {
+    const t: MeanOneLognormal | null = spreadOf[id]!;
+    return t === null ? 1 : meanOf[id]! * t.draw(u);
+  };
   const sampleMsById = (id: number, u: Uniform, bytes?: number): number => {
     const e = byId(id);
-    if (id === signId) return signMsForIterations(geometricTrials(u, p)) * meanOneJitter(u, e.jitter);
+    if (id === signId) return signMsForIterations(geometricTrials(u, p)) * spread(id, u);
     const m = baseMs(e, bytes);
-    if (e.variability > 0) return m * Math.exp(e.variability * standardNormal(u));
-    return Math.min(e.capMs, m * meanOneJitter(u, e.jitter));
+    if (e.variability > 0) return m * spread(id, u);
+    return Math.min(e.capMs, m * spread(id, u));
   };
 
   return Object.freeze({

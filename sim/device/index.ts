@@ -4,6 +4,7 @@
  * @module
  */
 export * from './sampling.ts';
+export { MeanOneLognormal, NORMAL_TABLE, meanOneLognormal, normalCdf, tableNormal } from './normal-table.ts';
 export * from './battery.ts';
 export * from './power.ts';
 export * from './crypto-timing.ts';

@@ -1,10 +1,11 @@
 /**
  * The few random variates the device physics needs, drawn from a minimal uniform source so that
  * sim/device does not depend on the engine's Rng class (any `{ next(): number }` works, e.g. an
- * engine stream). Each function consumes a documented number of uniforms, so the draw sequence is
- * stable and a run is reproducible.
+ * engine stream). Each function consumes a documented number of uniforms (a number fixed by the
+ * uniforms themselves), so the draw sequence is stable and a run is reproducible.
  * @module
  */
+import { meanOneLognormal, tableNormal } from './normal-table.ts';
 
 /** A source of uniform doubles in [0, 1). */
 export interface Uniform {
@@ -15,43 +16,22 @@ export interface Uniform {
 export const Z95 = 1.6448536269514722;
 
 /**
- * A uniform source that also hands out standard normals itself, e.g. both variates of each
- * Box–Muller pair (see {@link boxMullerPair}): one pair of uniforms per two normals.
- */
-export interface NormalSource extends Uniform {
-  nextNormal(): number;
-}
-
-/**
- * A standard normal variate: from the source's own `nextNormal` when it is a {@link NormalSource},
- * else by Box–Muller (cosine branch; consumes 2 uniforms).
+ * A standard normal variate by table lookup (normal-table.ts): 1 uniform, or a few more in the
+ * 1/32 of draws that fall in the exact tails.
  */
 export function standardNormal(u: Uniform): number {
-  if ((u as Partial<NormalSource>).nextNormal !== undefined) return (u as NormalSource).nextNormal();
-  const u1 = 1 - u.next(); // (0, 1]: log is finite
-  const u2 = u.next();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
-
-/**
- * Both variates of one Box–Muller pair from 2 uniforms: returns the cosine one (the same number
- * standardNormal draws from a plain uniform source) and writes the sine one, independent of it,
- * to `spare[index]` for the caller to hand out next.
- */
-export function boxMullerPair(u: Uniform, spare: Float64Array, index: number): number {
-  const r = Math.sqrt(-2 * Math.log(1 - u.next()));
-  const a = 2 * Math.PI * u.next();
-  spare[index] = r * Math.sin(a);
-  return r * Math.cos(a);
+  return tableNormal(u);
 }
 
 /**
  * A lognormal multiplier with mean 1 and log-sd `sigma` (exp(σZ − σ²/2)), so jitter never shifts
- * the mean of the figure it multiplies. Consumes 2 uniforms (none when sigma is 0).
+ * the mean of the figure it multiplies: from σ's multiplier table (normal-table.ts), mean 1 to
+ * rounding. Consumes 1 uniform, a few more in the tails (none when sigma is 0). A hot caller
+ * should keep `meanOneLognormal(sigma)` rather than look it up per draw.
  */
 export function meanOneJitter(u: Uniform, sigma: number): number {
   if (sigma === 0) return 1;
-  return Math.exp(sigma * standardNormal(u) - 0.5 * sigma * sigma);
+  return meanOneLognormal(sigma).draw(u);
 }
 
 /**

@@ -13,14 +13,13 @@
  * Device k's stream is sfc32 state words 4k..4k+3 of one typed array. One object per purpose
  * serves every device: set `k` before drawing. An episodic stream's key is derived again at each
  * re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept: 16 bytes a keychain and
- * purpose saved (issue 12's memory target). Both normals of each Box–Muller pair are used, the
- * spare kept per device (and dropped when an episode re-seeds). Nothing is allocated per draw.
+ * purpose saved (issue 12's memory target). Normals come from a table (sim/device/normal-table.ts),
+ * one uniform each, so no per-device spare normal is kept. Nothing is allocated per draw.
  * @module
  */
 import { seedIndexedInto, sfc32NextU32, type StreamKeys } from '../engine/index.ts';
-import { boxMullerPair, type NormalSource } from '../device/index.ts';
 
-export class DeviceStreams implements NormalSource {
+export class DeviceStreams {
   /** The device drawing (index in the partition). */
   k = 0;
   /** sfc32 state, 4 words per device. */
@@ -33,33 +32,18 @@ export class DeviceStreams implements NormalSource {
   private keys: StreamKeys | null = null;
   private lo = 0;
   private readonly scratch = new Int32Array(4);
-  private readonly spare: Float64Array;
-  private readonly hasSpare: Uint8Array;
 
   /** A whole-run stream per device, or (with `episode`) an episodic one. */
   constructor(n: number, episode: Uint32Array | null = null) {
     this.state = new Int32Array(4 * n);
     this.episode = episode;
     this.seededFor = episode ? new Uint32Array(n).fill(0xffffffff) : null;
-    this.spare = new Float64Array(n);
-    this.hasSpare = new Uint8Array(n);
   }
 
   next(): number {
     const k = this.k;
     if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
     return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
-  }
-
-  nextNormal(): number {
-    const k = this.k;
-    if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
-    if (this.hasSpare[k]) {
-      this.hasSpare[k] = 0;
-      return this.spare[k]!;
-    }
-    this.hasSpare[k] = 1;
-    return boxMullerPair(this, this.spare, k);
   }
 
   /** Episodic streams: device k's key is `keys` at index lo + k (its global index). */
@@ -71,7 +55,6 @@ export class DeviceStreams implements NormalSource {
   private reseed(k: number): void {
     const e = this.episode![k]!;
     this.seededFor![k] = e;
-    this.hasSpare[k] = 0;
     this.keys!.into(this.scratch, 0, this.lo + k);
     seedIndexedInto(this.state, k << 2, this.scratch, 0, e);
   }

@@ -232,6 +232,38 @@ describe('sampleDiscovery', () => {
     expect(meanOf(adv, 17, 4000).mean).toBeGreaterThan(strong + 20);
   });
 
+  it('equals, bit for bit, the plain loop with a float modulo per event (integral and fractional scan intervals, lossy and clean links)', () => {
+    // The model as written before the modulo was stepped: the first event in a window and not lost.
+    const reference = (adv: AdvertisingParams, u: Uniform) => {
+      const per = packetErrorRate(profile, adv.phy, adv.rssiDbm, profile.ble.advPayloadBytes.value);
+      const continuous = adv.scanWindowMs >= adv.scanIntervalMs;
+      const phase = continuous ? 0 : u.next() * adv.scanIntervalMs;
+      let t = 0;
+      let events = 0;
+      for (; t <= adv.timeoutMs; t += (t < adv.advFastDurationMs ? adv.advIntervalFastMs : adv.advIntervalSlowMs) + u.next() * adv.advDelayMaxMs) {
+        events++;
+        if ((continuous || (t + phase) % adv.scanIntervalMs < adv.scanWindowMs) && (per === 0 || u.next() >= per)) return { ok: true, t, events };
+      }
+      return { ok: false, t: adv.timeoutMs, events };
+    };
+    const scans: [number, number][] = [[183, 730], [512, 10240], [140, 1400], [100, 100], [37.5, 731.25], [0.3, 1e-1 + 733.3]];
+    let compared = 0;
+    for (const [scanWindowMs, scanIntervalMs] of scans) {
+      for (const rssiDbm of [-60, -95, -99]) {
+        const adv = advertisingParams(profile, { scanWindowMs, scanIntervalMs, rssiDbm, timeoutMs: 40_000 });
+        const a = createRng(3).stream(`d${scanIntervalMs}`, -rssiDbm);
+        const b = createRng(3).stream(`d${scanIntervalMs}`, -rssiDbm);
+        for (let i = 0; i < 300; i++) {
+          const want = reference(adv, a);
+          const got = sampleDiscovery(adv, b);
+          expect([got.ok, got.durationMs, got.advEvents]).toEqual([want.ok, want.t, want.events]);
+          compared += want.events;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100_000);
+  });
+
   it('refuses a window longer than its interval', () => {
     expect(() => advertisingParams(profile, { scanWindowMs: 200, scanIntervalMs: 100 })).toThrow(/scan window must be in \(0, interval\], got 200\/100 ms/);
   });

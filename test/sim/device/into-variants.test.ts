@@ -5,19 +5,16 @@ import {
   DEVICE_OPS,
   PHONE_OPS,
   advertisingParams,
-  boxMullerPair,
   chargeInto,
   chargeOf,
   chargeTotal,
   createCryptoTiming,
   linkParams,
-  meanOneJitter,
   modeCurrents,
   prepareLink,
   sampleConnectInto,
   sampleDiscoveryInto,
   sampleTransferInto,
-  standardNormal,
   total,
   transferSample,
   zero,
@@ -120,34 +117,6 @@ describe('allocation-free power and crypto timing', () => {
     const classical = createCryptoTiming(profile, { kem: null, sig: 'p256', aead: 'aesgcm' });
     expect(() => classical.opId('mldsa.sign')).toThrow(/mldsa.sign is not available/);
     expect(() => classical.sampleMsById(9999, a)).toThrow(/no available operation with id 9999/);
-  });
-});
-
-describe('normals from a NormalSource', () => {
-  it('standardNormal() takes the source’s own normal; boxMullerPair() returns the plain cosine variate and keeps the sine one', () => {
-    const plain = createRng(21).stream('n');
-    const paired = createRng(21).stream('n');
-    const spare = new Float64Array(1);
-    const sines: number[] = [];
-    const cosines: number[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const want = standardNormal(plain);
-      expect(boxMullerPair(paired, spare, 0)).toBe(want);
-      cosines.push(want);
-      sines.push(spare[0]!);
-    }
-    // The sine variates are N(0, 1) and uncorrelated with their cosine partners (4-sigma bounds).
-    const n = sines.length;
-    const mean = sines.reduce((a, b) => a + b, 0) / n;
-    const variance = sines.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
-    const corr = sines.reduce((a, b, i) => a + b * cosines[i]!, 0) / n;
-    expect(Math.abs(mean)).toBeLessThan(4 / Math.sqrt(n));
-    expect(Math.abs(variance - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
-    expect(Math.abs(corr)).toBeLessThan(4 / Math.sqrt(n));
-    let handed = 0;
-    const source = { next: () => 0.5, nextNormal: () => ++handed };
-    expect(standardNormal(source)).toBe(1);
-    expect(meanOneJitter(source, 0.1)).toBe(Math.exp(0.1 * 2 - 0.005));
   });
 });
 

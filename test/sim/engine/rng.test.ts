@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng, sfc32NextU32 } from '../../../sim/engine/index.ts';
+import { StreamKeys, createRng, sfc32NextU32 } from '../../../sim/engine/index.ts';
 
 const draw = (r: { nextU32(): number }, n: number) => Array.from({ length: n }, () => r.nextU32());
 
@@ -101,5 +101,30 @@ describe('Rng', () => {
         3229544,
       ]
     `);
+  });
+});
+
+describe('StreamKeys', () => {
+  it('into(index) is the key of rng.stream(name, index), bit for bit (prefix hashed once)', () => {
+    const parent = createRng(20261205).stream('fleet');
+    const out = new Int32Array(8);
+    for (const name of ['radio', 'crypto', 'phone', '', 'é☃ long stream name with many chars']) {
+      const keys = new StreamKeys(parent, name);
+      const indices = [0, 1, 2, 255, 65_535, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER];
+      for (let i = 0; i < 2000; i++) indices.push(i * 7919 + 3);
+      for (const index of indices) {
+        keys.into(out, 4, index);
+        expect(Array.from(out.subarray(4), (w) => w >>> 0)).toEqual(Array.from(parent.stream(name, index).keyCopy()));
+      }
+    }
+  });
+
+  it('keeps the keys of the version that hashed the whole word list (pinned values)', () => {
+    const parent = createRng(20261205).stream('fleet');
+    const out = new Int32Array(4);
+    new StreamKeys(parent, 'radio').into(out, 0, 12345);
+    expect(Array.from(out, (w) => w >>> 0)).toEqual([3249625218, 264916451, 1961022075, 1794621368]);
+    new StreamKeys(parent, 'crypto').into(out, 0, 2 ** 40 + 7);
+    expect(Array.from(out, (w) => w >>> 0)).toEqual([3264803981, 4222061835, 111756753, 1042405143]);
   });
 });
