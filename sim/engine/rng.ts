@@ -152,6 +152,19 @@ export class Rng {
     for (let i = 0; i < SFC32_WARMUP; i++) this.nextU32();
   }
 
+  /**
+   * @internal This generator becomes the one whose key is `key[0..3]` (as a fresh Rng of that key,
+   * warmed up): {@link StreamKeys.reset}'s way to reuse one object across many streams.
+   */
+  rekey(key: Int32Array): this {
+    for (let i = 0; i < 4; i++) {
+      this.key[i] = key[i]! >>> 0;
+      this.s[i] = key[i]!;
+    }
+    for (let i = 0; i < SFC32_WARMUP; i++) this.nextU32();
+    return this;
+  }
+
   /** A uniform uint32 in [0, 2^32). */
   nextU32(): number {
     const s = this.s;
@@ -262,6 +275,7 @@ export class StreamKeys {
   private readonly lanes = new Int32Array(4);
   /** Word count of the whole message (prefix + 2 index words), mixed into the finalisation. */
   private readonly length: number;
+  private readonly scratch = new Int32Array(4);
 
   constructor(rng: Rng, name: string) {
     const key = rng.keyCopy();
@@ -272,6 +286,21 @@ export class StreamKeys {
       this.lanes[lane] = h;
     }
     this.length = prefix.length + 2;
+  }
+
+  /**
+   * Writes the initial sfc32 state of `stream(name, index)` (after warm-up) into
+   * `out[offset .. offset+3]`: {@link Rng.streamStateInto} without allocating a generator.
+   */
+  stateInto(out: Int32Array, offset: number, index: number): void {
+    this.into(out, offset, index);
+    for (let i = 0; i < SFC32_WARMUP; i++) sfc32NextU32(out, offset);
+  }
+
+  /** `rng` becomes `stream(name, index)`: one generator reused across indices instead of one allocated per index. */
+  reset(rng: Rng, index: number): Rng {
+    this.into(this.scratch, 0, index);
+    return rng.rekey(this.scratch);
   }
 
   /** Writes the key of `stream(name, index)` into `out[offset .. offset+3]`. */

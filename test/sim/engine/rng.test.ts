@@ -127,4 +127,22 @@ describe('StreamKeys', () => {
     new StreamKeys(parent, 'crypto').into(out, 0, 2 ** 40 + 7);
     expect(Array.from(out, (w) => w >>> 0)).toEqual([3264803981, 4222061835, 111756753, 1042405143]);
   });
+
+  it('reset(rng, index) makes a reused generator draw exactly as rng.stream(name, index); stateInto is streamStateInto', () => {
+    const parent = createRng(42).stream('fleet');
+    const keys = new StreamKeys(parent, 'device-params');
+    const reused = parent.stream('device-params', 0);
+    const state = new Int32Array(8);
+    const expected = new Int32Array(4);
+    for (const index of [0, 1, 999, 2 ** 33 + 5, 17]) {
+      keys.reset(reused, index);
+      const fresh = parent.stream('device-params', index);
+      for (let i = 0; i < 50; i++) expect(reused.nextU32()).toBe(fresh.nextU32());
+      // A stream derived from the reused generator is the fresh one's too (its key was replaced).
+      expect(reused.stream('x', 3).nextU32()).toBe(parent.stream('device-params', index).stream('x', 3).nextU32());
+      keys.stateInto(state, 4, index);
+      parent.streamStateInto(expected, 0, 'device-params', index);
+      expect(Array.from(state.subarray(4))).toEqual(Array.from(expected));
+    }
+  });
 });
