@@ -119,7 +119,7 @@ export class DeviceSide implements ActionSink {
     this.energy.setCurrent(k);
     // At rest the episode has drawn its last (a wake is a new arrival's episode, re-seeded): the
     // episodic streams' row goes back (partition-episode-rows.ts).
-    if (this.devFlags[cfg]! & DC_REST) this.rows.release(k);
+    if (cfg !== prev && this.devFlags[cfg]! & DC_REST) this.rows.release(k);
   }
 
   /** An action output of the device machine. */

@@ -43,9 +43,9 @@ export class DeviceStreams {
   }
 
   next(): number {
-    const k = this.k;
     const rows = this.rows;
-    if (rows === null) return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
+    if (rows === null) return (sfc32NextU32(this.state, this.k << 2) >>> 0) * 2.3283064365386963e-10;
+    const k = this.k;
     let r = rows.rowOf[k]!;
     if (r < 0) r = rows.take(k);
     const slot = r * EPISODIC_PURPOSES + this.purpose;
