@@ -80,7 +80,7 @@ export class Behaviour {
     this.clock = x.clock;
     this.owner = x.s.owner;
     this.phone = x.s.phone;
-    this.episode = x.s.rows.episode;
+    this.episode = x.s.episode;
     this.outcomes = outcomes;
     this.res = x.res;
     this.devFlags = x.flags.dev;

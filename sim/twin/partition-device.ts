@@ -16,7 +16,6 @@ import type { LiveSampler } from './partition-live.ts';
 import type { ActionSink, Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
-import type { EpisodeRows } from './partition-episode-rows.ts';
 import type { DeviceStreams } from './partition-streams.ts';
 import { F_ESTABLISHED, F_FOUND, F_OPEN, F_PRESENT, S_DEV_OP, type DeviceTable } from './partition-table.ts';
 import type { Telemetry } from './partition-telemetry.ts';
@@ -44,7 +43,6 @@ export class DeviceSide implements ActionSink {
   private readonly clock: Clock;
   private readonly radio: DeviceStreams;
   private readonly crypto: DeviceStreams;
-  private readonly rows: EpisodeRows;
   private readonly res: PartitionResult;
   /** DC_* of each device-machine configuration. */
   private readonly devFlags: Uint8Array;
@@ -66,7 +64,6 @@ export class DeviceSide implements ActionSink {
     this.clock = x.clock;
     this.radio = x.s.radio;
     this.crypto = x.s.crypto;
-    this.rows = x.s.rows;
     this.res = x.res;
     this.devFlags = x.flags.dev;
     this.dm = x.dm;
@@ -117,9 +114,6 @@ export class DeviceSide implements ActionSink {
     }
     this.behaviour.maybeSends(k);
     this.energy.setCurrent(k);
-    // At rest the episode has drawn its last (a wake is a new arrival's episode, re-seeded): the
-    // episodic streams' row goes back (partition-episode-rows.ts).
-    if (cfg !== prev && this.devFlags[cfg]! & DC_REST) this.rows.release(k);
   }
 
   /** An action output of the device machine. */

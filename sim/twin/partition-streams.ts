@@ -10,47 +10,40 @@
  *   seeded from (seed, purpose, device, episode), lazily at the episode's first draw, so a
  *   longer message in one episode does not shift the draws of the next.
  *
- * A whole-run stream's state is sfc32 words 4k..4k+3 of one typed array per purpose; the episodic
- * streams' state is in a side table whose rows only awake keychains hold (partition-episode-rows.ts).
- * One object per purpose serves every device: set `k` before drawing. An episodic stream's key
- * is derived again at each re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept:
- * 16 bytes a keychain and purpose saved (issue 12's memory target). Normals come from a table
- * (sim/device/normal-table.ts), one uniform each, so no per-device spare normal is kept. Nothing
- * is allocated per draw.
+ * Device k's stream is sfc32 state words 4k..4k+3 of one typed array. One object per purpose
+ * serves every device: set `k` before drawing. An episodic stream's key is derived again at each
+ * re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept: 16 bytes a keychain and
+ * purpose saved (issue 12's memory target). Normals come from a table (sim/device/normal-table.ts),
+ * one uniform each, so no per-device spare normal is kept. Nothing is allocated per draw.
  * @module
  */
 import { seedIndexedInto, sfc32NextU32, type StreamKeys } from '../engine/index.ts';
-import { EPISODIC_PURPOSES, EpisodeRows } from './partition-episode-rows.ts';
 
 export class DeviceStreams {
   /** The device drawing (index in the partition). */
   k = 0;
-  /** Whole-run streams: sfc32 state, 4 words per device (empty for an episodic stream). */
+  /** sfc32 state, 4 words per device. */
   readonly state: Int32Array;
-  /** Episodic streams: the side table of awake keychains' states, and this purpose's place in a row. */
-  private readonly rows: EpisodeRows | null;
-  private readonly purpose: number;
+  /** Episodic streams: the episode each device's state is seeded for (0xffffffff: none yet). */
+  private readonly seededFor: Uint32Array | null;
+  /** The current episode of each device (shared by the episodic streams of a partition). */
+  private readonly episode: Uint32Array | null;
   /** Episodic streams: the purpose's stream keys, and the global index of device 0 (set by {@link useKeys}). */
   private keys: StreamKeys | null = null;
   private lo = 0;
   private readonly scratch = new Int32Array(4);
 
-  /** A whole-run stream per device, or (with `rows`) the episodic stream of purpose `purpose`. */
-  constructor(n: number, rows: EpisodeRows | null = null, purpose = 0) {
-    this.state = new Int32Array(rows ? 0 : 4 * n);
-    this.rows = rows;
-    this.purpose = purpose;
+  /** A whole-run stream per device, or (with `episode`) an episodic one. */
+  constructor(n: number, episode: Uint32Array | null = null) {
+    this.state = new Int32Array(4 * n);
+    this.episode = episode;
+    this.seededFor = episode ? new Uint32Array(n).fill(0xffffffff) : null;
   }
 
   next(): number {
-    const rows = this.rows;
-    if (rows === null) return (sfc32NextU32(this.state, this.k << 2) >>> 0) * 2.3283064365386963e-10;
     const k = this.k;
-    let r = rows.rowOf[k]!;
-    if (r < 0) r = rows.take(k);
-    const slot = r * EPISODIC_PURPOSES + this.purpose;
-    if (rows.seededFor[slot] !== rows.episode[k]) this.reseed(rows, k, slot);
-    return (sfc32NextU32(rows.state, slot << 2) >>> 0) * 2.3283064365386963e-10;
+    if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
+    return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
   }
 
   /** Episodic streams: device k's key is `keys` at index lo + k (its global index). */
@@ -59,28 +52,28 @@ export class DeviceStreams {
     this.lo = lo;
   }
 
-  private reseed(rows: EpisodeRows, k: number, slot: number): void {
-    const e = rows.episode[k]!;
-    rows.seededFor[slot] = e;
+  private reseed(k: number): void {
+    const e = this.episode![k]!;
+    this.seededFor![k] = e;
     this.keys!.into(this.scratch, 0, this.lo + k);
-    seedIndexedInto(rows.state, slot << 2, this.scratch, 0, e);
+    seedIndexedInto(this.state, k << 2, this.scratch, 0, e);
   }
 }
 
 /** The streams of a partition by purpose, and the episode counter the episodic ones follow. */
 export class Streams {
-  /** The episodic streams' rows and each device's episode (its owner arrivals so far). */
-  readonly rows: EpisodeRows;
+  /** Owner arrivals per device so far: the episode index of the phone, radio and crypto streams. */
+  readonly episode: Uint32Array;
   readonly owner: DeviceStreams;
   readonly phone: DeviceStreams;
   readonly radio: DeviceStreams;
   readonly crypto: DeviceStreams;
 
   constructor(n: number) {
-    this.rows = new EpisodeRows(n);
+    this.episode = new Uint32Array(n);
     this.owner = new DeviceStreams(n);
-    this.phone = new DeviceStreams(n, this.rows, 0);
-    this.radio = new DeviceStreams(n, this.rows, 1);
-    this.crypto = new DeviceStreams(n, this.rows, 2);
+    this.phone = new DeviceStreams(n, this.episode);
+    this.radio = new DeviceStreams(n, this.episode);
+    this.crypto = new DeviceStreams(n, this.episode);
   }
 }
