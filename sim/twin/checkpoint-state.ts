@@ -8,7 +8,9 @@
  * declaration order and records every leaf by its path ('t.remMah', 'res.unlockLatency.counts'):
  *
  * - numbers, strings, booleans, null, undefined: the value;
- * - typed arrays: their contents (restored in place: parts alias the same arrays);
+ * - typed arrays: their contents (restored in place: parts alias the same arrays); a side table
+ *   whose arrays grow with its rows (marked {@link GROWABLE}) owns them alone, so a saved array
+ *   of another length replaces its array;
  * - arrays of plain data (telemetry rows, SoC samples, names): the whole array (restored in place);
  * - other objects and arrays: walked field by field (an object met twice is walked once);
  * - functions and undefined: skipped (code, e.g. the optional live callback, re-attached by
@@ -34,6 +36,12 @@ import { deserialize, serialize } from 'node:v8';
  * hide in one.
  */
 export type Memos = ReadonlyMap<object, ReadonlySet<string>>;
+
+/**
+ * Marks an object whose typed arrays grow (side tables with rows taken and given back) and are
+ * held by it alone: restoring may replace one with a saved array of another length.
+ */
+export const GROWABLE: unique symbol = Symbol('growable');
 
 /** Format of the snapshot bytes (bump when the encoding, not the partition, changes). */
 const SNAPSHOT_FORMAT = 1;
@@ -172,7 +180,12 @@ export function restoreState(root: object, shared: WeakSet<object>, memos: Memos
       if (!Object.is(saved, here)) holder[key] = saved;
     } else if (kind === 'typed') {
       const h = here as TypedArray;
-      if (!isTyped(saved) || saved.constructor !== h.constructor || saved.length !== h.length) throw mismatch(path, saved, here);
+      if (!isTyped(saved) || saved.constructor !== h.constructor) throw mismatch(path, saved, here);
+      if (saved.length !== h.length) {
+        if (!(holder as { [GROWABLE]?: boolean })[GROWABLE]) throw mismatch(path, saved, here);
+        holder[key] = saved;
+        return;
+      }
       (h as unknown as { set(a: ArrayLike<number | bigint>): void }).set(saved as unknown as ArrayLike<number | bigint>);
     } else {
       if (!Array.isArray(saved)) throw mismatch(path, saved, here);

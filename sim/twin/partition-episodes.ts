@@ -9,9 +9,12 @@
  * changes no number (rows are zeroed when taken), so results do not depend on it.
  * @module
  */
+import { GROWABLE } from './checkpoint-state.ts';
 import { PHASE_COUNT } from './op-model.ts';
 
 export class Episodes {
+  /** The rows' arrays are this table's own (never aliased): a checkpoint may replace them at another length. */
+  readonly [GROWABLE] = true;
   /** Row of each keychain's running handshake, −1 when none. */
   readonly rowOf: Int32Array;
   /** States of the handshake machine (columns of `stepUs`). */
