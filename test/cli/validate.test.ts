@@ -6,27 +6,15 @@
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keytwinInProcess } from './in-process.helpers.ts';
 import { checkMemory, estimateBytes, usefulWorkers } from '../../cli/preflight.ts';
 import { newRunDir, pointLatest, reportHint } from '../../cli/run-output.ts';
 import { DEFAULT_STORE } from '../../store/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keytwin-validate-'));
 
-async function keytwin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const keytwin = keytwinInProcess;
 
 afterEach(() => {
   delete process.env.KEYTWIN_MEMORY_BYTES;
@@ -45,7 +33,7 @@ describe('keytwin run: command-line values go through the scenario rules, before
   ])('%j fails with one line naming the option (exit 2)', async (args, message) => {
     const r = await keytwin('run', 'scenarios/quickstart.yaml', ...args, '--store', 'none', '--out', join(dir, 'never'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`keytwin run: ${message}\n`);
+    expect(r.err).toBe(`keytwin run: ${message}\n`);
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
@@ -54,13 +42,13 @@ describe('keytwin run: command-line values go through the scenario rules, before
     writeFileSync(bad, readFileSync('scenarios/quickstart.yaml', 'utf8').replace(/^duration: .*$/m, 'duration: 21y'));
     const r = await keytwin('run', bad, '--store', 'none');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/:\d+:\d+: duration: expected a duration like 7d, 12h, 1y \(units ms, s, min, h, d, w, y; at most 20y\), got "21y"/);
+    expect(r.err).toMatch(/:\d+:\d+: duration: expected a duration like 7d, 12h, 1y \(units ms, s, min, h, d, w, y; at most 20y\), got "21y"/);
   });
 
   it('--store mysql://foo fails in pre-flight with a clear message and creates nothing', async () => {
     const r = await keytwin('run', 'scenarios/quickstart.yaml', '--store', 'mysql://foo', '--out', join(dir, 'never'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--store: expected "pglite" (the embedded store), "none", a postgres://user@host:port/db URL, memory://, or a directory (the scheme mysql:// is not supported), got "mysql://foo"');
+    expect(r.err).toContain('--store: expected "pglite" (the embedded store), "none", a postgres://user@host:port/db URL, memory://, or a directory (the scheme mysql:// is not supported), got "mysql://foo"');
     expect(existsSync('mysql:')).toBe(false);
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
@@ -68,14 +56,14 @@ describe('keytwin run: command-line values go through the scenario rules, before
   it('a repeated option is an error, not the last one silently kept', async () => {
     const r = await keytwin('report', 'a', '--vs', 'b', '--vs', 'c');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('keytwin report: --vs is given more than once; give it once\n');
+    expect(r.err).toBe('keytwin report: --vs is given more than once; give it once\n');
   });
 
   it('refuses a run that cannot fit in memory, before it starts, saying what would', async () => {
     process.env.KEYTWIN_MEMORY_BYTES = String(400 * 2 ** 20);
     const r = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '200000', '--store', 'none');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^keytwin run: 200000 keychains for 7 days need about 0\.5 GiB of memory and 0\.4 GiB is available \(.*\): at most about \d+ keychains fit for this duration\n$/);
+    expect(r.err).toMatch(/^keytwin run: 200000 keychains for 7 days need about 0\.5 GiB of memory and 0\.4 GiB is available \(.*\): at most about \d+ keychains fit for this duration\n$/);
   });
 
   it('--out holding a run is refused unless --force', async () => {
@@ -84,7 +72,7 @@ describe('keytwin run: command-line values go through the scenario rules, before
     writeFileSync(join(out, 'summary.json'), '{}');
     const r = await keytwin('run', 'scenarios/quickstart.yaml', '--store', 'none', '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--out ${out} already holds a run (summary.json); choose another folder, or add --force to replace it`);
+    expect(r.err).toContain(`--out ${out} already holds a run (summary.json); choose another folder, or add --force to replace it`);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe('{}');
   });
 });
@@ -94,14 +82,14 @@ describe('reading commands refuse a store that is not there (they would create a
     const missing = join(dir, 'no-such-store');
     const r = await keytwin(...cmd, '--store', missing);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`no store at ${missing}: check the path`);
+    expect(r.err).toContain(`no store at ${missing}: check the path`);
     expect(existsSync(missing)).toBe(false);
   });
 
   it('runs --store mysql://foo names the option and the accepted forms', async () => {
     const r = await keytwin('runs', '--store', 'mysql://foo');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--store: expected "pglite"');
+    expect(r.err).toContain('--store: expected "pglite"');
   });
 });
 
@@ -109,7 +97,7 @@ describe('keytwin --version', () => {
   it('prints the package version, the code version and Node', async () => {
     const r = await keytwin('--version');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^keytwin \d+\.\d+\.\d+ \(code \S+, node v\d+/);
+    expect(r.out).toMatch(/^keytwin \d+\.\d+\.\d+ \(code \S+, node v\d+/);
   });
 });
 

@@ -1,17 +1,12 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keytwinInProcess } from '../cli/in-process.helpers.ts';
 import { liveExpectation, runLive } from '../../models/handshake/index.ts';
 import { ATTACKS, createWorld, messageSizes, parseSuite, bytesToHex } from '../../firmware/index.ts';
 
 /** `keytwin handshake --attack list`, one line per attack: kind → its listed outcome. */
 async function attackListing(): Promise<Map<string, string>> {
-  let out = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  try {
-    expect(await main(['handshake', '--attack', 'list'])).toBe(0);
-  } finally {
-    o.mockRestore();
-  }
+  const { code, out } = await keytwinInProcess('handshake', '--attack', 'list');
+  expect(code).toBe(0);
   return new Map(out.trimEnd().split('\n').map((l) => [l.split(/\s+/)[0]!, l]));
 }
 

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keytwinInProcess } from '../cli/in-process.helpers.ts';
 import { openInflux, openStore, runPoints } from '../../store/index.ts';
 import { makeRunResult } from './fixture.ts';
 import { createDb, influxCount } from './influx-helpers.ts';
@@ -11,18 +11,7 @@ import { dropSchema, influx1, postgres, schemaFor, titled, withSchema } from './
 const [pgsvc, inf] = await Promise.all([postgres(), influx1()]);
 const schema = schemaFor('store_cli');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = keytwinInProcess;
 
 describe.skipIf(pgsvc.skip)(titled('keytwin runs / store migrate', pgsvc), () => {
   const url = withSchema(pgsvc.url, schema);

@@ -10,8 +10,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keytwinInProcess } from '../cli/in-process.helpers.ts';
 import { openStore } from '../../store/index.ts';
 import { makeRunResult } from './fixture.ts';
 import { scratchMounts, within } from './mounts.helpers.ts';
@@ -21,18 +21,7 @@ const { root, mount } = scratchMounts('kt-ro-');
 mkdirSync(join(root, 'fs'));
 const skip = mount(['-t', 'tmpfs', '-o', 'size=128m', 'tmpfs'], join(root, 'fs'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = keytwinInProcess;
 
 const refusal = (dir: string) => new RegExp(`cannot open the embedded store at ${dir}: it is not writable \\(the directory: EROFS: it is on a read-only filesystem\\); an embedded \\(PGlite\\) store needs write access even to list or read runs`);
 
