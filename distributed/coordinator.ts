@@ -107,6 +107,9 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   const sub = s.nc.subscribe(progressSubject(runId), {
     callback: (_err, msg) => {
       const note = decodeNote(msg.data);
+      // A worker of other code asks whether this run has a coordinator before it hands the item
+      // back; without an answer it would drop the item as abandoned (other-code.ts).
+      if (note?.kind === 'refused' && msg.reply) msg.respond();
       if (!note || note.partition >= n || results.has(note.partition)) return;
       lastWord = performance.now();
       if (note.kind === 'refused') {

@@ -5,7 +5,8 @@
  * unacked item is redelivered after the ack wait, and a result published twice (killed between
  * publish and ack) is dropped by JetStream's duplicate window and, beyond it, by the coordinator.
  * While simulating, the worker sends in-progress acks every third of the ack wait, so a long
- * partition is not taken from a live worker.
+ * partition is not taken from a live worker. An item of other code is refused without stopping
+ * (other-code.ts).
  * @module
  */
 import { hostname } from 'node:os';
@@ -14,8 +15,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { partitionToMessage } from '../sim/twin/partition-result.ts';
 import { ackWaitMs, openSession, type NatsSession } from './connect.ts';
 import { simulatorVersion } from './code-version.ts';
-import { DistributedError } from './errors.ts';
 import { objectName, progressSubject, resultMsgId, resultSubject, WORK_CONSUMER, WORK_STREAM } from './names.ts';
+import { refuseOtherCode, type RefusalContext } from './other-code.ts';
 import { encodeNote } from './progress-note.ts';
 import { decodeWorkItem, encode, WIRE_VERSION, type ResultEnvelope, type WorkItem } from './work-item.ts';
 import { PartitionThread, type PartitionRun } from './partition-thread.ts';
@@ -30,6 +31,10 @@ export interface WorkerOptions {
   signal: AbortSignal;
   /** Stop after this many partitions (tests and batch jobs); default: until aborted. */
   maxPartitions?: number;
+  /** How long an item of other code is handed back for (default REFUSED_ITEM_DELAY_MS; tests shorten it). */
+  refusedDelayMs?: number;
+  /** How long "no coordinator listens" must hold before such an item is dropped (default DEAD_CONFIRM_MS). */
+  deadConfirmMs?: number;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -44,6 +49,7 @@ export async function serveWork(opts: WorkerOptions): Promise<{ partitions: numb
   // One thread for every partition this worker takes: it compiles the machines once.
   const thread = new PartitionThread(code);
   let done = 0;
+  const refusal: RefusalContext = { s, id, version, log: opts.log, signal: opts.signal, said: new Set(), ...(opts.refusedDelayMs !== undefined ? { delayMs: opts.refusedDelayMs } : {}), ...(opts.deadConfirmMs !== undefined ? { confirmMs: opts.deadConfirmMs } : {}) };
   try {
     while (!opts.signal.aborted && done < (opts.maxPartitions ?? Infinity)) {
       const m = await consumer.next({ expires: 2000 });
@@ -58,16 +64,14 @@ export async function serveWork(opts: WorkerOptions): Promise<{ partitions: numb
       } catch (err) {
         // A message no keytwin worker can read would come back forever: terminate it, say why.
         opts.log(`worker ${id}: dropped ${m.subject}: ${(err as Error).message}`);
-        m.term((err as Error).message);
+        m.term(); // without a reason: nats-server 2.9 does not take "+TERM <reason>" for a term (other-code.ts)
         continue;
       }
       if (item.codeVersion !== version) {
-        const reason = `code version mismatch: run ${item.runId} was published by code ${item.codeVersion}, this worker runs ${version}; update this worker's checkout (or the coordinator's) so both run the same code`;
-        s.nc.publish(progressSubject(item.runId), encodeNote({ kind: 'refused', partition: item.partition, worker: id, reason }));
-        // Handed back at once for a worker with the right code; this one stops rather than spin on it.
-        m.nak();
-        await s.nc.flush();
-        throw new DistributedError(`worker ${id}: ${reason}`);
+        // Handed back (or dropped when its run has no coordinator), never a reason to stop:
+        // every worker shares the consumer, so a stale item would otherwise stop them all.
+        if ((await refuseOtherCode(m, item, refusal)) === 'stopped') break;
+        continue;
       }
       await simulateOne(s, m, item, { thread, id, inlineMax, log: opts.log, signal: opts.signal });
       if (!opts.signal.aborted) done++;

@@ -11,8 +11,10 @@ const HELP = `Usage: keytwin worker --nats <url> [options]
 
 Pulls partitions of distributed runs ('keytwin run <scenario> --nats <url>') from the NATS
 JetStream work queue, simulates them and publishes their results. Runs until stopped (Ctrl-C or
-SIGTERM hands a partition in progress back to the queue). Workers must run the same keytwin code
-as the coordinator: a partition published by other code is refused, and the worker exits.
+SIGTERM hands a partition in progress back to the queue). A partition is simulated only by a
+worker of the code that published it: one of other code is refused (logged once per run) and
+handed back for 10 s for a worker of that code, or dropped when no coordinator of its run is
+listening (resuming that run republishes it); the worker keeps serving its own code's partitions.
 
 Options:
   --nats <url>           the NATS server with JetStream, e.g. nats://10.0.0.5:4222
