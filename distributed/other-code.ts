@@ -38,6 +38,13 @@ export const DEAD_CONFIRM_MS = 5_000;
 /** A live coordinator answers in milliseconds; a silent listener (older build) costs this per refusal. */
 const PROBE_TIMEOUT_MS = 1_000;
 const PROBES = 3;
+/**
+ * A worker remembers what it found about a run this long, so a run's many items cost one probe
+ * (a coordinator that does not answer costs PROBE_TIMEOUT_MS each: at one per item, a few dozen
+ * stale items would keep a worker refusing them round after round, since redeliveries come
+ * before new items) and one confirmation (not DEAD_CONFIRM_MS per item).
+ */
+const VERDICT_TTL_MS = 60_000;
 
 export interface RefusalContext {
   s: NatsSession;
@@ -47,6 +54,8 @@ export interface RefusalContext {
   signal: AbortSignal;
   /** Lines already written, one per run and code version (kept across the worker's items). */
   said: Set<string>;
+  /** Per run id: whether a coordinator was found listening, and when (performance.now()). */
+  verdicts: Map<string, { live: boolean; at: number }>;
   delayMs?: number;
   confirmMs?: number;
 }
@@ -70,8 +79,29 @@ export async function refuseOtherCode(m: JsMsg, item: WorkItem, ctx: RefusalCont
     once(`kept ${runId} ${codeVersion}`, `worker ${ctx.id}: refused run ${runId} (${codes}): its coordinator is running, so its partitions are handed back (${delayMs / 1000} s each time) for a worker of that code; this worker keeps serving its own code's items (not logged again for this run)`);
     return 'kept';
   };
+  const drop = (): Refusal => {
+    // No reason argument: nats-server 2.9 (Debian's) does not read "+TERM <reason>" as a term,
+    // and the item would stay pending and come back after the ack wait.
+    m.term();
+    once(`dropped ${runId} ${codeVersion}`, `worker ${ctx.id}: dropped run ${runId} partition ${partition} (${codes}): no coordinator of that run is listening, so nothing could merge it; to finish that run, start its coordinator again with code ${codeVersion} and --resume ${runId}, which republishes dropped partitions (its other items are dropped without a line)`);
+    return 'dropped';
+  };
 
-  if (await listened(ctx.s, runId, note)) return keep();
+  const known = ctx.verdicts.get(runId);
+  const fresh = known !== undefined && performance.now() - known.at < VERDICT_TTL_MS;
+  const verdict = (live: boolean) => ctx.verdicts.set(runId, { live, at: performance.now() });
+  if (fresh && known.live) {
+    // The coordinator still hears of each refusal, without a request per item.
+    ctx.s.nc.publish(progressSubject(runId), note);
+    return keep();
+  }
+  if (await listened(ctx.s, runId, note)) {
+    verdict(true);
+    return keep();
+  }
+  // Absence confirmed a moment ago: drop at once (the probe just above still guards a
+  // coordinator resumed since, which would count this item as queued and not republish it).
+  if (fresh) return drop();
   // Held while confirming, so no other worker takes it meanwhile; in-progress acks as in simulateOne.
   const waitMs = await ackWaitMs(ctx.s.jsm);
   const keepAlive = setInterval(() => m.working(), Math.max(100, waitMs / 3));
@@ -83,16 +113,16 @@ export async function refuseOtherCode(m: JsMsg, item: WorkItem, ctx: RefusalCont
         m.nak();
         return 'stopped';
       }
-      if (await listened(ctx.s, runId, note)) return keep();
+      if (await listened(ctx.s, runId, note)) {
+        verdict(true);
+        return keep();
+      }
     }
   } finally {
     clearInterval(keepAlive);
   }
-  // No reason argument: nats-server 2.9 (Debian's) does not read "+TERM <reason>" as a term, and
-  // the item would stay pending and come back after the ack wait.
-  m.term();
-  once(`dropped ${runId} ${codeVersion}`, `worker ${ctx.id}: dropped run ${runId} partition ${partition} (${codes}): no coordinator of that run is listening, so nothing could merge it; to finish that run, start its coordinator again with code ${codeVersion} and --resume ${runId}, which republishes dropped partitions (its other items are dropped without a line)`);
-  return 'dropped';
+  verdict(false);
+  return drop();
 }
 
 /** True unless NATS says nobody subscribes to the run's progress subject. */

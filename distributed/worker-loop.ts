@@ -49,7 +49,7 @@ export async function serveWork(opts: WorkerOptions): Promise<{ partitions: numb
   // One thread for every partition this worker takes: it compiles the machines once.
   const thread = new PartitionThread(code);
   let done = 0;
-  const refusal: RefusalContext = { s, id, version, log: opts.log, signal: opts.signal, said: new Set(), ...(opts.refusedDelayMs !== undefined ? { delayMs: opts.refusedDelayMs } : {}), ...(opts.deadConfirmMs !== undefined ? { confirmMs: opts.deadConfirmMs } : {}) };
+  const refusal: RefusalContext = { s, id, version, log: opts.log, signal: opts.signal, said: new Set(), verdicts: new Map(), ...(opts.refusedDelayMs !== undefined ? { delayMs: opts.refusedDelayMs } : {}), ...(opts.deadConfirmMs !== undefined ? { confirmMs: opts.deadConfirmMs } : {}) };
   try {
     while (!opts.signal.aborted && done < (opts.maxPartitions ?? Infinity)) {
       const m = await consumer.next({ expires: 2000 });

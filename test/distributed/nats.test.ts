@@ -1,15 +1,16 @@
 /**
  * Distributed runs on a real nats-server with real worker processes (the CLI): the merged summary
  * is byte-identical to a one-process run with several workers, with one worker SIGKILLed in the
- * middle of a partition, and with the coordinator SIGKILLed and resumed from the stream; and the
- * failures say what is wrong (server down, no JetStream, other code, unknown run).
+ * middle of a partition, with the coordinator SIGKILLed and resumed from the stream, and with a
+ * stale item of other code in the queue (refused, kept for its own code, no worker exits); and the
+ * failures say what is wrong (server down, no JetStream, unknown run).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { serialize } from 'node:v8';
 import { keytwinProcess, stop, type CliProcess } from './cli-process.ts';
 import { natsSkip, startNats, type NatsServer } from './nats-server.ts';
@@ -137,24 +138,40 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     await stop(w);
   }, 400_000);
 
-  it('a worker refuses a partition of other code, says so to the coordinator, and exits', async () => {
+  it('a stale item of other code in the queue: the worker refuses it once, keeps it queued for its coordinator and completes a run of its own code', async () => {
+    // The coordinator of an older build, still waiting: it listens on its progress subject but (as
+    // coordinators before the refusal protocol) does not answer, which the worker takes as alive.
     const nc = await connect({ servers: server.url.replace('nats://', '') });
     const seen: string[] = [];
     nc.subscribe('keytwin.progress.other-code', { callback: (_e, m) => void seen.push(m.string()) });
+    await nc.flush();
     const js = jetstream(nc);
+    const stale = 'keytwin.work.other-code.0';
     const w = worker();
     await w.waitFor(/pulling from/);
-    await js.publish('keytwin.work.other-code.0', serialize({ wire: 1, kind: 'work', runId: 'other-code', partition: 0, lo: 0, hi: 1, codeVersion: 'bundle-sha256:0000000000000000', cfg: {} }));
-    expect(await w.exited).toBe(1);
-    expect(w.stderr()).toContain('code version mismatch: run other-code was published by code bundle-sha256:0000000000000000, this worker runs bundle-sha256:');
+    await js.publish(stale, serialize({ wire: 1, kind: 'work', runId: 'other-code', partition: 0, lo: 0, hi: 1, codeVersion: 'bundle-sha256:0000000000000000', cfg: {} }));
+    await w.waitFor(/refused run other-code/);
+    const run = spawnCli('run', ...FLEET, '--nats', server.url, '--partitions', '2', '--out', join(dir, 'stale'));
+    expect(await run.exited, `${run.stderr()}\nworker:\n${w.stderr()}`).toBe(0);
+    expect(summaryOf('stale')).toBe(baseline);
+    expect(run.stderr().match(/ done by worker /g)).toHaveLength(2);
+    // Still serving (it used to exit 1 here), the refusal said once with both code versions.
+    expect(w.proc.exitCode).toBe(null);
+    expect(w.stderr().match(/refused run other-code/g)).toHaveLength(1);
+    expect(w.stderr()).toMatch(/refused run other-code \(code bundle-sha256:0000000000000000, this worker runs bundle-sha256:\w+\): its coordinator is running/);
     await nc.flush();
-    expect(seen.some((s) => s.includes('"kind":"refused"'))).toBe(true);
-    // Take the refused item out, so it does not reach later workers.
+    expect(seen.some((s) => s.includes('"kind":"refused"') && s.includes('code version mismatch: run other-code was published by code bundle-sha256:0000000000000000'))).toBe(true);
+    await stop(w);
+    // Never acked by the worker of other code: still queued (after its hand-back delay) for one of its own.
+    const jsm = await jetstreamManager(nc);
+    expect(await jsm.streams.getMessage('KEYTWIN_WORK', { last_by_subj: stale }).catch(() => null)).toBeTruthy();
     const c = await js.consumers.get('KEYTWIN_WORK', 'keytwin-workers');
-    const m = await c.next({ expires: 5000 });
-    m?.term();
+    const m = await c.next({ expires: 15_000 });
+    expect(m?.subject).toBe(stale);
+    // Taken out, so it does not reach later tests' workers.
+    await m!.ackAck();
     await nc.close();
-  }, 120_000);
+  }, 400_000);
 
   it('says clearly when the server is down, has no JetStream, or the URL is not NATS', async () => {
     const down = spawnCli('worker', '--nats', 'nats://127.0.0.1:1');
