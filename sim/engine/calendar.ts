@@ -32,6 +32,10 @@ const INITIAL_CAPACITY = 1024;
 /** Bytes per entry of capacity: time 8 + tie 8 + target 4 + data 4 + kind 2. */
 const ENTRY_BYTES = 26;
 
+function seqExhausted(): never {
+  throw new RangeError('EventCalendar: sequence space (2^42 events) exhausted');
+}
+
 export class EventCalendar {
   private time: Float64Array;
   private tie: Float64Array;
@@ -44,12 +48,21 @@ export class EventCalendar {
   private seq = 0;
 
   // The entry removed by the last pop(), read by the caller without allocating.
-  poppedTime = 0;
+  /** (time, tie) of the last popped entry: doubles kept in a typed array, never boxed. */
+  private readonly last = new Float64Array(2);
   poppedKind = 0;
   poppedTarget = 0;
   poppedData = 0;
+
+  /** Time of the last popped entry. */
+  get poppedTime(): number {
+    return this.last[0]!;
+  }
+
   /** (priority, seq) key of the last popped entry; decoded by poppedSeq / poppedPriority. */
-  poppedTie = 0;
+  get poppedTie(): number {
+    return this.last[1]!;
+  }
 
   constructor(initialCapacity = INITIAL_CAPACITY) {
     const cap = Math.max(16, initialCapacity | 0);
@@ -102,7 +115,7 @@ export class EventCalendar {
    */
   push(time: number, priority: number, kind: number, target: number, data: number): number {
     const seq = this.seq++;
-    if (seq >= SEQ_SPAN) throw new RangeError('EventCalendar: sequence space (2^42 events) exhausted');
+    if (seq >= SEQ_SPAN) seqExhausted();
     if (this.n === this.cap) this.grow();
     const tie = (priority + PRIORITY_BIAS) * SEQ_SPAN + seq;
     const T = this.time;
@@ -144,20 +157,32 @@ export class EventCalendar {
    * single call per event.
    */
   popUntil(untilTime: number): boolean {
+    if (this.n === 0 || this.time[0]! > untilTime) return false;
+    this.take();
+    return true;
+  }
+
+  /**
+   * Removes the root into the `popped*` fields, then moves the last entry into its place and
+   * sifts it down, top-down and stopping early, as the C baseline does. Out of popUntil so that
+   * popUntil stays tiny: V8 inlines a bounded amount of bytecode (920 B) into the event loop, and
+   * the loop's own push, schedule and RNG must fit in it, because a double passed to or returned
+   * from a call that is not inlined is boxed (an allocation per event). This call passes none.
+   */
+  private take(): void {
     const T = this.time;
-    if (this.n === 0 || T[0]! > untilTime) return false;
     const K = this.tie;
     const G = this.target;
     const D = this.data;
     const Q = this.kind;
-    this.poppedTime = T[0]!;
-    this.poppedTie = K[0]!;
+    const L = this.last;
+    L[0] = T[0]!;
+    L[1] = K[0]!;
     this.poppedKind = Q[0]!;
     this.poppedTarget = G[0]! >>> 0;
     this.poppedData = D[0]!;
     const m = --this.n;
-    if (m === 0) return true;
-    // Sift the last entry down from the root (top-down, stopping early), as the C baseline does.
+    if (m === 0) return;
     const lt = T[m]!;
     const lk = K[m]!;
     let i = 0;
@@ -188,7 +213,6 @@ export class EventCalendar {
     G[i] = G[m]!;
     D[i] = D[m]!;
     Q[i] = Q[m]!;
-    return true;
   }
 
   /** Drops every pending entry (the sequence counter keeps increasing). */

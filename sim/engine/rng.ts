@@ -182,7 +182,18 @@ export class Rng {
 
   /** A uniform double in [0, 1) with 32 bits of resolution (never 1; 0 with probability 2^-32). */
   next(): number {
-    return this.nextU32() * INV_TWO_POW_32;
+    // nextU32's step written out: one call level less for V8's inlining budget in event loops.
+    const s = this.s;
+    const a = s[0]!;
+    const b = s[1]!;
+    const c = s[2]!;
+    const d = s[3]!;
+    const t = (a + b + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+    return (t >>> 0) * INV_TWO_POW_32;
   }
 
   /** A uniform integer in [0, n) for 1 ≤ n ≤ 2^32, without modulo bias (Lemire's method). */
