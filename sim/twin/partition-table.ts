@@ -35,6 +35,8 @@ export const F_OPEN = 1024;
 export const F_FOUND = 2048;
 /** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
 export const F_NFC_WAKE = 4096;
+/** This episode's streams were dropped at rest (partition-episodic.ts): a draw before the next arrival is refused. */
+export const F_SPENT = 8192;
 
 /** A machine's configuration per device. */
 export type ConfigColumn = Int16Array | Int32Array;
