@@ -27,6 +27,14 @@ export class Episodes {
   phaseUj = new Float64Array(0);
   /** Time in each state up to established (µs), `states` a row. */
   stepUs = new Float64Array(0);
+  /**
+   * The handshake machine's operation in progress: its current (NaN: none), energy phase and the
+   * event that ends it. Only a running handshake has one, so they live here rather than on every
+   * keychain (11 B a keychain).
+   */
+  opMa = new Float64Array(0);
+  opPhase = new Int8Array(0);
+  opEvent = new Int16Array(0);
   private rows = 0;
   private readonly free: number[] = [];
 
@@ -49,6 +57,9 @@ export class Episodes {
     this.phaseUs.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.phaseUj.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.stepUs.fill(0, r * this.states, (r + 1) * this.states);
+    this.opMa[r] = NaN;
+    this.opPhase[r] = 0;
+    this.opEvent[r] = 0;
     return r;
   }
 
@@ -61,8 +72,8 @@ export class Episodes {
   }
 
   private grow(rows: number): void {
-    const widen = (a: Float64Array, per: number) => {
-      const b = new Float64Array(rows * per);
+    const widen = <A extends Float64Array | Int8Array | Int16Array>(a: A, per: number): A => {
+      const b = new (a.constructor as new (n: number) => A)(rows * per);
       b.set(a);
       return b;
     };
@@ -71,6 +82,9 @@ export class Episodes {
     this.phaseUs = widen(this.phaseUs, PHASE_COUNT);
     this.phaseUj = widen(this.phaseUj, PHASE_COUNT);
     this.stepUs = widen(this.stepUs, this.states);
+    this.opMa = widen(this.opMa, 1);
+    this.opPhase = widen(this.opPhase, 1);
+    this.opEvent = widen(this.opEvent, 1);
     // Highest row last on the stack, so rows are taken from 0 up.
     for (let r = rows - 1; r >= this.rows; r--) this.free.push(r);
     this.rows = rows;

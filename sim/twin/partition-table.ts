@@ -53,13 +53,11 @@ export class DeviceTable {
   readonly devCfg: ConfigColumn;
   readonly hsCfg: ConfigColumn;
 
-  // Operations in progress: current (NaN: none), energy phase and the event that ends it.
+  // The device machine's operation in progress: current (NaN: none), energy phase and the event
+  // that ends it (the handshake machine's are in its episode row: partition-episodes.ts).
   readonly devOpMa: Float64Array;
-  readonly hsOpMa: Float64Array;
   readonly devOpPhase: Int8Array;
-  readonly hsOpPhase: Int8Array;
   readonly devOpEvent: Int16Array;
-  readonly hsOpEvent: Int16Array;
 
   // Battery: charge left, when it was last settled, the current flowing since (the cell's capacity and self-discharge are result columns).
   readonly remMah: Float64Array;
@@ -104,11 +102,8 @@ export class DeviceTable {
     this.devCfg = cfgColumn();
     this.hsCfg = cfgColumn().fill(-1);
     this.devOpMa = new Float64Array(n).fill(NaN);
-    this.hsOpMa = new Float64Array(n).fill(NaN);
     this.devOpPhase = new Int8Array(n);
-    this.hsOpPhase = new Int8Array(n);
     this.devOpEvent = new Int16Array(n);
-    this.hsOpEvent = new Int16Array(n);
     this.remMah = new Float64Array(n);
     this.lastT = new Float64Array(n);
     this.curMa = new Float64Array(n);

@@ -211,10 +211,14 @@ class Partition implements Deliver {
         this.t.devOpMa[k] = NaN;
         this.deliverDev(k, this.t.devOpEvent[k]!);
         return;
-      case S_HS_OP:
-        this.t.hsOpMa[k] = NaN;
-        this.deliverHs(k, this.t.hsOpEvent[k]!);
+      case S_HS_OP: {
+        // Only a running handshake has an op pending (stop clears the slot), so k holds a row.
+        const ep = this.t.episodes;
+        const row = ep.rowOf[k]!;
+        ep.opMa[row] = NaN;
+        this.deliverHs(k, ep.opEvent[row]!);
         return;
+      }
       case S_PHONE:
         this.behaviour.phoneActs(k);
         return;
