@@ -127,7 +127,7 @@ export class Energy {
     const ph = t.curPhase[k]!;
     // The running handshake's own account: booked as completed or failed when it ends.
     if (ph >= 0) {
-      const row = t.episodes.rowOf[k]!;
+      const row = t.episodes.handshakeRow(k);
       if (row >= 0) t.episodes.phaseUj[row * PHASE_COUNT + ph]! += uj;
     }
     // What the life projection needs: the peak load, and what a tap-wake costs (low-battery mode keeps those).

@@ -13,7 +13,7 @@
  * The owner stream's state is sfc32 words 4k..4k+3 of one typed array. The episodic streams'
  * state is held for one device at a time (partition-episodic.ts): a partition runs each device's
  * events up to the day boundary in one go, so only the device running draws, and only a device
- * whose wake straddles the boundary keeps its streams in a side row (issue 12: 60 B a keychain
+ * whose wake straddles the boundary keeps its streams in its episode row (issue 12: 60 B a keychain
  * less than a state and a seeded-for episode per device and purpose, with no lookup per draw).
  * One object per purpose serves every device: set `k` before drawing. An episodic stream's key is
  * derived again at each re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept.
@@ -23,6 +23,7 @@
  */
 import { seedIndexedInto, sfc32NextU32, type StreamKeys } from '../engine/index.ts';
 import { EpisodicState } from './partition-episodic.ts';
+import type { Episodes } from './partition-episodes.ts';
 
 export class DeviceStreams {
   /** The device drawing (index in the partition). */
@@ -78,9 +79,9 @@ export class Streams {
   readonly radio: DeviceStreams;
   readonly crypto: DeviceStreams;
 
-  /** `flags`: the device table's flags (F_SPENT); `awake(j)`: whether device j's wake may still draw. */
-  constructor(n: number, flags: Uint16Array, awake: (j: number) => boolean) {
-    this.ep = new EpisodicState(n, 3, flags, awake);
+  /** `rows`, `flags`: the device table's episode rows and flags; `awake(j)`: whether device j's wake may still draw. */
+  constructor(n: number, rows: Episodes, flags: Uint16Array, awake: (j: number) => boolean) {
+    this.ep = new EpisodicState(n, rows, flags, awake);
     this.owner = new DeviceStreams(n);
     this.phone = new DeviceStreams(n, this.ep, 0);
     this.radio = new DeviceStreams(n, this.ep, 1);

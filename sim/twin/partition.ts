@@ -123,7 +123,7 @@ class Partition implements Deliver {
       t,
       clock: this.clock,
       // A device's wake may still draw from its episodic streams until it is back at rest.
-      s: new Streams(n, t.flags, (j) => !(devRest[t.devCfg[j]!]! & DC_REST)),
+      s: new Streams(n, t.episodes, t.flags, (j) => !(devRest[t.devCfg[j]!]! & DC_REST)),
       res,
       dm,
       hm,
