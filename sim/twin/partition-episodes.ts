@@ -53,7 +53,7 @@ export class Episodes {
   opEvent = new Int16Array(0);
   /** Saved episodic streams: sfc32 words (4 per purpose) and the episode each purpose was seeded for. */
   words = new Int32Array(0);
-  seeded = new Float64Array(0);
+  seeded = new Uint32Array(0);
   private rows = 0;
   private readonly free: number[] = [];
 
@@ -111,7 +111,7 @@ export class Episodes {
   }
 
   private grow(rows: number): void {
-    const widen = <A extends Float64Array | Int32Array | Int8Array | Int16Array | Uint8Array>(a: A, per: number): A => {
+    const widen = <A extends Float64Array | Int32Array | Uint32Array | Int8Array | Int16Array | Uint8Array>(a: A, per: number): A => {
       const b = new (a.constructor as new (n: number) => A)(rows * per);
       b.set(a);
       return b;

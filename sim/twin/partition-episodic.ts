@@ -17,6 +17,9 @@
 import { EPISODIC_PURPOSES as P, USE_STREAMS, type Episodes } from './partition-episodes.ts';
 import { F_SPENT } from './partition-table.ts';
 
+/** Seeded for no episode. */
+const NONE = 0xffffffff;
+
 export class EpisodicState {
   /** Owner arrivals per device so far: the episode index of the episodic streams. */
   readonly episode: Uint32Array;
@@ -24,8 +27,8 @@ export class EpisodicState {
   holder = -1;
   /** The holder's state: sfc32 words, 4 per purpose. */
   readonly words = new Int32Array(4 * P);
-  /** The episode each purpose of the holder is seeded for (−1: none). */
-  readonly seededFor = new Float64Array(P).fill(-1);
+  /** The episode each purpose of the holder is seeded for (0xffffffff: none; an integer compare with `episode`). */
+  readonly seededFor = new Uint32Array(P).fill(NONE);
   private readonly rows: Episodes;
   private readonly flags: Uint16Array;
   private readonly awake: (j: number) => boolean;
@@ -67,7 +70,7 @@ export class EpisodicState {
       for (let i = 0; i < 4 * P; i++) this.words[i] = rows.words[r * 4 * P + i]!;
       for (let p = 0; p < P; p++) seeded[p] = rows.seeded[r * P + p]!;
       rows.release(k, USE_STREAMS);
-    } else for (let p = 0; p < P; p++) seeded[p] = -1;
+    } else for (let p = 0; p < P; p++) seeded[p] = NONE;
   }
 
   /** A purpose of device k is about to be seeded for its current episode: refused if k dropped this episode's state. */
