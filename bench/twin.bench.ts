@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/twin.bench.ts            # full year (minutes)
  *   npx tsx bench/twin.bench.ts --days 30  # shorter horizon, same fleet
+ *   node --expose-gc --import tsx bench/twin.bench.ts --memory-only  # only the memory at 10^6 keychains
  *
  * Events are the events each device handles (timed ops, timers, arrivals, phone messages); since
  * the per-device slot agenda there are no stale (cancelled) events to pop, so the count is ≈ 17 %
@@ -79,6 +80,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const days = i >= 0 ? Number(argv[i + 1]) : 365;
   const j = argv.indexOf('--scaling-days');
   const scalingDays = j >= 0 ? Number(argv[j + 1]) : 2;
+  if (argv.includes('--memory-only')) {
+    // Just the memory figure (a minute, not the year): node --expose-gc --import tsx bench/twin.bench.ts --memory-only
+    const bytes = await memoryPerKeychain(1_000_000);
+    console.log(`memory at 10^6 keychains: ${bytes.toFixed(0)} B per keychain held (collected; target ≤ 256 B, issue 12)`);
+    return;
+  }
   console.log(`# twin: office-fleet 10,000 keychains × ${days} days (${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version})`);
   const one = await timed('1 worker', days, 1);
   const two = await timed('2 workers', days, 2);

@@ -12,8 +12,8 @@
  * another's, which is the whole point.
  *
  * Layout: a Float64Array of times and a Uint8Array of sequence numbers, entities × slots (9 bytes
- * a slot), a bit mask of the occupied slots per entity (so at most 32 slots) and each entity's
- * next sequence number. A pop visits only the occupied slots (usually two or three), which beats
+ * a slot), a bit mask of the occupied slots per entity (so at most 32 slots; a byte for up to 8,
+ * the fleet's 6) and each entity's next sequence number. A pop visits only the occupied slots (usually two or three), which beats
  * a heap for the handful of slots a model has.
  *
  * Sequence numbers are per entity and a byte wide: only the order of one entity's occupied slots
@@ -36,8 +36,8 @@ export class SlotAgenda {
   private readonly time: Float64Array;
   /** Order in which the entity's occupied slots were set (meaningless for empty slots). */
   private readonly seq: Uint8Array;
-  /** Bit s set: slot s of the entity holds an event. */
-  private readonly mask: Int32Array;
+  /** Bit s set: slot s of the entity holds an event (as narrow as the slot count allows). */
+  private readonly mask: Uint8Array | Uint16Array | Int32Array;
   /** The entity's next sequence number (≤ MAX_SEQ). */
   private readonly nextSeq: Uint8Array;
 
@@ -48,7 +48,7 @@ export class SlotAgenda {
     this.slots = slots;
     this.time = new Float64Array(entities * slots).fill(Infinity);
     this.seq = new Uint8Array(entities * slots);
-    this.mask = new Int32Array(entities);
+    this.mask = slots <= 8 ? new Uint8Array(entities) : slots <= 16 ? new Uint16Array(entities) : new Int32Array(entities);
     this.nextSeq = new Uint8Array(entities);
   }
 

@@ -19,6 +19,7 @@ import { DC_MOTION, DC_NFC, DC_REST, DC_SESSION, HC_AWAIT, MSG_CLIENT_FINISHED, 
 import type { Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
+import type { EpisodicState } from './partition-episodic.ts';
 import type { DeviceStreams } from './partition-streams.ts';
 import { O_BUSY, O_DEAD, O_LOW_BATTERY, O_WAKE_OFF, type Outcomes } from './partition-outcomes.ts';
 import {
@@ -63,7 +64,7 @@ export class Behaviour {
   private readonly clock: Clock;
   private readonly owner: DeviceStreams;
   private readonly phone: DeviceStreams;
-  private readonly episode: Uint32Array;
+  private readonly episodic: EpisodicState;
   private readonly outcomes: Outcomes;
   private readonly res: PartitionResult;
   /** DC_* of each device-machine configuration; HC_* and the phone's next message of each handshake configuration. */
@@ -80,7 +81,7 @@ export class Behaviour {
     this.clock = x.clock;
     this.owner = x.s.owner;
     this.phone = x.s.phone;
-    this.episode = x.s.episode;
+    this.episodic = x.s.ep;
     this.outcomes = outcomes;
     this.res = x.res;
     this.devFlags = x.flags.dev;
@@ -125,7 +126,7 @@ export class Behaviour {
     const res = this.res;
     const now = this.clock.now;
     this.scheduleArrival(k, now);
-    this.episode[k]!++;
+    this.episodic.newEpisode(k);
     this.owner.k = k;
     const x = this.owner.next();
     const near = this.owner.next() < this.phoneInRange;

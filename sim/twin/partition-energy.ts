@@ -74,14 +74,18 @@ export class Energy {
       ma = t.devOpMa[k]!;
       mode = this.dm.power[dev]!;
       if (pre) phase = t.devOpPhase[k]!;
-    } else if (hs >= 0 && t.hsOpMa[k] === t.hsOpMa[k]) {
-      ma = t.hsOpMa[k]!;
-      mode = this.hm.power[hs]!;
-      if (pre) phase = t.hsOpPhase[k]!;
     } else if (hs >= 0) {
+      // A running handshake holds an episode row (partition-episodes.ts) with its op, if any.
+      const ep = t.episodes;
+      const row = ep.rowOf[k]!;
       mode = this.hm.power[hs]!;
-      ma = this.modeMa[mode]!;
-      if (pre) phase = PHASE_OTHER;
+      if (ep.opMa[row] === ep.opMa[row]) {
+        ma = ep.opMa[row]!;
+        if (pre) phase = ep.opPhase[row]!;
+      } else {
+        ma = this.modeMa[mode]!;
+        if (pre) phase = PHASE_OTHER;
+      }
     } else {
       mode = this.dm.power[dev]!;
       ma = this.modeMa[mode]!;
@@ -123,7 +127,7 @@ export class Energy {
     const ph = t.curPhase[k]!;
     // The running handshake's own account: booked as completed or failed when it ends.
     if (ph >= 0) {
-      const row = t.episodes.rowOf[k]!;
+      const row = t.episodes.handshakeRow(k);
       if (row >= 0) t.episodes.phaseUj[row * PHASE_COUNT + ph]! += uj;
     }
     // What the life projection needs: the peak load, and what a tap-wake costs (low-battery mode keeps those).

@@ -120,7 +120,6 @@ export class HandshakeSide {
     if (this.t.hsCfg[k]! >= 0 && !(this.t.flags[k]! & F_ESTABLISHED)) this.book(k, false);
     this.run.stop(k);
     this.t.agenda.clear(k, S_HS_OP);
-    this.t.hsOpMa[k] = NaN;
     this.t.episodes.close(k);
   }
 
@@ -143,7 +142,7 @@ export class HandshakeSide {
         if (!(t.flags[k]! & F_ESTABLISHED)) {
           // The phase of the state's op (still the device's current one), else 'other': waits for the phone.
           ep.stepUs[row * this.nStates + st]! += us;
-          ep.phaseUs[row * PHASE_COUNT + (hm.op[prev]! >= 0 ? t.hsOpPhase[k]! : PHASE_OTHER)]! += us;
+          ep.phaseUs[row * PHASE_COUNT + (hm.op[prev]! >= 0 ? ep.opPhase[row]! : PHASE_OTHER)]! += us;
         }
       }
       ep.stateT[row] = now;
@@ -151,7 +150,7 @@ export class HandshakeSide {
       const offsetUs = Math.round((now - ep.t0[row]!) * 1000);
       if (offsetUs < res.hsStateFirstUs[entered]!) res.hsStateFirstUs[entered] = offsetUs;
       t.agenda.clear(k, S_HS_OP);
-      t.hsOpMa[k] = NaN;
+      ep.opMa[row] = NaN;
       if (hm.done[cfg]) {
         const reason = this.hIds.reasonOf[cfg]!;
         this.stop(k);
@@ -164,9 +163,9 @@ export class HandshakeSide {
         this.crypto.k = k;
         const s = t.suiteIdx[k]!;
         const o = this.ops.sample(op, hm.message[cfg]!, hm.direction[cfg]!, s, t.rssi[k]!, this.radio, this.crypto);
-        t.hsOpMa[k] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
-        t.hsOpPhase[k] = o.phase;
-        t.hsOpEvent[k] = o.ok ? this.opDone[s]! : this.hIds.opFailedLink;
+        ep.opMa[row] = o.durationMs > 0 ? (o.chargeMc / o.durationMs) * 1000 : 0;
+        ep.opPhase[row] = o.phase;
+        ep.opEvent[row] = o.ok ? this.opDone[s]! : this.hIds.opFailedLink;
         t.agenda.set(k, S_HS_OP, now + o.durationMs);
       }
       if (this.hsFlags[cfg]! & HC_ESTABLISHED) {

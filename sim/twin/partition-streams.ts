@@ -10,40 +10,49 @@
  *   seeded from (seed, purpose, device, episode), lazily at the episode's first draw, so a
  *   longer message in one episode does not shift the draws of the next.
  *
- * Device k's stream is sfc32 state words 4k..4k+3 of one typed array. One object per purpose
- * serves every device: set `k` before drawing. An episodic stream's key is derived again at each
- * re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept: 16 bytes a keychain and
- * purpose saved (issue 12's memory target). Normals come from a table (sim/device/normal-table.ts),
- * one uniform each, so no per-device spare normal is kept. Nothing is allocated per draw.
+ * The owner stream's state is sfc32 words 4k..4k+3 of one typed array. The episodic streams'
+ * state is held for one device at a time (partition-episodic.ts): a partition runs each device's
+ * events up to the day boundary in one go, so only the device running draws, and only a device
+ * whose wake straddles the boundary keeps its streams in its episode row (issue 12: 60 B a keychain
+ * less than a state and a seeded-for episode per device and purpose, with no lookup per draw).
+ * One object per purpose serves every device: set `k` before drawing. An episodic stream's key is
+ * derived again at each re-seed (a hash, ~0.1 µs, a few times an episode) rather than kept.
+ * Normals come from a table (sim/device/normal-table.ts), one uniform each, so no per-device
+ * spare normal is kept. Nothing is allocated per draw.
  * @module
  */
 import { seedIndexedInto, sfc32NextU32, type StreamKeys } from '../engine/index.ts';
+import { EpisodicState } from './partition-episodic.ts';
+import type { Episodes } from './partition-episodes.ts';
 
 export class DeviceStreams {
   /** The device drawing (index in the partition). */
   k = 0;
-  /** sfc32 state, 4 words per device. */
+  /** Owner stream: sfc32 state, 4 words per device (empty for an episodic stream). */
   readonly state: Int32Array;
-  /** Episodic streams: the episode each device's state is seeded for (0xffffffff: none yet). */
-  private readonly seededFor: Uint32Array | null;
-  /** The current episode of each device (shared by the episodic streams of a partition). */
-  private readonly episode: Uint32Array | null;
+  /** Episodic streams: the held state they share, and this purpose's place in it. */
+  private readonly ep: EpisodicState | null;
+  private readonly purpose: number;
   /** Episodic streams: the purpose's stream keys, and the global index of device 0 (set by {@link useKeys}). */
   private keys: StreamKeys | null = null;
   private lo = 0;
   private readonly scratch = new Int32Array(4);
 
-  /** A whole-run stream per device, or (with `episode`) an episodic one. */
-  constructor(n: number, episode: Uint32Array | null = null) {
-    this.state = new Int32Array(4 * n);
-    this.episode = episode;
-    this.seededFor = episode ? new Uint32Array(n).fill(0xffffffff) : null;
+  /** A whole-run stream per device, or (with `ep`) the episodic stream of `purpose`. */
+  constructor(n: number, ep: EpisodicState | null = null, purpose = 0) {
+    this.state = new Int32Array(ep ? 0 : 4 * n);
+    this.ep = ep;
+    this.purpose = purpose;
   }
 
   next(): number {
     const k = this.k;
-    if (this.episode !== null && this.seededFor![k] !== this.episode[k]) this.reseed(k);
-    return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
+    const ep = this.ep;
+    if (ep === null) return (sfc32NextU32(this.state, k << 2) >>> 0) * 2.3283064365386963e-10;
+    if (ep.holder !== k) ep.hold(k);
+    const p = this.purpose;
+    if (ep.seededFor[p] !== ep.episode[k]) this.reseed(ep, k, p);
+    return (sfc32NextU32(ep.words, p << 2) >>> 0) * 2.3283064365386963e-10;
   }
 
   /** Episodic streams: device k's key is `keys` at index lo + k (its global index). */
@@ -52,28 +61,30 @@ export class DeviceStreams {
     this.lo = lo;
   }
 
-  private reseed(k: number): void {
-    const e = this.episode![k]!;
-    this.seededFor![k] = e;
+  private reseed(ep: EpisodicState, k: number, p: number): void {
+    ep.checkFresh(k);
+    const e = ep.episode[k]!;
+    ep.seededFor[p] = e;
     this.keys!.into(this.scratch, 0, this.lo + k);
-    seedIndexedInto(this.state, k << 2, this.scratch, 0, e);
+    seedIndexedInto(ep.words, p << 2, this.scratch, 0, e);
   }
 }
 
-/** The streams of a partition by purpose, and the episode counter the episodic ones follow. */
+/** The streams of a partition by purpose, and the episodic ones' shared state. */
 export class Streams {
-  /** Owner arrivals per device so far: the episode index of the phone, radio and crypto streams. */
-  readonly episode: Uint32Array;
+  /** The held episodic state and each device's episode (its owner arrivals so far). */
+  readonly ep: EpisodicState;
   readonly owner: DeviceStreams;
   readonly phone: DeviceStreams;
   readonly radio: DeviceStreams;
   readonly crypto: DeviceStreams;
 
-  constructor(n: number) {
-    this.episode = new Uint32Array(n);
+  /** `rows`, `flags`: the device table's episode rows and flags; `awake(j)`: whether device j's wake may still draw. */
+  constructor(n: number, rows: Episodes, flags: Uint16Array, awake: (j: number) => boolean) {
+    this.ep = new EpisodicState(n, rows, flags, awake);
     this.owner = new DeviceStreams(n);
-    this.phone = new DeviceStreams(n, this.episode);
-    this.radio = new DeviceStreams(n, this.episode);
-    this.crypto = new DeviceStreams(n, this.episode);
+    this.phone = new DeviceStreams(n, this.ep, 0);
+    this.radio = new DeviceStreams(n, this.ep, 1);
+    this.crypto = new DeviceStreams(n, this.ep, 2);
   }
 }

@@ -35,6 +35,8 @@ export const F_OPEN = 1024;
 export const F_FOUND = 2048;
 /** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
 export const F_NFC_WAKE = 4096;
+/** This episode's streams were dropped at rest (partition-episodic.ts): a draw before the next arrival is refused. */
+export const F_SPENT = 8192;
 
 /** A machine's configuration per device. */
 export type ConfigColumn = Int16Array | Int32Array;
@@ -51,13 +53,11 @@ export class DeviceTable {
   readonly devCfg: ConfigColumn;
   readonly hsCfg: ConfigColumn;
 
-  // Operations in progress: current (NaN: none), energy phase and the event that ends it.
+  // The device machine's operation in progress: current (NaN: none), energy phase and the event
+  // that ends it (the handshake machine's are in its episode row: partition-episodes.ts).
   readonly devOpMa: Float64Array;
-  readonly hsOpMa: Float64Array;
   readonly devOpPhase: Int8Array;
-  readonly hsOpPhase: Int8Array;
   readonly devOpEvent: Int16Array;
-  readonly hsOpEvent: Int16Array;
 
   // Battery: charge left, when it was last settled, the current flowing since (the cell's capacity and self-discharge are result columns).
   readonly remMah: Float64Array;
@@ -102,11 +102,8 @@ export class DeviceTable {
     this.devCfg = cfgColumn();
     this.hsCfg = cfgColumn().fill(-1);
     this.devOpMa = new Float64Array(n).fill(NaN);
-    this.hsOpMa = new Float64Array(n).fill(NaN);
     this.devOpPhase = new Int8Array(n);
-    this.hsOpPhase = new Int8Array(n);
     this.devOpEvent = new Int16Array(n);
-    this.hsOpEvent = new Int16Array(n);
     this.remMah = new Float64Array(n);
     this.lastT = new Float64Array(n);
     this.curMa = new Float64Array(n);

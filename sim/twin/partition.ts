@@ -39,7 +39,7 @@ import { OpModel, PHASES } from './op-model.ts';
 import { Behaviour } from './partition-behaviour.ts';
 import { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { ConfigFlags } from './partition-configs.ts';
+import { ConfigFlags, DC_REST } from './partition-configs.ts';
 import { DeviceSide } from './partition-device.ts';
 import { drawDevices } from './partition-draw.ts';
 import { Energy } from './partition-energy.ts';
@@ -117,16 +117,19 @@ class Partition implements Deliver {
     const res = new PartitionResult(lo, n, Math.ceil(cfg.durationDays), dIds.failureReasons, [...POWER_MODES], false);
     this.res = res;
     this.clock = new Clock(res.days, res.binWakes.length);
+    const flags = new ConfigFlags(dm, dIds, hm, hIds);
+    const devRest = flags.dev;
     const x: Parts = {
       t,
       clock: this.clock,
-      s: new Streams(n),
+      // A device's wake may still draw from its episodic streams until it is back at rest.
+      s: new Streams(n, t.episodes, t.flags, (j) => !(devRest[t.devCfg[j]!]! & DC_REST)),
       res,
       dm,
       hm,
       dIds,
       hIds,
-      flags: new ConfigFlags(dm, dIds, hm, hIds),
+      flags,
       suites,
       timing: suites.map((s) => createCryptoTiming(cfg.profile, suiteLevels(s))),
       p: this,
@@ -208,10 +211,14 @@ class Partition implements Deliver {
         this.t.devOpMa[k] = NaN;
         this.deliverDev(k, this.t.devOpEvent[k]!);
         return;
-      case S_HS_OP:
-        this.t.hsOpMa[k] = NaN;
-        this.deliverHs(k, this.t.hsOpEvent[k]!);
+      case S_HS_OP: {
+        // Only a running handshake has an op pending (stop clears the slot), so k holds a row.
+        const ep = this.t.episodes;
+        const row = ep.rowOf[k]!;
+        ep.opMa[row] = NaN;
+        this.deliverHs(k, ep.opEvent[row]!);
         return;
+      }
       case S_PHONE:
         this.behaviour.phoneActs(k);
         return;

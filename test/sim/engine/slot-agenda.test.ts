@@ -131,14 +131,17 @@ describe('SlotAgenda', () => {
     expect(() => new SlotAgenda(-1, 2)).toThrow(/entities.*-1/);
     expect(() => new SlotAgenda(1, 0)).toThrow(/slots.*0/);
     expect(() => new SlotAgenda(1, 33)).toThrow(/slots must be an integer in 1..32, got 33/);
-    // 2 slots: a time (8 bytes) and a sequence number (1) each, the mask (4), the next number (1).
-    expect(ag.byteLength).toBe(23);
+    // 2 slots: a time (8 bytes) and a sequence number (1) each, the mask (1 byte up to 8 slots),
+    // the next number (1); the mask takes 2 bytes up to 16 slots and 4 beyond.
+    expect(ag.byteLength).toBe(20);
+    expect(new SlotAgenda(1, 9).byteLength).toBe(9 * 9 + 2 + 1);
+    expect(new SlotAgenda(1, 17).byteLength).toBe(17 * 9 + 4 + 1);
   });
 
   it('keeps the set order of tied slots across the renumbering of its byte-wide sequence numbers', () => {
     // Thousands of sets on one entity (the per-entity counter wraps every ~220), with pops in
     // between; at each pop the reference order is the order of the last sets of the tied slots.
-    for (const slots of [3, 6, 32]) {
+    for (const slots of [3, 6, 12, 32]) {
       const ag = new SlotAgenda(2, slots);
       const r = createRng(7).stream('renumber', slots);
       const lastSet = new Array<number>(slots).fill(-1);
