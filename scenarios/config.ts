@@ -79,6 +79,11 @@ export interface FleetConfig {
   firmware: FleetFirmware;
   /** Devices [0, traceDevices) get SoC samples and telemetry events. */
   traceDevices: number;
+  /**
+   * Handshakes: run per operation (0 or absent, the reference), or drawn from a table of this many
+   * precomputed handshakes per suite and link condition (sim/twin/handshake-table.ts).
+   */
+  handshakeTable?: number;
 }
 
 /** The stations, in the order used for streams, rows and summaries. */

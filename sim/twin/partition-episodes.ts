@@ -27,6 +27,9 @@ export class Episodes {
   phaseUj = new Float64Array(0);
   /** Time in each state up to established (µs), `states` a row. */
   stepUs = new Float64Array(0);
+  /** A replayed handshake (handshake-table.ts): its bucket's key and its row (−1: run per operation). */
+  replayKey = new Int32Array(0);
+  replayRow = new Int32Array(0);
   private rows = 0;
   private readonly free: number[] = [];
 
@@ -46,6 +49,8 @@ export class Episodes {
     }
     this.t0[r] = 0;
     this.stateT[r] = 0;
+    this.replayKey[r] = -1;
+    this.replayRow[r] = -1;
     this.phaseUs.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.phaseUj.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.stepUs.fill(0, r * this.states, (r + 1) * this.states);
@@ -61,8 +66,8 @@ export class Episodes {
   }
 
   private grow(rows: number): void {
-    const widen = (a: Float64Array, per: number) => {
-      const b = new Float64Array(rows * per);
+    const widen = <A extends Float64Array | Int32Array>(a: A, per: number): A => {
+      const b = new (a.constructor as new (n: number) => A)(rows * per);
       b.set(a);
       return b;
     };
@@ -71,6 +76,8 @@ export class Episodes {
     this.phaseUs = widen(this.phaseUs, PHASE_COUNT);
     this.phaseUj = widen(this.phaseUj, PHASE_COUNT);
     this.stepUs = widen(this.stepUs, this.states);
+    this.replayKey = widen(this.replayKey, 1);
+    this.replayRow = widen(this.replayRow, 1);
     // Highest row last on the stack, so rows are taken from 0 up.
     for (let r = rows - 1; r >= this.rows; r--) this.free.push(r);
     this.rows = rows;

@@ -52,6 +52,11 @@ export class DeviceStreams {
     this.lo = lo;
   }
 
+  /** Episodic streams: device k's next draw re-seeds even if its episode is unchanged (the keys changed). */
+  restart(k: number): void {
+    this.seededFor![k] = 0xffffffff;
+  }
+
   private reseed(k: number): void {
     const e = this.episode![k]!;
     this.seededFor![k] = e;

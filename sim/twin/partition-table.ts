@@ -35,6 +35,8 @@ export const F_OPEN = 1024;
 export const F_FOUND = 2048;
 /** This wake began with an NFC tap (its energy is booked as an NFC wake's: the wake low-battery mode keeps). */
 export const F_NFC_WAKE = 4096;
+/** The running handshake is replayed from the handshake table (handshake-table.ts), not run per operation. */
+export const F_REPLAY = 8192;
 
 /** A machine's configuration per device. */
 export type ConfigColumn = Int16Array | Int32Array;
