@@ -51,6 +51,8 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
     ),
   );
   out.push(`  unlock latency over ${u.count} completed unlocks; handshake time and the phase means below over ${s.handshake.completed} completed of ${s.handshake.started} started handshakes (${s.handshake.failed} failed)`);
+  const ht = s.handshake.table;
+  if (ht) out.push(`  handshakes drawn from a table of ${ht.rows} per suite and link (not run per operation): its error on a keychain's mean handshake charge ±${num(ht.chargeSePctMean)} % (1 SE; worst link ±${num(ht.chargeSePctMax)} %)`);
   out.push(`  outcomes of ${s.unlocks.intents} unlock intents:`);
   const outcomes = Object.entries(s.unlocks.outcomes).sort((a, b) => b[1] - a[1]);
   out.push(table([['outcome', 'count', 'share'], ...outcomes.map(([o, c]) => [o, String(c), pct(c, s.unlocks.intents)])], ['l', 'r', 'r']));

@@ -93,6 +93,13 @@ export interface RunSummary {
      * handshake up to established (these add up to timeMs.mean; 0 for session states).
      */
     steps?: { state: string; op: string | null; message: string | null; direction: 'tx' | 'rx' | null; meanMs: number; visits: number; completedMeanMs: number }[];
+    /**
+     * Present when handshakes were drawn from a table (scenario `fleet.handshakes: table`) instead of
+     * run per operation: rows per suite and link condition, and the table's own error, the relative
+     * standard error (%) of each keychain's bucket's mean handshake charge, averaged over keychains
+     * and the largest.
+     */
+    table?: { rows: number; chargeSePctMean: number; chargeSePctMax: number };
   };
   /** Mean energy per device per day by power state, millijoules. */
   energyMjPerDayByState: Record<string, number>;

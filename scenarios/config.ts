@@ -63,6 +63,9 @@ export interface FleetFirmware {
 /** Today's firmware: deep sleep, a 3 s advertising window, every jostle wakes. */
 export const DEFAULT_FLEET_FIRMWARE: Readonly<FleetFirmware> = Object.freeze({ keepsStackInSleep: false, advertiseWindowMs: 3000, jostlePassRate: 1 });
 
+/** Rows per suite and link of the handshake table when a scenario says only `handshakes: table`. */
+export const DEFAULT_HANDSHAKE_TABLE_ROWS = 1024;
+
 export interface FleetConfig {
   name: string;
   seed: number | string;
@@ -79,6 +82,11 @@ export interface FleetConfig {
   firmware: FleetFirmware;
   /** Devices [0, traceDevices) get SoC samples and telemetry events. */
   traceDevices: number;
+  /**
+   * Handshakes: run per operation (0 or absent, the reference), or drawn from a table of this many
+   * precomputed handshakes per suite and link condition (sim/twin/handshake-table.ts).
+   */
+  handshakeTable?: number;
 }
 
 /** The stations, in the order used for streams, rows and summaries. */

@@ -13,7 +13,7 @@ import type { ScenarioCloud } from './cloud-schema.ts';
 import { loadProfile } from './load-profile.ts';
 import type { Profile } from '../firmware/profiles/index.ts';
 import type { ScenarioFirmware } from './firmware-schema.ts';
-import { Checker, checkDevices, checkDuration, checkSeed, type PathSegment, type Scenario, type ScenarioIssue } from './schema.ts';
+import { Checker, checkDevices, checkHandshakes, tableRows, checkDuration, checkSeed, type PathSegment, type Scenario, type ScenarioIssue } from './schema.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +23,8 @@ export interface RunOverrides {
   durationDays?: number;
   seed?: number | 'random';
   traceDevices?: number;
+  /** Handshake-table rows (0: per operation). */
+  handshakeTable?: number;
 }
 
 /** Command-line values as typed (`--devices 500`), keyed by option name. */
@@ -31,6 +33,7 @@ export interface OverrideArgs {
   duration?: string | undefined;
   seed?: string | undefined;
   trace?: string | undefined;
+  handshakes?: string | undefined;
 }
 
 /** Command-line values that break a field rule: one line per problem, naming the option. */
@@ -62,6 +65,7 @@ export function checkOverrides(args: OverrideArgs): RunOverrides {
   if (args.duration !== undefined) out.durationDays = (checkDuration(c, at('duration'), args.duration) ?? 0) / DAY_MS;
   if (args.seed !== undefined) out.seed = checkSeed(c, at('seed'), args.seed === 'random' ? 'random' : asValue(args.seed), 0);
   if (args.trace !== undefined) out.traceDevices = c.num(at('trace'), asValue(args.trace), { min: 0, int: true, what: 'a whole number of traced devices >= 0' }, 0);
+  if (args.handshakes !== undefined) out.handshakeTable = tableRows(checkHandshakes(c, at('handshakes'), args.handshakes));
   if (c.issues.length > 0) throw new OverrideError(c.issues);
   return out;
 }
@@ -118,6 +122,9 @@ export function resolveScenario(s: Scenario, overrides: RunOverrides = {}, drawS
     },
     traceDevices: overrides.traceDevices ?? Math.min(20, devices),
   };
+  // Only when asked for: a per-operation config stays what it was (manifests, checkpoint identity).
+  const table = overrides.handshakeTable ?? tableRows(s.fleet.handshakes);
+  if (table > 0) fleet.handshakeTable = table;
   return { fleet, cloud: s.cloud === null ? null : cloudConfig(s.cloud, devices) };
 }
 

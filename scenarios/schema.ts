@@ -14,6 +14,7 @@ import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
 import { checkFirmware, type ScenarioFirmware } from './firmware-schema.ts';
 import { DAY_MS } from '../units/index.ts';
+import { DEFAULT_HANDSHAKE_TABLE_ROWS } from './config.ts';
 import { failScanDuty, parsePhoneScan, type PhoneScanShares } from './phone-scan.ts';
 import { checkInfluxUrl, checkStoreLocation, EMBEDDED_STORE } from './sinks.ts';
 
@@ -52,6 +53,8 @@ export interface Scenario {
     capacityFactor: DistributionSpec;
     /** Per-device cell temperature, °C. */
     temperatureC: DistributionSpec;
+    /** Handshakes per operation or drawn from a table per suite and link. */
+    handshakes: HandshakesSpec;
   };
   behaviour: {
     /** Per-device mean unlocks per day. */
@@ -222,6 +225,28 @@ function checkSupport(c: Checker, path: PathSegment[], spec: DistributionSpec, s
 // scenario file and from --devices/--duration/--seed alike (resolve.ts), so both get one rule and
 // one message.
 
+/** How handshakes run: per operation (the reference), or drawn from a table of `table` rows per suite and link. */
+export type HandshakesSpec = 'ops' | { table: number };
+
+/**
+ * `ops`, `table` (the default rows) or `{ table: rows }` (sim/twin/handshake-table.ts), in the
+ * form a resolved scenario keeps (so a sweep variant re-validates).
+ */
+export function checkHandshakes(c: Checker, path: PathSegment[], x: unknown): HandshakesSpec {
+  if (x === undefined || x === 'ops') return 'ops';
+  if (x === 'table') return { table: DEFAULT_HANDSHAKE_TABLE_ROWS };
+  if (isMap(x) && Object.keys(x).length === 1 && 'table' in x) {
+    return { table: c.num([...path, 'table'], x.table, { min: 2, max: 1 << 20, int: true, what: 'a whole number of rows per suite and link, 2 .. 1048576' }, DEFAULT_HANDSHAKE_TABLE_ROWS) };
+  }
+  c.fail(path, '"ops" (per operation), "table" or { table: <rows> }', x);
+  return 'ops';
+}
+
+/** Rows of the handshake table a spec asks for (0: per operation). */
+export function tableRows(spec: HandshakesSpec): number {
+  return spec === 'ops' ? 0 : spec.table;
+}
+
 /** A fleet seed: a non-negative integer, or 'random' (the run draws one and records it). */
 export function checkSeed(c: Checker, path: PathSegment[], x: unknown, fallback: number): number | 'random' {
   if (x === 'random') return 'random';
@@ -256,7 +281,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(start) || Number.isNaN(Date.parse(start)))
     c.fail(['start'], 'an ISO 8601 date or instant like 2026-01-01T00:00:00Z', top.start);
 
-  const fleetRaw = c.map(['fleet'], top.fleet ?? {}, ['suites', 'capacityFactor', 'temperatureC'], ['suites']) ?? {};
+  const fleetRaw = c.map(['fleet'], top.fleet ?? {}, ['suites', 'capacityFactor', 'temperatureC', 'handshakes'], ['suites']) ?? {};
   const suites: Record<string, number> = {};
   const suitesRaw = fleetRaw.suites;
   if (isMap(suitesRaw)) {
@@ -367,7 +392,7 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     durationMs: durationMs ?? 0,
     start,
     profile: c.str(['profile'], top.profile, 'default', 'a profile path or "default"'),
-    fleet: { suites, capacityFactor, temperatureC },
+    fleet: { suites, capacityFactor, temperatureC, handshakes: checkHandshakes(c, ['fleet', 'handshakes'], fleetRaw.handshakes) },
     behaviour: { unlocksPerDay, diurnal, phoneInRange, jostlesPerDay, rssiDbm, nfcTapsPerYear, ota, phoneScan },
     radio,
     firmware: checkFirmware(c, top.firmware),

@@ -52,6 +52,8 @@ Options:
   --workers <n>      worker threads (default 1; capped at the cores and at one per
                      2000 keychains; results are identical for any n)
   --trace <n>        devices with SoC samples and telemetry events (default 20)
+  --handshakes ops|table  run each handshake per operation (default, the reference) or draw whole
+                     handshakes from a table per suite and link (faster; its error is printed)
   --live <url>       publish progress to a running 'keytwin dashboard' (e.g. http://127.0.0.1:8787)
   --json             print only the summary as JSON on stdout (an array for a sweep)
   --replications <n> run n independent replications (1..100): replication 1 on the scenario's
@@ -77,6 +79,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
       influx: { type: 'string' },
       workers: { type: 'string' },
       trace: { type: 'string' },
+      handshakes: { type: 'string' },
       live: { type: 'string' },
       json: { type: 'boolean' },
       replications: { type: 'string' },
@@ -92,7 +95,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
   const path = positionals[0]!;
   const scenario = readScenario(path);
   const text = readFileSync(path, 'utf8');
-  const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace });
+  const overrides = readOverrides({ devices: values.devices, duration: values.duration, seed: values.seed, trace: values.trace, handshakes: values.handshakes });
   const requestedWorkers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
   const ckRequest = checkpointRequest(values, expandSweep(scenario).length, resumed);
   if (values.replications !== undefined) return replicated(scenario, path, overrides, values, requestedWorkers);

@@ -33,6 +33,7 @@ import {
   F_OTA_PENDING,
   F_OTA_SESSION,
   F_PRESENT,
+  F_REPLAY,
   F_REQUESTED,
   S_ARRIVAL,
   S_PHONE,
@@ -202,9 +203,10 @@ export class Behaviour {
   maybeSends(k: number): void {
     const t = this.t;
     const hs = t.hsCfg[k]!;
-    if (hs < 0 || !(this.hsFlags[hs]! & HC_AWAIT)) return;
-    const msg = this.phoneNext[hs]!;
     const f = t.flags[k]!;
+    // A replayed handshake's phone messages are in its row (handshake-table.ts).
+    if (hs < 0 || !(this.hsFlags[hs]! & HC_AWAIT) || f & F_REPLAY) return;
+    const msg = this.phoneNext[hs]!;
     if (msg === MSG_UNLOCK_REQUEST) {
       const dev = t.devCfg[k]!;
       if (!(f & (F_INTENT | F_OTA_SESSION)) || f & F_REQUESTED || !(this.devFlags[dev]! & DC_SESSION) || this.dm.op[dev]! >= 0) return;

@@ -11,7 +11,8 @@ import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToCu
 import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
-import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, setGuard, type DeviceTable } from './partition-table.ts';
+import { F_BROWNOUT_PENDING, F_DEAD, F_ESTABLISHED, F_LOW, F_NFC_WAKE, F_REPLAY, setGuard, type DeviceTable } from './partition-table.ts';
+import type { HandshakeTable } from './handshake-table.ts';
 import { PHASE_COUNT, PHASE_OTHER } from './op-model.ts';
 import type { PartitionResult } from './partition-result.ts';
 
@@ -31,6 +32,8 @@ export class Energy {
   private readonly rest: Uint8Array;
   /** The cell of the device at hand (see useCell): one object, its two per-device fields rewritten. */
   private readonly cell: { -readonly [K in keyof Cell]: Cell[K] };
+  /** The handshake table replayed handshakes come from (set by the partition when it has one). */
+  table: HandshakeTable | null = null;
 
   constructor(profile: Profile, t: DeviceTable, clock: Clock, res: PartitionResult, dm: CompiledMachine, hm: CompiledMachine) {
     this.t = t;
@@ -97,9 +100,43 @@ export class Energy {
 
   /** Integrates the battery and the energy accounts of device k up to now. */
   settle(k: number): void {
+    if (this.t.flags[k]! & F_REPLAY) this.settleReplay(k);
+    else this.integrate(k, this.clock.now);
+  }
+
+  /**
+   * A replayed handshake (handshake-table.ts): up to now along the row's segments, each at its own
+   * current, mode and phase, as the per-operation mode's settles would have; a brown-out ends it.
+   */
+  private settleReplay(k: number): void {
+    const t = this.t;
+    const ep = t.episodes;
+    const row = ep.rowOf[k]!;
+    const b = this.table!.byKey(ep.replayKey[row]!);
+    const r = ep.replayRow[row]!;
+    const t0 = ep.t0[row]!;
+    const now = this.clock.now;
+    const end = b.rowStart[r + 1]!;
+    let i = b.rowStart[r]!;
+    while (i + 1 < end && t0 + b.segAt[i + 1]! <= t.lastT[k]!) i++;
+    for (; i < end; i++) {
+      t.curMa[k] = b.segMa[i]!;
+      t.curMode[k] = b.segMode[i]!;
+      t.curPhase[k] = b.segPhase[i]!;
+      const until = i + 1 < end ? Math.min(now, t0 + b.segAt[i + 1]!) : now;
+      this.integrate(k, until);
+      if (t.flags[k]! & F_BROWNOUT_PENDING) {
+        t.lastT[k] = now;
+        return;
+      }
+      if (until >= now) return;
+    }
+  }
+
+  /** Integrates device k's battery and energy accounts from its last settle to `now` at its current current. */
+  private integrate(k: number, now: number): void {
     const t = this.t;
     const res = this.res;
-    const now = this.clock.now;
     const dt = now - t.lastT[k]!;
     if (dt <= 0) return;
     const ma = t.curMa[k]!;

@@ -54,6 +54,9 @@ export class Episodes {
   /** Saved episodic streams: sfc32 words (4 per purpose) and the episode each purpose was seeded for. */
   words = new Int32Array(0);
   seeded = new Uint32Array(0);
+  /** A replayed handshake (handshake-table.ts): its bucket's key and its row (−1: run per operation). */
+  replayKey = new Int32Array(0);
+  replayRow = new Int32Array(0);
   private rows = 0;
   private readonly free: number[] = [];
 
@@ -90,6 +93,8 @@ export class Episodes {
     const r = this.take(k, USE_HANDSHAKE);
     this.t0[r] = 0;
     this.stateT[r] = 0;
+    this.replayKey[r] = -1;
+    this.replayRow[r] = -1;
     this.phaseUs.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.phaseUj.fill(0, r * PHASE_COUNT, (r + 1) * PHASE_COUNT);
     this.stepUs.fill(0, r * this.states, (r + 1) * this.states);
@@ -122,6 +127,8 @@ export class Episodes {
     this.phaseUs = widen(this.phaseUs, PHASE_COUNT);
     this.phaseUj = widen(this.phaseUj, PHASE_COUNT);
     this.stepUs = widen(this.stepUs, this.states);
+    this.replayKey = widen(this.replayKey, 1);
+    this.replayRow = widen(this.replayRow, 1);
     this.opMa = widen(this.opMa, 1);
     this.opPhase = widen(this.opPhase, 1);
     this.opEvent = widen(this.opEvent, 1);

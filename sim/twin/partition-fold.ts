@@ -27,7 +27,9 @@ const SUMS = [
   'failuresByReason', 'energyByMode', 'phaseEnergyUj', 'phaseTimeUs', 'dayUnlocks', 'dayHandshakes', 'dayFailures',
   'dayEnergyByMode', 'daySoc', 'dayAlive', 'binWakes', 'binHandshakes', 'binUnlocks', 'binFailures',
 ] as const;
-const COUNTERS = ['intents', 'nfcTaps', 'otaOffered', 'otaApplied', 'handshakesOk', 'hsCompleted', 'hsFailed', 'events'] as const;
+const COUNTERS = ['intents', 'nfcTaps', 'otaOffered', 'otaApplied', 'handshakesOk', 'hsCompleted', 'hsFailed', 'events', 'tableRelSePpm'] as const;
+/** The largest over partitions. */
+const MAXES = ['tableRelSeMaxPpm'] as const;
 const TALLIES = ['unlockLatency', 'handshakeTime'] as const;
 const LISTS = ['socSamples', 'telemetry'] as const;
 /** The same in every partition (compiled machines, run length): taken from the first. */
@@ -36,7 +38,7 @@ const SHARED = ['reasons', 'modes', 'outcomeNames', 'days', 'suiteIds', 'hsState
 const RANGE = ['lo', 'n'] as const;
 const MIN = 'hsStateFirstUs';
 
-const KNOWN = new Set<string>([...COLUMNS, ...SUMS, ...COUNTERS, ...TALLIES, ...LISTS, ...SHARED, ...RANGE, MIN]);
+const KNOWN = new Set<string>([...COLUMNS, ...SUMS, ...COUNTERS, ...TALLIES, ...LISTS, ...SHARED, ...RANGE, ...MAXES, MIN]);
 
 /** All partitions at once (in-thread runs, tests): the fold in device order. */
 export function mergePartitions(parts: readonly PartitionResult[]): PartitionResult {
@@ -98,6 +100,7 @@ export class PartitionFold {
     for (let i = 0; i < first.length; i++) first[i] = Math.min(first[i]!, part[MIN][i]!);
     for (const t of TALLIES) out[t].merge(part[t]);
     for (const c of COUNTERS) out[c] += part[c];
+    for (const m of MAXES) out[m] = Math.max(out[m], part[m]);
     // A loop, not push(...list): a partition's trace can exceed the argument limit.
     for (const l of LISTS) for (const x of part[l]) (out[l] as unknown[]).push(x);
   }

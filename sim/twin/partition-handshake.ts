@@ -16,7 +16,8 @@ import type { Deliver, MachineRun } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import type { PartitionResult } from './partition-result.ts';
 import type { DeviceStreams } from './partition-streams.ts';
-import { F_ESTABLISHED, S_HS_OP, type DeviceTable } from './partition-table.ts';
+import { F_ESTABLISHED, F_REPLAY, S_HS_OP, type DeviceTable } from './partition-table.ts';
+import type { HandshakeTable } from './handshake-table.ts';
 import type { Telemetry } from './partition-telemetry.ts';
 import type { DeviceIds, HandshakeIds } from './machines.ts';
 import { PHASE_COUNT, PHASE_OTHER, type OpModel } from './op-model.ts';
@@ -29,6 +30,8 @@ export interface HandshakeSideParts {
   readonly energy: Energy;
   readonly live: LiveSampler;
   readonly telemetry: Telemetry;
+  /** Draw whole handshakes from this table instead of running them per operation (null: per operation). */
+  readonly table: HandshakeTable | null;
 }
 
 /** A state value as a dotted path ('session.rxRecord'). */
@@ -62,6 +65,7 @@ export class HandshakeSide {
   /** Each configuration's state (index into res.hsStates). */
   private readonly stateOf: Int32Array;
   private readonly nStates: number;
+  private readonly table: HandshakeTable | null;
 
   constructor(x: Parts, h: HandshakeSideParts) {
     this.t = x.t;
@@ -80,6 +84,7 @@ export class HandshakeSide {
     this.energy = h.energy;
     this.live = h.live;
     this.telemetry = h.telemetry;
+    this.table = h.table;
     const hIds = this.hIds;
     this.opDone = Int32Array.from(x.suites, (s) => hIds.opDoneByMode[s.mode]!);
     // The per-step breakdown: one row per state of the handshake, in first-configuration order.
@@ -111,11 +116,95 @@ export class HandshakeSide {
     ep.stateT[row] = now;
     this.res.handshakes[k]!++;
     this.res.dayHandshakes[this.clock.day()]!++;
-    this.run.start(k, now);
-    this.enter(k, -1);
+    if (this.table !== null) this.replay(k, row);
+    else {
+      this.run.start(k, now);
+      this.enter(k, -1);
+    }
+  }
+
+  /**
+   * Replays a row of the handshake table: the machine shown in its initial configuration (no
+   * timers: the row holds what they did), one event at the row's end (replayEnd), the phone
+   * silent meanwhile (its messages are in the row), the battery integrated along the row.
+   */
+  private replay(k: number, row: number): void {
+    const t = this.t;
+    this.crypto.k = k;
+    const b = this.table!.bucket(t.suiteIdx[k]!, t.rssi[k]!);
+    const r = Math.min(this.table!.rows - 1, Math.floor(this.crypto.next() * this.table!.rows));
+    const ep = t.episodes;
+    ep.replayKey[row] = b.key;
+    ep.replayRow[row] = r;
+    const first = b.rowStart[r]!;
+    t.hsCfg[k] = b.segCfg[first]!;
+    t.flags[k]! |= F_REPLAY;
+    const st = this.stateOf[b.segCfg[first]!]!;
+    if (0 < this.res.hsStateFirstUs[st]!) this.res.hsStateFirstUs[st] = 0;
+    ep.opMa[row] = NaN;
+    t.agenda.set(k, S_HS_OP, this.clock.now + b.endAt[r]!);
+  }
+
+  /** The replayed row's end: its states booked, then its last transition taken by the machine itself. */
+  replayEnd(k: number): void {
+    const t = this.t;
+    const ep = t.episodes;
+    const row = ep.rowOf[k]!;
+    const b = this.table!.byKey(ep.replayKey[row]!);
+    const r = ep.replayRow[row]!;
+    // The battery up to now along the row (a brown-out found there is the step's to act on).
+    this.energy.settle(k);
+    this.bookReplay(k, this.clock.now);
+    t.hsCfg[k] = b.endCfg[r]!;
+    this.p.deliverHs(k, b.endEvent[r]!);
+  }
+
+  /**
+   * Books what the per-operation mode's enter() would have booked for the row's states left by
+   * `now` (time and visits per state, time per phase, first entries), leaves the handshake in the
+   * state it is in at `now` with that state's entry time and phase, and ends the replay.
+   */
+  private bookReplay(k: number, now: number): void {
+    const t = this.t;
+    const res = this.res;
+    const ep = t.episodes;
+    const row = ep.rowOf[k]!;
+    const b = this.table!.byKey(ep.replayKey[row]!);
+    const r = ep.replayRow[row]!;
+    const t0 = ep.t0[row]!;
+    const end = b.rowStart[r + 1]!;
+    let i = b.rowStart[r]!;
+    let cfg = b.segCfg[i]!;
+    let book = b.segBook[i]!;
+    let enteredAt = 0;
+    for (i++; i < end && t0 + b.segAt[i]! <= now; i++) {
+      const c = b.segCfg[i]!;
+      if (c === cfg) continue;
+      const at = b.segAt[i]!;
+      const st = this.stateOf[cfg]!;
+      const us = Math.round((at - enteredAt) * 1000);
+      res.hsStateUs[st]! += us;
+      res.hsStateVisits[st]!++;
+      ep.stepUs[row * this.nStates + st]! += us;
+      ep.phaseUs[row * PHASE_COUNT + book]! += us;
+      const entered = this.stateOf[c]!;
+      const offsetUs = Math.round(at * 1000);
+      if (offsetUs < res.hsStateFirstUs[entered]!) res.hsStateFirstUs[entered] = offsetUs;
+      cfg = c;
+      book = b.segBook[i]!;
+      enteredAt = at;
+    }
+    ep.stateT[row] = t0 + enteredAt;
+    t.hsCfg[k] = cfg;
+    ep.opPhase[row] = book;
+    t.flags[k]! &= ~F_REPLAY;
+    ep.replayKey[row] = -1;
+    ep.replayRow[row] = -1;
   }
 
   stop(k: number): void {
+    // A replay cut short (the device's timeout, a brown-out): the row's states up to now.
+    if (this.t.flags[k]! & F_REPLAY) this.bookReplay(k, this.clock.now);
     // A handshake that ends before established failed: its phases go to the failed account.
     if (this.t.hsCfg[k]! >= 0 && !(this.t.flags[k]! & F_ESTABLISHED)) this.book(k, false);
     this.run.stop(k);

@@ -71,6 +71,13 @@ export class PartitionResult {
   otaApplied = 0;
   handshakesOk = 0;
   events = 0;
+  /**
+   * Handshake-table runs (handshake-table.ts): the relative standard error of the mean handshake
+   * charge of each keychain's bucket, in parts per million, summed over keychains and the largest
+   * (integers, so the fold is exact in any split); 0 when handshakes run per operation.
+   */
+  tableRelSePpm = 0;
+  tableRelSeMaxPpm = 0;
   failuresByReason: Float64Array;
   energyByMode: Float64Array;
   /** Handshake time (µs) and energy (µJ) by phase: of completed handshakes, and of failed ones. */

@@ -37,6 +37,8 @@ export const F_FOUND = 2048;
 export const F_NFC_WAKE = 4096;
 /** This episode's streams were dropped at rest (partition-episodic.ts): a draw before the next arrival is refused. */
 export const F_SPENT = 8192;
+/** The running handshake is replayed from the handshake table (handshake-table.ts), not run per operation. */
+export const F_REPLAY = 16384;
 
 /** A machine's configuration per device. */
 export type ConfigColumn = Int16Array | Int32Array;

@@ -50,7 +50,8 @@ import { MachineRun, type Deliver } from './partition-machine.ts';
 import type { Parts } from './partition-parts.ts';
 import { PartitionResult, SOC_BINS, type DaySlice } from './partition-result.ts';
 import { Streams } from './partition-streams.ts';
-import { DeviceTable, F_BROWNOUT_PENDING, F_DEAD, F_LOW, F_LOW_SENT, S_ARRIVAL, S_DEV_OP, S_DEV_TIMER, S_HS_OP, S_PHONE } from './partition-table.ts';
+import { HandshakeTable } from './handshake-table.ts';
+import { DeviceTable, F_BROWNOUT_PENDING, F_DEAD, F_LOW, F_LOW_SENT, F_REPLAY, S_ARRIVAL, S_DEV_OP, S_DEV_TIMER, S_HS_OP, S_PHONE } from './partition-table.ts';
 import { Telemetry } from './partition-telemetry.ts';
 import { restoreState, sharedObjects, snapshotState } from './checkpoint-state.ts';
 import { PARTITION_MEMOS } from './checkpoint-memos.ts';
@@ -98,6 +99,7 @@ class Partition implements Deliver {
   private readonly device: DeviceSide;
   private readonly handshake: HandshakeSide;
   private readonly outcomes: Outcomes;
+  private readonly table: HandshakeTable | null;
 
   constructor(cfg: FleetConfig, machines: TwinMachines, lo: number, hi: number, onDay: ((slice: DaySlice) => void) | undefined) {
     checkMachinesFor(machines, cfg.firmware, cfg.name);
@@ -142,7 +144,11 @@ class Partition implements Deliver {
     const behaviour = new Behaviour(x, cfg, this.durationMs, outcomes);
     this.hs = new MachineRun(hm, t.hsCfg, t.agenda, hsTimerSlot, null);
     const hsOps = new OpModel(cfg.profile, hm, suites, cfg.radio);
-    const handshake = new HandshakeSide(x, { run: this.hs, ops: hsOps, behaviour, energy, live, telemetry });
+    const rows = cfg.handshakeTable ?? 0;
+    const table = rows > 0 ? new HandshakeTable(cfg, x, hsOps, hsTimerSlot, hsTimerSlot + timerLanes(hm).lanes, rows) : null;
+    energy.table = table;
+    this.table = table;
+    const handshake = new HandshakeSide(x, { run: this.hs, ops: hsOps, behaviour, energy, live, telemetry, table });
     const devOps = new OpModel(cfg.profile, dm, suites, cfg.radio, cfg.behaviour.ota?.imageBytes);
     const device = new DeviceSide(x, { ops: devOps, advertiseMa: advertisingCurrentMa(cfg.profile, cfg.firmware.advertiseWindowMs), behaviour, handshake, energy, live, telemetry, outcomes });
     this.dev = new MachineRun(dm, t.devCfg, t.agenda, S_DEV_TIMER, device);
@@ -212,6 +218,10 @@ class Partition implements Deliver {
         this.deliverDev(k, this.t.devOpEvent[k]!);
         return;
       case S_HS_OP: {
+        if (this.t.flags[k]! & F_REPLAY) {
+          this.handshake.replayEnd(k);
+          return;
+        }
         // Only a running handshake has an op pending (stop clears the slot), so k holds a row.
         const ep = this.t.episodes;
         const row = ep.rowOf[k]!;
@@ -323,6 +333,14 @@ class Partition implements Deliver {
     res.lowWakesOnNfc = low.wakesOnNfc;
     res.lowWakesOnMotion = low.wakesOnMotion;
     res.suiteIds = this.suites.map((s) => s.id);
+    // The table's error, stated by keychain: its bucket's relative standard error of the mean charge.
+    if (this.table !== null) {
+      for (let k = 0; k < t.n; k++) {
+        const ppm = Math.round(this.table.relativeError(res.suite[k]!, t.rssi[k]!) * 1e6);
+        res.tableRelSePpm += ppm;
+        res.tableRelSeMaxPpm = Math.max(res.tableRelSeMaxPpm, ppm);
+      }
+    }
   }
 }
 

@@ -100,6 +100,7 @@ export function buildSummary(cfg: FleetConfig, r: PartitionResult): { summary: R
       failedMeanTimeMsByPhase: phases(r.phaseTimeUsFailed, 1e-3, r.hsFailed),
       failedMeanEnergyMjByPhase: phases(r.phaseEnergyUjFailed, uj2mj, r.hsFailed),
       steps: handshakeSteps(r),
+      ...((cfg.handshakeTable ?? 0) > 0 ? { table: { rows: cfg.handshakeTable!, chargeSePctMean: round(r.tableRelSePpm / n / 1e4), chargeSePctMax: round(r.tableRelSeMaxPpm / 1e4) } } : {}),
     },
     energyMjPerDayByState: energyByState,
     failures,
