@@ -83,6 +83,14 @@ describe('checkpoint and resume', () => {
     }
   }, 120_000);
 
+  it('a handshake-table run resumed from each checkpoint gives the uninterrupted outputs (the table is rebuilt, not saved)', async () => {
+    const cfg = { ...lossy({ devices: 30, durationDays: 5, seed: 9 }), handshakeTable: 64 };
+    const plain = outputs(await runFleet(cfg, { machines, workers: 0 }));
+    const { out, copies } = await checkpointed(cfg, 'table', 0, 2);
+    expect(outputs(out)).toBe(plain);
+    for (const [day, copy] of copies) expect(outputs(await resume(cfg, copy, 0)), `resumed after day ${day}`).toBe(plain);
+  }, 120_000);
+
   // Each scenario drives other parts of the state (OTA, firmware strategies, suites, cloud load).
   for (const name of readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort()) {
     it(`${name}: 12 keychains × 5 days resumed after day 2 give the uninterrupted outputs`, async () => {
