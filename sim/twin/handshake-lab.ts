@@ -14,8 +14,7 @@
 import { createRng, StreamKeys } from '../engine/index.ts';
 import { POWER_MODES } from '../statechart/index.ts';
 import type { FleetConfig } from './config.ts';
-import { HC_ESTABLISHED } from './partition-configs.ts';
-import { DC_HANDSHAKE } from './partition-configs.ts';
+import { DC_HANDSHAKE, HC_ESTABLISHED } from './partition-configs.ts';
 import { Behaviour } from './partition-behaviour.ts';
 import { Clock } from './partition-clock.ts';
 import { Energy } from './partition-energy.ts';

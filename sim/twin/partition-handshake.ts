@@ -205,11 +205,20 @@ export class HandshakeSide {
   stop(k: number): void {
     // A replay cut short (the device's timeout, a brown-out): the row's states up to now.
     if (this.t.flags[k]! & F_REPLAY) this.bookReplay(k, this.clock.now);
-    // A handshake that ends before established failed: its phases go to the failed account.
-    if (this.t.hsCfg[k]! >= 0 && !(this.t.flags[k]! & F_ESTABLISHED)) this.book(k, false);
+    // A handshake that ends before established failed: its phases go to the failed account,
+    // with the time of the state it was in when it ended (a device timeout or a brown-out mid-op;
+    // that state's energy is already in, by the settles), so its time is its whole duration.
+    const t = this.t;
+    const cfg = t.hsCfg[k]!;
+    if (cfg >= 0 && !(t.flags[k]! & F_ESTABLISHED)) {
+      const ep = t.episodes;
+      const row = ep.rowOf[k]!;
+      ep.phaseUs[row * PHASE_COUNT + (this.hm.op[cfg]! >= 0 ? ep.opPhase[row]! : PHASE_OTHER)]! += Math.round((this.clock.now - ep.stateT[row]!) * 1000);
+      this.book(k, false);
+    }
     this.run.stop(k);
-    this.t.agenda.clear(k, S_HS_OP);
-    this.t.episodes.close(k);
+    t.agenda.clear(k, S_HS_OP);
+    t.episodes.close(k);
   }
 
   /** After the handshake machine moved from `prev` (−1 at start) to its current configuration. */
