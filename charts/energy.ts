@@ -103,6 +103,11 @@ function fits(share: number, text: string): boolean {
   return share * 530 >= text.length * 6.3 + 6;
 }
 
+/** A table run says so: its handshakes were drawn, not run per operation, with the table's own error. */
+function tableNote(table: { rows: number; chargeSePctMean: number } | undefined): string {
+  return table ? ` Handshakes drawn from a table of ${table.rows} per suite and link, not run per operation (its error on the mean charge ±${sig(table.chargeSePctMean)} %).` : '';
+}
+
 export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
   const id = 'handshake-phases';
   const e = input.handshake.meanEnergyMjByPhase;
@@ -126,7 +131,7 @@ export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
   return {
     id,
     title: `A handshake takes ${sig(tTotal)} ms and ${sig(eTotal)} mJ; ${label(topE)} is ${percent(e[topE] / eTotal, 0)} of its energy`,
-    subtitle: `Mean share of each handshake phase (left to right: radio, crypto, secure element, other); ${sig(perDay)} handshakes per keychain per day make ${sig(eTotal * perDay)} mJ/day.`,
+    subtitle: `Mean share of each handshake phase (left to right: radio, crypto, secure element, other); ${sig(perDay)} handshakes per keychain per day make ${sig(eTotal * perDay)} mJ/day.${tableNote(input.handshake.table)}`,
     plot: {
       ...FRAME,
       height: 220,

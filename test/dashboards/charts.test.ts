@@ -68,6 +68,12 @@ describe('chart findings are computed from the data', () => {
     expect(spec.table.rows[0]).toEqual(['radio', 120, 9.1, 91, '49.2 %']);
   });
 
+  it('handshakePhases() says when the handshakes were drawn from a table, with its error', () => {
+    expect(handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: 10 }).subtitle).not.toContain('table');
+    const table = { ...s.handshake, table: { rows: 1024, chargeSePctMean: 0.87, chargeSePctMax: 1.01 } };
+    expect(handshakePhases({ handshake: table, handshakesPerDeviceDay: 10 }).subtitle).toContain('Handshakes drawn from a table of 1024 per suite and link, not run per operation (its error on the mean charge ±0.870 %).');
+  });
+
   it('latencyDistributions() titles the fleet p50/p95 and draws both facets', () => {
     const spec = latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs });
     expect(spec.title).toContain(`Unlocks take ${Math.round(s.unlocks.latencyMs.p50)} ms at the median and ${Math.round(s.unlocks.latencyMs.p95)} ms at p95`);
