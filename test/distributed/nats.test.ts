@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { keytwinProcess, stop, type CliProcess } from './cli-process.ts';
 import { natsSkip, startNats, type NatsServer } from './nats-server.ts';
 
@@ -164,7 +164,9 @@ describe.skipIf(natsSkip !== null)(`keytwin run --nats / keytwin worker${natsSki
     await stop(w);
     // Never acked by the worker of other code: still queued (after its hand-back delay) for one of its own.
     const jsm = await jetstreamManager(nc);
-    expect(await jsm.streams.getMessage('KEYTWIN_WORK', { last_by_subj: stale }).catch(() => null)).toBeTruthy();
+    const kept = await jsm.streams.getMessage('KEYTWIN_WORK', { last_by_subj: stale });
+    expect(kept?.subject).toBe(stale);
+    expect(deserialize(kept!.data)).toMatchObject({ kind: 'work', runId: 'other-code', partition: 0, codeVersion: 'bundle-sha256:0000000000000000' });
     const c = await js.consumers.get('KEYTWIN_WORK', 'keytwin-workers');
     const m = await c.next({ expires: 15_000 });
     expect(m?.subject).toBe(stale);
