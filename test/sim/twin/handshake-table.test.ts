@@ -17,6 +17,7 @@ import type { FleetConfig } from '../../../sim/twin/config.ts';
 import type { FleetOutput } from '../../../sim/twin/simulate.ts';
 import { loadScenario, parseScenario, resolveScenario, ScenarioError } from '../../../scenarios/index.ts';
 import { pairedDifference } from '../../../stats/index.ts';
+import { formatSummary, num } from '../../../cli/summary-table.ts';
 
 const machines = compileTwinMachines();
 /** Weak links, so that handshakes fail (timeouts, lost links) in both modes. */
@@ -88,6 +89,9 @@ describe('handshake table', () => {
     expect(h.table!.chargeSePctMax).toBeGreaterThanOrEqual(h.table!.chargeSePctMean);
     // A bucket of 256 rows: about cv/16 (the handshake charge varies by tens of per cent).
     expect(h.table!.chargeSePctMean).toBeLessThan(10);
+    // The printed summary says so, with the table's own figures; a per-operation run does not.
+    expect(formatSummary(o.summary)).toContain(`handshakes drawn from a table of 256 per suite and link (not run per operation): its error on a keychain's mean handshake charge ±${num(h.table!.chargeSePctMean)} % (1 SE; worst link ±${num(h.table!.chargeSePctMax)} %)`);
+    expect(formatSummary((await runFleet(lossy(3, 0), { machines, workers: 0 })).summary)).not.toContain('drawn from a table');
   }, 60_000);
 
   it('a table run gives the same summary in this thread and on 2 bundled workers', async () => {
