@@ -132,11 +132,25 @@ export function seedIndexedInto(state: Int32Array, offset: number, key: Int32Arr
   const b = fmix32((key[keyOffset + 1]! ^ hi ^ a ^ LANE_SEEDS[1]) >>> 0);
   const c = fmix32((key[keyOffset + 2]! ^ Math.imul(lo, 0xcc9e2d51) ^ b ^ LANE_SEEDS[2]) >>> 0);
   const d = fmix32((key[keyOffset + 3]! ^ Math.imul(lo, 0x1b873593) ^ c ^ LANE_SEEDS[3]) >>> 0);
+  warmUpInto(state, offset, a | 0, b | 0, c | 0, d | 0);
+}
+
+/**
+ * sfc32NextU32 SFC32_WARMUP times from (a, b, c, d), in locals, the result stored once: an episode
+ * re-seeds a stream a few times, and the typed-array round trip of each step was most of its cost.
+ */
+function warmUpInto(state: Int32Array, offset: number, a: number, b: number, c: number, d: number): void {
+  for (let i = 0; i < SFC32_WARMUP; i++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (((c << 21) | (c >>> 11)) + t) | 0;
+  }
   state[offset] = a;
   state[offset + 1] = b;
   state[offset + 2] = c;
   state[offset + 3] = d;
-  for (let i = 0; i < SFC32_WARMUP; i++) sfc32NextU32(state, offset);
 }
 
 /** A seeded generator with named, independent substreams. */

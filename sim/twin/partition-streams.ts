@@ -36,7 +36,9 @@ export class DeviceStreams {
   /** Episodic streams: the purpose's stream keys, and the global index of device 0 (set by {@link useKeys}). */
   private keys: StreamKeys | null = null;
   private lo = 0;
+  /** The key of device `keyOf` (−1: none yet): a device re-seeds each episode, dozens a day, and its key never changes. */
   private readonly scratch = new Int32Array(4);
+  private keyOf = -1;
 
   /** A whole-run stream per device, or (with `ep`) the episodic stream of `purpose`. */
   constructor(n: number, ep: EpisodicState | null = null, purpose = 0) {
@@ -59,13 +61,17 @@ export class DeviceStreams {
   useKeys(keys: StreamKeys, lo: number): void {
     this.keys = keys;
     this.lo = lo;
+    this.keyOf = -1;
   }
 
   private reseed(ep: EpisodicState, k: number, p: number): void {
     ep.checkFresh(k);
     const e = ep.episode[k]!;
     ep.seededFor[p] = e;
-    this.keys!.into(this.scratch, 0, this.lo + k);
+    if (this.keyOf !== k) {
+      this.keys!.into(this.scratch, 0, this.lo + k);
+      this.keyOf = k;
+    }
     seedIndexedInto(ep.words, p << 2, this.scratch, 0, e);
   }
 }
