@@ -15,13 +15,21 @@ import type { RunManifest } from '../results/index.ts';
 
 const require = createRequire(import.meta.url);
 
-/** git describe of keytwin's own tree (wherever it is run from), with -dirty when it has uncommitted changes. */
+let described: string | null = null;
+
+/**
+ * git describe of keytwin's own tree (wherever it is run from), with -dirty when it has
+ * uncommitted changes. Asked once per process: the code a command runs is what it loaded at its
+ * start, and a git process per run was half the wall time of a sensitivity analysis's small runs.
+ */
 export function codeVersion(): string {
+  if (described !== null) return described;
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: fileURLToPath(new URL('..', import.meta.url)) }).trim();
+    described = execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: fileURLToPath(new URL('..', import.meta.url)) }).trim();
   } catch {
-    return 'unknown';
+    described = 'unknown';
   }
+  return described;
 }
 
 /**

@@ -31,9 +31,9 @@ const BASE_BYTES = 300 * 2 ** 20;
 const BYTES_PER_DEVICE = 1024;
 const BYTES_PER_DAY = 8 * (SOC_BINS + 4 * (86_400_000 / ACTIVITY_BIN_MS) + 32);
 
-/** Bytes a run is expected to need at its peak. */
-export function estimateBytes(cfg: Pick<FleetConfig, 'devices' | 'durationDays'>, workers: number): number {
-  return BASE_BYTES + BYTES_PER_DEVICE * cfg.devices + BYTES_PER_DAY * Math.ceil(cfg.durationDays) * (workers + 1);
+/** Bytes a run is expected to need at its peak, or `runs` such runs in flight at once (a sweep's pool). */
+export function estimateBytes(cfg: Pick<FleetConfig, 'devices' | 'durationDays'>, workers: number, runs = 1): number {
+  return BASE_BYTES + runs * (BYTES_PER_DEVICE * cfg.devices + BYTES_PER_DAY * Math.ceil(cfg.durationDays) * (workers + 1));
 }
 
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
@@ -42,13 +42,13 @@ const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
  * Refuses a run that cannot fit in this machine's memory, before it starts, saying what would fit.
  * @param memory the bytes available (default: 80 % of the machine's, or of the cgroup limit)
  */
-export function checkMemory(cfg: Pick<FleetConfig, 'devices' | 'durationDays'>, workers: number, memory = availableMemory()): void {
-  const need = estimateBytes(cfg, workers);
+export function checkMemory(cfg: Pick<FleetConfig, 'devices' | 'durationDays'>, workers: number, memory = availableMemory(), runs = 1): void {
+  const need = estimateBytes(cfg, workers, runs);
   if (need <= memory) return;
   const perDay = BYTES_PER_DAY * Math.ceil(cfg.durationDays) * (workers + 1);
-  const devicesFit = Math.max(0, Math.floor((memory - BASE_BYTES - perDay) / BYTES_PER_DEVICE));
+  const devicesFit = Math.max(0, Math.floor((memory - BASE_BYTES - runs * perDay) / (runs * BYTES_PER_DEVICE)));
   throw new UserError(
-    `${cfg.devices} keychains for ${cfg.durationDays} days need about ${gib(need)} of memory and ${gib(memory)} is available ` +
+    `${cfg.devices} keychains for ${cfg.durationDays} days${runs > 1 ? `, ${runs} runs at once,` : ''} need about ${gib(need)} of memory and ${gib(memory)} is available ` +
       `(${BYTES_PER_DEVICE} B per keychain, ${Math.round(BYTES_PER_DAY / 1024)} KiB per simulated day and worker): ` +
       (devicesFit > 0 ? `at most about ${devicesFit} keychains fit for this duration` : `shorten --duration or use fewer --workers`),
   );

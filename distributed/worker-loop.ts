@@ -19,7 +19,7 @@ import { objectName, progressSubject, resultMsgId, resultSubject, WORK_CONSUMER,
 import { refuseOtherCode, type RefusalContext } from './other-code.ts';
 import { encodeNote } from './progress-note.ts';
 import { decodeWorkItem, encode, WIRE_VERSION, type ResultEnvelope, type WorkItem } from './work-item.ts';
-import { PartitionThread, type PartitionRun } from './partition-thread.ts';
+import { PartitionThread, type PartitionRun } from '../sim/twin/partition-thread.ts';
 
 export interface WorkerOptions {
   url: string;

@@ -31,7 +31,8 @@ Options:
   --seed <s>           override the base seed (replication seeds derive from it)
   --store <url>        where runs and the sweep are stored (default: the scenario's sinks.store)
   --out <dir>          where sweep.json and sweep.txt go (default out/<scenario>/sweep-<id>)
-  --workers <n>        worker threads per run (default 1)
+  --workers <n>        worker threads the runs share, several runs at once (default 1;
+                       at most one per core); results are the same for any count
   --json               print the analysis as JSON on stdout
   --sensitivity        profile sensitivity analysis instead of a grid (tornado and Morris
                        elementary effects; keytwin sweep --sensitivity --help)

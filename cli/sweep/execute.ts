@@ -1,12 +1,15 @@
 /**
  * Runs the points of a sweep (or the one point of a replicated run) with replications. Every
  * point's replication r runs on the same seed (stats/seeds.ts), so points differ only in what
- * they set: common random numbers across points.
+ * they set: common random numbers across points. The runs share one pool of `workers` threads
+ * (sim/twin/fleet-pool.ts), several in flight at once, and land in the points in their own order
+ * whatever order they finish in.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { resolveScenario, type RunOverrides } from '../../scenarios/index.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { FleetPool } from '../../sim/twin/fleet-pool.ts';
+import { mapConcurrent } from './concurrent.ts';
 import { replicationSeeds, type PointRuns } from '../../stats/index.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { num } from '../summary-table.ts';
@@ -32,23 +35,25 @@ export interface Executed {
 export async function executePoints(points: readonly SweepPoint[], o: ExecuteOptions): Promise<Executed> {
   const text = readFileSync(o.path, 'utf8');
   const seeds = replicationSeeds(o.seed, o.replications);
-  const machines = compileTwinMachines();
   // Resolve every run first, so a bad point fails before anything is simulated.
   const plan = points.map((p) => ({ name: p.name, specs: seeds.map((seed) => resolveScenario(p.scenario, { ...o.overrides, seed: seed as number })) }));
-  for (const p of plan) checkMemory(p.specs[0]!.fleet, usefulWorkers(o.workers, p.specs[0]!.fleet.devices).workers);
-  const total = plan.length * seeds.length;
-  const out: PointRuns[] = [];
+  const runs = plan.flatMap((p, i) => p.specs.map((spec, r) => ({ point: i, r, spec })));
+  // The runs in flight at once each hold their partial results: as many as keep the pool busy.
+  const inFlight = Math.min(FleetPool.sizeFor(o.workers), runs.length);
+  for (const p of plan) checkMemory(p.specs[0]!.fleet, usefulWorkers(o.workers, p.specs[0]!.fleet.devices).workers, undefined, inFlight);
+  const pool = await FleetPool.open(o.workers);
   const t0 = performance.now();
   let done = 0;
-  for (const p of plan) {
-    const runs = [];
-    for (const [r, spec] of p.specs.entries()) {
-      const result = await simulateRun({ ...spec, scenarioPath: o.path, scenarioText: text }, machines, o.workers);
-      runs.push(result);
+  try {
+    const results = await mapConcurrent(runs, inFlight, async ({ point, r, spec }) => {
+      const result = await simulateRun({ ...spec, scenarioPath: o.path, scenarioText: text }, pool, o.workers);
       done++;
-      o.log(`[${done}/${total}] ${p.name} replication ${r + 1} (seed ${String(seeds[r])}): ${num(result.manifest.wallMs / 1000)} s\n`);
-    }
-    out.push({ name: p.name, runs });
+      o.log(`[${done}/${runs.length}] ${plan[point]!.name} replication ${r + 1} (seed ${String(seeds[r])}): ${num(result.manifest.wallMs / 1000)} s\n`);
+      return result;
+    });
+    const out: PointRuns[] = plan.map((p, i) => ({ name: p.name, runs: results.filter((_, j) => runs[j]!.point === i) }));
+    return { points: out, seeds, wallMs: performance.now() - t0 };
+  } finally {
+    await pool.close();
   }
-  return { points: out, seeds, wallMs: performance.now() - t0 };
 }

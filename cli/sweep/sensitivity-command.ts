@@ -38,7 +38,8 @@ Options:
   --seed <s>         the seed every run uses (default the scenario's)
   --store <url>      where the analysis is stored (default: the scenario's sinks.store; 'none')
   --out <dir>        where sensitivity.json and sensitivity.txt go
-  --workers <n>      worker threads per run (default 1)
+  --workers <n>      worker threads the runs share, several runs at once (default 1;
+                     at most one per core); results are the same for any count
   --json             print the analysis as JSON on stdout
 `;
 

@@ -10,7 +10,8 @@
 import type { FleetConfig } from '../../scenarios/index.ts';
 import type { RunSummary } from '../../results/index.ts';
 import { createRng } from '../../sim/engine/index.ts';
-import { compileTwinMachines } from '../../sim/twin/machines.ts';
+import { FleetPool } from '../../sim/twin/fleet-pool.ts';
+import { mapConcurrent } from './concurrent.ts';
 import { morrisDesign, morrisEffects } from '../../stats/index.ts';
 import { listFigures, profileWith, type Figure, type ProfileSource } from './figures.ts';
 import { simulateRun } from './simulate.ts';
@@ -70,22 +71,35 @@ export interface SensitivityOptions {
 export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityResult> {
   const figures = listFigures(o.source.raw, o.which, o.pct);
   if (figures.length === 0) throw new Error(`${o.source.file}: no ${o.which === 'all' ? '' : 'low-confidence '}figures to vary`);
-  const machines = compileTwinMachines();
+  const pool = await FleetPool.open(o.workers);
+  try {
+    return await analyse(o, figures, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The tornado's runs, then Morris' over the figures that moved, each stage's runs in flight together on the pool. */
+async function analyse(o: SensitivityOptions, figures: Figure[], pool: FleetPool): Promise<SensitivityResult> {
   const t0 = performance.now();
   let runs = 0;
   const evaluate = async (values: ReadonlyMap<Figure, number>, what: string): Promise<Record<OutputKey, number>> => {
     const fleet = { ...o.fleet, profile: profileWith(o.source, values) };
-    const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, machines, o.workers);
+    const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, pool, o.workers);
     runs++;
     o.log(`run ${runs} (${what}): ${(result.manifest.wallMs / 1000).toFixed(2)} s\n`);
     return Object.fromEntries(OUTPUTS.map((out) => [out.key, out.read(result.summary)])) as Record<OutputKey, number>;
   };
-  const base = await evaluate(new Map(), 'nominal');
+  // The nominal run, then each figure at its low and at its high end.
+  const settings: [ReadonlyMap<Figure, number>, string][] = [[new Map(), 'nominal']];
+  for (const f of figures) settings.push([new Map([[f, f.low]]), `${f.name} low`], [new Map([[f, f.high]]), `${f.name} high`]);
+  const ys = await mapConcurrent(settings, pool.size, ([values, what]) => evaluate(values, what));
+  const base = ys[0]!;
   const tornado: TornadoRow[] = [];
   const moving: Figure[] = [];
-  for (const f of figures) {
-    const lo = await evaluate(new Map([[f, f.low]]), `${f.name} low`);
-    const hi = await evaluate(new Map([[f, f.high]]), `${f.name} high`);
+  for (const [i, f] of figures.entries()) {
+    const lo = ys[1 + 2 * i]!;
+    const hi = ys[2 + 2 * i]!;
     let moved = false;
     for (const out of OUTPUTS) {
       const swing = Math.abs(hi[out.key] - lo[out.key]);
@@ -99,18 +113,13 @@ export async function runSensitivity(o: SensitivityOptions): Promise<Sensitivity
     // The design's own generator, seeded from the scenario seed: the same command gives the same design.
     const rng = createRng(`morris:${String(o.fleet.seed)}`);
     const design = morrisDesign(moving.length, o.r, () => rng.next());
-    const ys: Record<OutputKey, number[][]> = { batteryP50: [], unlockP95: [] };
-    for (const [t, points] of design.trajectories.entries()) {
-      const row: Record<OutputKey, number[]> = { batteryP50: [], unlockP95: [] };
-      for (const [j, x] of points.entries()) {
-        const values = new Map(moving.map((f, i) => [f, f.low + x[i]! * (f.high - f.low)] as const));
-        const y = await evaluate(values, `Morris trajectory ${t + 1}/${o.r} point ${j + 1}/${points.length}`);
-        for (const out of OUTPUTS) row[out.key].push(y[out.key]);
-      }
-      for (const out of OUTPUTS) ys[out.key].push(row[out.key]);
-    }
+    const points = design.trajectories.flatMap((trajectory, t) => trajectory.map((x, j) => ({ t, j, x, n: trajectory.length })));
+    const at = await mapConcurrent(points, pool.size, ({ t, j, x, n }) =>
+      evaluate(new Map(moving.map((f, i) => [f, f.low + x[i]! * (f.high - f.low)] as const)), `Morris trajectory ${t + 1}/${o.r} point ${j + 1}/${n}`),
+    );
     for (const out of OUTPUTS) {
-      for (const e of morrisEffects(design, ys[out.key])) {
+      const rows = design.trajectories.map((_, t) => points.flatMap((p, k) => (p.t === t ? [at[k]![out.key]] : [])));
+      for (const e of morrisEffects(design, rows)) {
         morris.push({ figure: moving[e.factor]!.name, output: out.key, muStar: e.muStar, mu: e.mu, sigma: e.sigma, trajectories: o.r });
       }
     }

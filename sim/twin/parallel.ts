@@ -17,6 +17,7 @@ import { workerBundle } from './bundle.ts';
 import { partitionBounds } from './partition-bounds.ts';
 import { planCheckpoint, type FleetCheckpoint } from './checkpoint-fleet.ts';
 import { DAY_MS } from '../../units/index.ts';
+import type { FleetPool } from './fleet-pool.ts';
 
 export interface RunFleetOptions {
   machines?: TwinMachines;
@@ -28,6 +29,12 @@ export interface RunFleetOptions {
   onDay?: (slice: DaySlice) => void;
   /** Save the complete state every few days, or continue a saved one (checkpoint-fleet.ts). */
   checkpoint?: FleetCheckpoint;
+  /**
+   * Simulate the `workers` partitions on this pool's threads (fleet-pool.ts) instead of threads
+   * of the run's own: many runs at once share it (a sweep). Not with `checkpoint` or `onDay`,
+   * which need every partition of the run running together.
+   */
+  pool?: FleetPool;
 }
 
 export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}): Promise<FleetOutput> {
@@ -49,6 +56,10 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
     return simulateFleet(cfg, opts);
   }
   const workers = ck ? ck.bounds.length - 1 : Math.max(1, Math.min(options.workers ?? 1, cfg.devices));
+  if (options.pool) {
+    if (ck || options.onDay) throw new Error('runFleet: a pooled run cannot checkpoint or stream days (they need all its partitions running together)');
+    return pooled(cfg, options.pool, partitionBounds(cfg.devices, workers), options.onProgress);
+  }
   const code = await workerBundle();
   const bounds = ck ? ck.bounds : partitionBounds(cfg.devices, workers);
   const simMs = new Float64Array(workers).fill((ck?.startDay ?? 0) * DAY_MS);
@@ -83,6 +94,26 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
             if (code !== 0) reject(new Error(`fleet worker ${i} (devices ${lo}..${bounds[i + 1]! - 1}) exited with code ${code}`));
           });
         }),
+    ),
+  );
+  return assembleMerged(cfg, fold.result());
+}
+
+/** The run's partitions on the pool's threads, each folded in as it finishes. */
+async function pooled(cfg: FleetConfig, pool: FleetPool, bounds: number[], onProgress: RunFleetOptions['onProgress']): Promise<FleetOutput> {
+  const parts = bounds.length - 1;
+  const simMs = new Float64Array(parts);
+  const events = new Float64Array(parts);
+  const fold = new PartitionFold(bounds);
+  await Promise.all(
+    bounds.slice(0, -1).map((lo, i) =>
+      pool
+        .partition(cfg, lo, bounds[i + 1]!, (ms, ev) => {
+          simMs[i] = ms;
+          events[i] = ev;
+          onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));
+        })
+        .then((r) => fold.add(i, r)),
     ),
   );
   return assembleMerged(cfg, fold.result());

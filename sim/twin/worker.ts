@@ -2,7 +2,7 @@
  * Worker-thread entry of the fleet bundle. Two ways in:
  * - runFleet (parallel.ts): workerData names one partition; the thread simulates it, posts it
  *   back and ends.
- * - a NATS worker (distributed/partition-thread.ts): workerData is { serve: true }; the thread
+ * - a NATS worker (partition-thread.ts): workerData is { serve: true }; the thread
  *   stays up and simulates each partition it is sent, one at a time. The machines are compiled
  *   once per firmware variant for the thread's life (twinMachinesFor), not once per partition:
  *   compiling both statecharts costs about as much as simulating a small partition.

@@ -1,16 +1,15 @@
 /**
- * Partitions simulated in a worker thread from the worker bundle, as runFleet does it: the
- * bundled hot path is ~2× faster than tsx's, and the process's own event loop stays free to send
- * JetStream in-progress acks while the thread computes for minutes.
- *
- * One thread serves every partition of a worker process (sim/twin/worker.ts in serve mode), so
- * the bundle is evaluated and the statecharts compiled once, not once per partition. A thread
+ * Partitions simulated one after another in one long-lived worker thread from the worker bundle
+ * (worker.ts in serve mode): the bundle is evaluated and the statecharts compiled once per thread
+ * (and firmware), not once per partition. Used by a NATS worker process (distributed/: its own
+ * event loop stays free to send JetStream in-progress acks while the thread computes for
+ * minutes) and by a pool of threads serving the many runs of a sweep (fleet-pool.ts). A thread
  * that is stopped or fails is dropped; the next partition starts a fresh one.
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { FleetConfig } from '../sim/twin/config.ts';
-import { partitionFromMessage, type PartitionResult } from '../sim/twin/partition-result.ts';
+import type { FleetConfig } from './config.ts';
+import { partitionFromMessage, type PartitionResult } from './partition-result.ts';
 
 export interface PartitionRun {
   result: Promise<PartitionResult>;
@@ -22,6 +21,8 @@ export class PartitionThread {
   private readonly code: string;
   private w: Worker | null = null;
   private busy = false;
+  /** Threads started so far (1 while none failed or was stopped). */
+  starts = 0;
 
   /** Starts the thread at once: it compiles the default machines while the worker waits for work. */
   constructor(code: string) {
@@ -30,6 +31,7 @@ export class PartitionThread {
   }
 
   private start(): Worker {
+    this.starts++;
     const w = new Worker(this.code, { eval: true, workerData: { serve: true } });
     // A thread that dies while idle (its warm-up compile failed) is replaced at the next
     // partition, which then fails with the cause itself.
