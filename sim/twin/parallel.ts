@@ -4,7 +4,8 @@
  * itself: tables hold XState snapshots, which do not cross threads), and each result is folded
  * into the merged one as its thread finishes (partition-fold.ts). Because every device draws from
  * its own stream and accumulators are integers, the summary is byte-identical for any number of
- * workers — tested, not assumed.
+ * workers — tested, not assumed. With a pool (fleet-pool.ts) the partitions run on its shared
+ * long-lived threads instead of threads of the run's own: a sweep's many runs.
  * @module
  */
 import { Worker } from 'node:worker_threads';

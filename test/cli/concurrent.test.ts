@@ -21,11 +21,17 @@ describe('mapConcurrent', () => {
     expect(finished).not.toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it('rejects with the first failure', async () => {
-    await expect(mapConcurrent([1, 2, 3], 2, async (x) => {
+  it('rejects with the first failure and starts no item after it', async () => {
+    const started: number[] = [];
+    await expect(mapConcurrent([1, 2, 3, 4, 5, 6], 2, async (x) => {
+      started.push(x);
+      await tick(5);
       if (x === 2) throw new Error('run 2 failed');
       return x;
     })).rejects.toThrow('run 2 failed');
+    await tick(30);
+    // 1 and 2 start together; 1's lane takes 3 before 2 fails; nothing starts after.
+    expect(started).toEqual([1, 2, 3]);
   });
 
   it('handles no items and a limit above the item count', async () => {
