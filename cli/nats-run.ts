@@ -32,22 +32,42 @@ export interface NatsRun {
   workers: number;
 }
 
-export function natsRun(values: { nats?: string; partitions?: string; resume?: string; 'ack-wait'?: string; live?: string; replications?: string }, variants: number): NatsRun | null {
+type NatsValues = { nats?: string; partitions?: string; resume?: string; 'ack-wait'?: string };
+
+/** --nats and its options, checked: null without --nats (and then none of its options may be given). */
+function natsOptions(values: NatsValues): { url: string; partitions?: number; ackWaitMs?: number } | null {
   if (values.nats === undefined) {
     for (const o of ['partitions', 'resume', 'ack-wait'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} needs --nats <url> (it is an option of a distributed run)`);
     return null;
   }
-  if (values.live !== undefined) throw new UsageError('--nats does not combine with --live (workers do not stream days)');
-  if (values.replications !== undefined) throw new UsageError('--nats does not combine with --replications yet; run each replication with --seed');
-  if (values.resume !== undefined && variants > 1) throw new UsageError(`--resume continues one run, but the scenario has ${variants} variants (a sweep); resume needs a scenario without sweep:`);
-  const partitions = values.partitions === undefined ? undefined : wholeNumber('partitions', values.partitions);
-  let ackWaitMs: number | undefined;
+  const o: { url: string; partitions?: number; ackWaitMs?: number } = { url: values.nats };
+  if (values.partitions !== undefined) o.partitions = wholeNumber('partitions', values.partitions);
   if (values['ack-wait'] !== undefined) {
     const s = Number(values['ack-wait']);
     if (!Number.isFinite(s) || s < 0.5 || s > 3600) throw new UsageError(`--ack-wait must be seconds in 0.5..3600, got '${values['ack-wait']}'`);
-    ackWaitMs = Math.round(s * 1000);
+    o.ackWaitMs = Math.round(s * 1000);
   }
-  const url = values.nats;
+  return o;
+}
+
+/**
+ * The runs of a sweep or of `--replications` on NATS (cli/sweep/executor.ts): each run published
+ * as a distributed run of its own. A sweep is not resumed (its runs are; rerunning the sweep reruns
+ * them), so --resume is refused.
+ */
+export function natsSweep(values: NatsValues): { url: string; partitions?: number; ackWaitMs?: number } | undefined {
+  const o = natsOptions(values);
+  if (o === null) return undefined;
+  if (values.resume !== undefined) throw new UsageError('--resume continues one distributed run; a sweep or --replications publishes a run per point and replication (rerun the command instead)');
+  return o;
+}
+
+export function natsRun(values: NatsValues & { live?: string }, variants: number): NatsRun | null {
+  const o = natsOptions(values);
+  if (o === null) return null;
+  if (values.live !== undefined) throw new UsageError('--nats does not combine with --live (workers do not stream days)');
+  if (values.resume !== undefined && variants > 1) throw new UsageError(`--resume continues one run, but the scenario has ${variants} variants (a sweep); resume needs a scenario without sweep:`);
+  const { url, partitions, ackWaitMs } = o;
   const state: NatsRun = {
     resume: values.resume,
     workers: 0,

@@ -29,7 +29,7 @@ import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
 import { DAY_MS } from '../../units/index.ts';
 import { sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
-import { NATS_HELP, NATS_OPTIONS, natsRun } from '../nats-run.ts';
+import { NATS_HELP, NATS_OPTIONS, natsRun, natsSweep } from '../nats-run.ts';
 import { CHECKPOINT_HELP, checkpointRequest, fleetCheckpoint, rerunRecord } from '../checkpoint-options.ts';
 import { eventsSaved, type LoadedCheckpoint } from '../../sim/twin/checkpoint-dir.ts';
 
@@ -61,7 +61,8 @@ Options:
                      SHA-256("keytwin/replication/<seed>/<k>"); prints each headline metric's
                      mean with a 95 % t-interval between replications (and, for a scenario with
                      a sweep:, paired differences against its first variant), writes
-                     sweep.json/sweep.txt and stores the runs under one sweep id
+                     sweep.json/sweep.txt and stores the runs under one sweep id (with
+                     --nats, each replication is a distributed run of its own)
 ${NATS_HELP}
 ${CHECKPOINT_HELP}`;
 
@@ -203,16 +204,17 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
 
 
 /** `--replications N`: the scenario's variants (or the scenario) as sweep points, N replications each. */
-async function replicated(scenario: Scenario, path: string, overrides: RunOverrides, values: { replications?: string; store?: string; out?: string; json?: boolean; live?: string; influx?: string }, workers: number): Promise<number> {
+async function replicated(scenario: Scenario, path: string, overrides: RunOverrides, values: { replications?: string; store?: string; out?: string; json?: boolean; live?: string; influx?: string; nats?: string; partitions?: string; resume?: string; 'ack-wait'?: string }, workers: number): Promise<number> {
   const replications = wholeNumber('replications', values.replications!);
   if (replications < 1 || replications > 100) throw new UsageError(`--replications: expected 1..100, got ${replications}`);
   if (values.live !== undefined || values.influx !== undefined) throw new UsageError('--replications does not combine with --live or --influx (runs are stored in the store only)');
+  const nats = natsSweep(values);
   const store = storeFor(scenario, values.store);
   const wanted = overrides.seed ?? scenario.seed;
   const seed = wanted === 'random' ? drawSeed() : wanted;
   if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats these replications)\n`);
   const points = sweepPoints(scenario, []);
-  await runSweep({ kind: 'replications', scenario, points, baseline: 0, path, overrides, replications, workers, seed, store, out: values.out, json: Boolean(values.json), extra: {} });
+  await runSweep({ kind: 'replications', scenario, points, baseline: 0, path, overrides, replications, workers, ...(nats ? { nats } : {}), seed, store, out: values.out, json: Boolean(values.json), extra: {} });
   return 0;
 }
 

@@ -12,6 +12,8 @@ import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { parseSetOption, sweepPoints } from '../sweep/grid.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
+import { natsSweep } from '../nats-run.ts';
+import { DEFAULT_PARTITIONS } from '../../distributed/index.ts';
 
 const HELP = `Usage: keytwin sweep <scenario.yaml> --set path=v1,v2,... [--set ...] [options]
 
@@ -33,6 +35,10 @@ Options:
   --out <dir>          where sweep.json and sweep.txt go (default out/<scenario>/sweep-<id>)
   --workers <n>        worker threads the runs share, several runs at once (default 1;
                        at most one per core); results are the same for any count
+  --nats <url>         run each point and replication as a distributed run on 'keytwin worker
+                       --nats <url>' processes (several at once; the analysis is the same)
+  --partitions <n>     with --nats: work items per run (default ${DEFAULT_PARTITIONS})
+  --ack-wait <s>       with --nats: seconds before a silent worker's item is redelivered
   --json               print the analysis as JSON on stdout
   --sensitivity        profile sensitivity analysis instead of a grid (tornado and Morris
                        elementary effects; keytwin sweep --sensitivity --help)
@@ -50,6 +56,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     store: { type: 'string' },
     out: { type: 'string' },
     workers: { type: 'string' },
+    nats: { type: 'string' },
+    partitions: { type: 'string' },
+    'ack-wait': { type: 'string' },
     json: { type: 'boolean' },
   }, HELP);
   if (!parsed) return 0;
@@ -70,6 +79,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const seed = wanted === 'random' ? drawSeed() : wanted;
   if (wanted === 'random') process.stderr.write(`seed: random, drew ${seed} (--seed ${seed} repeats this sweep)\n`);
   const workers = values.workers === undefined ? 1 : wholeNumber('workers', values.workers);
-  await runSweep({ kind: 'grid', scenario, points, baseline, path, overrides, replications, workers, seed, store, out: values.out, json: Boolean(values.json), extra: { axes: axes.map((a) => ({ path: a.path, values: a.texts })) } });
+  const nats = natsSweep(values);
+  await runSweep({ kind: 'grid', scenario, points, baseline, path, overrides, replications, workers, ...(nats ? { nats } : {}), seed, store, out: values.out, json: Boolean(values.json), extra: { axes: axes.map((a) => ({ path: a.path, values: a.texts })) } });
   return 0;
 }

@@ -25,6 +25,8 @@ export interface SweepJob {
   overrides: RunOverrides;
   replications: number;
   workers: number;
+  /** Run on `keytwin worker --nats` processes (cli/nats-run.ts natsSweep) instead of local threads. */
+  nats?: { url: string; partitions?: number; ackWaitMs?: number };
   seed: number;
   /** null: not stored. */
   store: string | null;
@@ -39,7 +41,7 @@ export async function runSweep(job: SweepJob): Promise<string> {
   const info = (line: string) => (job.json ? process.stderr : process.stdout).write(line);
   const runs = points.length * replications;
   info(`${job.kind === 'grid' ? 'sweep' : 'replications of'} ${job.scenario.name}: ${points.length} point${points.length === 1 ? '' : 's'} × ${replications} replications = ${runs} runs${points.length > 1 ? `; baseline '${points[baseline]!.name}'` : ''}\n`);
-  const done = await executePoints(points, { path: job.path, overrides: job.overrides, replications, workers: job.workers, seed: job.seed, log: (l) => process.stderr.write(l) });
+  const done = await executePoints(points, { path: job.path, overrides: job.overrides, replications, workers: job.workers, ...(job.nats ? { nats: job.nats } : {}), seed: job.seed, log: (l) => process.stderr.write(l) });
   const analysis = analyse(done.points, baseline);
   const sweepId = randomUUID();
   const spec = { kind: job.kind, scenario: job.scenario.name, ...job.extra, points: points.map((p) => p.name), baseline: points[baseline]!.name, replications, seeds: done.seeds.map(String), overrides: job.overrides, wallMs: Math.round(done.wallMs) };

@@ -10,8 +10,8 @@
 import type { FleetConfig } from '../../scenarios/index.ts';
 import type { RunSummary } from '../../results/index.ts';
 import { createRng } from '../../sim/engine/index.ts';
-import { FleetPool } from '../../sim/twin/fleet-pool.ts';
 import { mapConcurrent } from './concurrent.ts';
+import { poolExecutor, type RunExecutor } from './executor.ts';
 import { morrisDesign, morrisEffects } from '../../stats/index.ts';
 import { listFigures, profileWith, type Figure, type ProfileSource } from './figures.ts';
 import { simulateRun } from './simulate.ts';
@@ -71,21 +71,21 @@ export interface SensitivityOptions {
 export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityResult> {
   const figures = listFigures(o.source.raw, o.which, o.pct);
   if (figures.length === 0) throw new Error(`${o.source.file}: no ${o.which === 'all' ? '' : 'low-confidence '}figures to vary`);
-  const pool = await FleetPool.open(o.workers);
+  const executor = await poolExecutor(o.workers);
   try {
-    return await analyse(o, figures, pool);
+    return await analyse(o, figures, executor);
   } finally {
-    await pool.close();
+    await executor.close();
   }
 }
 
 /** The tornado's runs, then Morris' over the figures that moved, each stage's runs in flight together on the pool. */
-async function analyse(o: SensitivityOptions, figures: Figure[], pool: FleetPool): Promise<SensitivityResult> {
+async function analyse(o: SensitivityOptions, figures: Figure[], executor: RunExecutor): Promise<SensitivityResult> {
   const t0 = performance.now();
   let runs = 0;
   const evaluate = async (values: ReadonlyMap<Figure, number>, what: string): Promise<Record<OutputKey, number>> => {
     const fleet = { ...o.fleet, profile: profileWith(o.source, values) };
-    const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, pool, o.workers);
+    const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, executor, what);
     runs++;
     o.log(`run ${runs} (${what}): ${(result.manifest.wallMs / 1000).toFixed(2)} s\n`);
     return Object.fromEntries(OUTPUTS.map((out) => [out.key, out.read(result.summary)])) as Record<OutputKey, number>;
@@ -93,7 +93,7 @@ async function analyse(o: SensitivityOptions, figures: Figure[], pool: FleetPool
   // The nominal run, then each figure at its low and at its high end.
   const settings: [ReadonlyMap<Figure, number>, string][] = [[new Map(), 'nominal']];
   for (const f of figures) settings.push([new Map([[f, f.low]]), `${f.name} low`], [new Map([[f, f.high]]), `${f.name} high`]);
-  const ys = await mapConcurrent(settings, pool.size, ([values, what]) => evaluate(values, what));
+  const ys = await mapConcurrent(settings, executor.inFlight, ([values, what]) => evaluate(values, what));
   const base = ys[0]!;
   const tornado: TornadoRow[] = [];
   const moving: Figure[] = [];
@@ -114,7 +114,7 @@ async function analyse(o: SensitivityOptions, figures: Figure[], pool: FleetPool
     const rng = createRng(`morris:${String(o.fleet.seed)}`);
     const design = morrisDesign(moving.length, o.r, () => rng.next());
     const points = design.trajectories.flatMap((trajectory, t) => trajectory.map((x, j) => ({ t, j, x, n: trajectory.length })));
-    const at = await mapConcurrent(points, pool.size, ({ t, j, x, n }) =>
+    const at = await mapConcurrent(points, executor.inFlight, ({ t, j, x, n }) =>
       evaluate(new Map(moving.map((f, i) => [f, f.low + x[i]! * (f.high - f.low)] as const)), `Morris trajectory ${t + 1}/${o.r} point ${j + 1}/${n}`),
     );
     for (const out of OUTPUTS) {
