@@ -1,7 +1,7 @@
 /**
  * `fn` over `items` with at most `limit` calls in flight, results in the items' order whatever
- * order they finish in. The runs of a sweep go through a thread pool (sim/twin/fleet-pool.ts):
- * enough runs in flight keep every thread busy, and no more, so a sweep of large runs does not
+ * order they finish in. The runs of a sweep go to a thread pool or NATS workers (executor.ts):
+ * enough runs in flight keep them busy, and no more, so a sweep of large runs does not
  * hold every run's partial results at once.
  * @module
  */
