@@ -14,6 +14,7 @@ import { twinMachinesFor } from '../../sim/twin/machines.ts';
 import { resultToJson } from '../../results/index.ts';
 import type { RunResult, RunSummary } from '../../results/index.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
+import { FleetPool } from '../../sim/twin/fleet-pool.ts';
 import type { DaySlice } from '../../sim/twin/partition-result.ts';
 import type { FleetOutput } from '../../sim/twin/simulate.ts';
 import { createLiveRun } from '../live-run.ts';
@@ -131,75 +132,86 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
     for (const line of await checkSinks(sinks)) process.stderr.write(`sink ok: ${line}\n`);
   }
 
-  const results: RunResult[] = [];
-  let failed = false;
-  for (const [i, { variant, fleet: cfg, cloud: cloudCfg }] of variants.entries()) {
-    const { workers } = plans[i]!;
-    // Worker threads compile their own machines; this thread needs them only to label a live run's failure reasons.
-    const machines = values.live ? twinMachinesFor(cfg.firmware) : null;
-    const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
-    const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: resumed ? `${label} (resumed at day ${resumed.manifest.day})` : label, ...(resumed ? { from: resumed.manifest.day } : {}) });
-    const startedAt = new Date();
-    const runId = nats?.resume ?? randomUUID();
-    const t0 = performance.now();
-    const live = values.live ? createLiveRun(values.live, cfg, runId, machines!, Math.min(workers, cfg.devices)) : null;
-    // A resumed run's rates count only the events it simulates itself.
-    const before = resumed ? eventsSaved(resumed.manifest) : 0;
-    const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
-    let out: FleetOutput;
-    try {
-      const onProgress = (simMs: number, events: number) => {
-        const ms = performance.now() - t0;
-        progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`);
-        live?.progress(simMs, events, ms);
-      };
-      out = nats
-        ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })
-        : await runFleet(cfg, { workers, ...(checkpoint ? { checkpoint } : {}), onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
-    } catch (err) {
-      if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
-      throw err;
-    }
-    const wallMs = performance.now() - t0;
-    progress.finish(`${num((out.summary.events - before) / (wallMs / 1000) / 1e6)} M ev/s`);
-    if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
-    const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events - before, workers: nats ? nats.workers : workers });
-    const { activity: _activity, ...rest } = out;
-    const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
-    const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };
-    results.push(result);
-
-    const dir = plans[i]!.dir ?? newRunDir(join('out', safeName(variant.name)), startedAt, cfg.seed);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify(result.summary, null, 2) + '\n');
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    writeFileSync(join(dir, 'result.json'), resultToJson(result));
-    if (plans[i]!.dir === null) pointLatest(dir);
-
-    if (!values.json) process.stdout.write(formatSummary(result.summary, manifest) + '\n');
-    if (cloud && !values.json) process.stdout.write('\n' + formatCloud(cloud) + '\n');
-    info(`\nwrote ${join(dir, 'summary.json')}, manifest.json, result.json (run ${manifest.runId})\n`);
-
-    if (sinks.store !== undefined || sinks.influx !== undefined) {
-      const report = await persistRun(result, sinks);
-      if (report.store) {
-        if (report.store.error) process.stderr.write(`store: NOT saved to ${report.store.location}: ${report.store.error}\n`);
-        else info(`stored in ${report.store.location} (${reportHint(manifest.runId, sinks.store!, report.store.location)})\n`);
-      }
-      if (report.influx) {
-        const inf = report.influx;
-        if (inf.error || !report.ok) process.stderr.write(`influx: ${JSON.stringify(inf)}\n`);
-        else info(`influx: ${JSON.stringify({ written: (inf as { written?: number }).written })}\n`);
-      }
-      if (!report.ok) failed = true;
-    }
-    info('\n');
+  // A scenario's variants share threads that compile once (sim/twin/fleet-pool.ts), unless a run
+  // must have its partitions running together (a checkpoint, a live view) or runs on NATS.
+  const pool = variants.length > 1 && !nats && !ckRequest && values.live === undefined ? await FleetPool.open(requestedWorkers) : null;
+  try {
+    return await runVariants();
+  } finally {
+    await pool?.close();
   }
-  if (values.json) {
-    const summaries: RunSummary[] = results.map((r) => r.summary);
-    process.stdout.write(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) + '\n');
-  } else if (results.length > 1) process.stdout.write(compareTable(results) + '\n');
-  return failed ? 1 : 0;
+
+  async function runVariants(): Promise<number> {
+    const results: RunResult[] = [];
+    let failed = false;
+    for (const [i, { variant, fleet: cfg, cloud: cloudCfg }] of variants.entries()) {
+      const { workers } = plans[i]!;
+      // Worker threads compile their own machines; this thread needs them only to label a live run's failure reasons.
+      const machines = values.live ? twinMachinesFor(cfg.firmware) : null;
+      const label = variants.length > 1 ? `[${results.length + 1}/${variants.length}] ${variant.name}` : variant.name;
+      const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: resumed ? `${label} (resumed at day ${resumed.manifest.day})` : label, ...(resumed ? { from: resumed.manifest.day } : {}) });
+      const startedAt = new Date();
+      const runId = nats?.resume ?? randomUUID();
+      const t0 = performance.now();
+      const live = values.live ? createLiveRun(values.live, cfg, runId, machines!, Math.min(workers, cfg.devices)) : null;
+      // A resumed run's rates count only the events it simulates itself.
+      const before = resumed ? eventsSaved(resumed.manifest) : 0;
+      const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
+      let out: FleetOutput;
+      try {
+        const onProgress = (simMs: number, events: number) => {
+          const ms = performance.now() - t0;
+          progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`);
+          live?.progress(simMs, events, ms);
+        };
+        out = nats
+          ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })
+          : await runFleet(cfg, { workers, ...(pool ? { pool } : {}), ...(checkpoint ? { checkpoint } : {}), onProgress, ...(live ? { onDay: (slice: DaySlice) => live.onDay(slice) } : {}) });
+      } catch (err) {
+        if (live) process.stderr.write((await live.finish('failed', 0, performance.now() - t0, (err as Error).message)) + '\n');
+        throw err;
+      }
+      const wallMs = performance.now() - t0;
+      progress.finish(`${num((out.summary.events - before) / (wallMs / 1000) / 1e6)} M ev/s`);
+      if (live) process.stderr.write((await live.finish('done', out.summary.events, wallMs)) + '\n');
+      const manifest = createManifest(cfg, { name: variant.name, path: resolve(path), text }, { runId, startedAt, wallMs, events: out.summary.events - before, workers: nats ? nats.workers : workers });
+      const { activity: _activity, ...rest } = out;
+      const cloud = cloudCfg === null ? null : cloudFromFleet(out, cloudCfg);
+      const result: RunResult = { manifest, ...rest, ...(cloud ? { cloud } : {}) };
+      results.push(result);
+
+      const dir = plans[i]!.dir ?? newRunDir(join('out', safeName(variant.name)), startedAt, cfg.seed);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'summary.json'), JSON.stringify(result.summary, null, 2) + '\n');
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      writeFileSync(join(dir, 'result.json'), resultToJson(result));
+      if (plans[i]!.dir === null) pointLatest(dir);
+
+      if (!values.json) process.stdout.write(formatSummary(result.summary, manifest) + '\n');
+      if (cloud && !values.json) process.stdout.write('\n' + formatCloud(cloud) + '\n');
+      info(`\nwrote ${join(dir, 'summary.json')}, manifest.json, result.json (run ${manifest.runId})\n`);
+
+      if (sinks.store !== undefined || sinks.influx !== undefined) {
+        const report = await persistRun(result, sinks);
+        if (report.store) {
+          if (report.store.error) process.stderr.write(`store: NOT saved to ${report.store.location}: ${report.store.error}\n`);
+          else info(`stored in ${report.store.location} (${reportHint(manifest.runId, sinks.store!, report.store.location)})\n`);
+        }
+        if (report.influx) {
+          const inf = report.influx;
+          if (inf.error || !report.ok) process.stderr.write(`influx: ${JSON.stringify(inf)}\n`);
+          else info(`influx: ${JSON.stringify({ written: (inf as { written?: number }).written })}\n`);
+        }
+        if (!report.ok) failed = true;
+      }
+      info('\n');
+    }
+    if (values.json) {
+      const summaries: RunSummary[] = results.map((r) => r.summary);
+      process.stdout.write(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2) + '\n');
+    } else if (results.length > 1) process.stdout.write(compareTable(results) + '\n');
+    return failed ? 1 : 0;
+  }
 }
 
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { expandSweep, loadScenario, resolveScenario } from '../../scenarios/index.ts';
+import { runFleet } from '../../sim/twin/parallel.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'keytwin-run-'));
@@ -24,6 +26,18 @@ async function keytwinIn(cwd: string, ...args: string[]): Promise<{ code: number
 }
 
 describe('keytwin run', () => {
+  it('runs a scenario\'s variants on shared threads, each variant\'s summary the one its run gives on threads of its own', async () => {
+    const all = await keytwin('run', 'scenarios/firmware-strategies.yaml', '--devices', '6', '--duration', '1d', '--store', 'none', '--out', join(dir, 'variants'), '--json');
+    expect(all.code, all.stderr).toBe(0);
+    const printed = (JSON.parse(all.stdout) as unknown[]).map((x) => JSON.stringify(x));
+    const variants = expandSweep(loadScenario('scenarios/firmware-strategies.yaml'));
+    expect(printed).toHaveLength(variants.length);
+    for (const [i, v] of variants.entries()) {
+      const alone = await runFleet(resolveScenario(v, { devices: 6, durationDays: 1 }).fleet, { workers: 1 });
+      expect(printed[i]).toBe(JSON.stringify(alone.summary));
+    }
+  });
+
   it('writes a summary that is byte-identical on a second run with the same seed, and prints the tables', async () => {
     const a = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'a'));
     const b = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '12', '--duration', '2d', '--store', 'none', '--out', join(dir, 'b'), '--workers', '2');
