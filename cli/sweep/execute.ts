@@ -53,7 +53,7 @@ export async function executePoints(points: readonly SweepPoint[], o: ExecuteOpt
       const label = `${plan[point]!.name} replication ${r + 1}`;
       const result = await simulateRun({ ...spec, scenarioPath: o.path, scenarioText: text }, executor, label);
       done++;
-      o.log(`[${done}/${runs.length}] ${label} (seed ${String(seeds[r])}): ${num(result.manifest.wallMs / 1000)} s\n`);
+      o.log(`[${done}/${runs.length}] ${label} (seed ${String(seeds[r])}): done ${num(result.manifest.wallMs / 1000)} s after it was queued\n`);
       return result;
     });
     const out: PointRuns[] = plan.map((p, i) => ({ name: p.name, runs: results.filter((_, j) => runs[j]!.point === i) }));

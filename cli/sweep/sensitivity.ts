@@ -87,7 +87,7 @@ async function analyse(o: SensitivityOptions, figures: Figure[], executor: RunEx
     const fleet = { ...o.fleet, profile: profileWith(o.source, values) };
     const result = await simulateRun({ fleet, cloud: null, scenarioPath: o.scenarioPath, scenarioText: o.scenarioText }, executor, what);
     runs++;
-    o.log(`run ${runs} (${what}): ${(result.manifest.wallMs / 1000).toFixed(2)} s\n`);
+    o.log(`run ${runs} (${what}): done ${(result.manifest.wallMs / 1000).toFixed(2)} s after it was queued\n`);
     return Object.fromEntries(OUTPUTS.map((out) => [out.key, out.read(result.summary)])) as Record<OutputKey, number>;
   };
   // The nominal run, then each figure at its low and at its high end.

@@ -41,7 +41,13 @@ describe('keytwin sweep --sensitivity on a shared thread pool', () => {
     expect(moving).toBeGreaterThan(0);
     expect(a.runs).toBe(1 + 2 * k + (moving + 1));
     expect(one.stderr.match(/^run \d+ \(/gm)).toHaveLength(a.runs);
-    expect(one.stderr).toMatch(new RegExp(`${a.runs} runs in [\\d.]+ s`));
+    const total = Number(new RegExp(`${a.runs} runs in ([\\d.]+) s`).exec(one.stderr)![1]);
+    // A run's figure is its time from queued to done, so none can exceed the whole analysis'.
+    const each = [...two.stderr.matchAll(/^run \d+ \(.*\): done ([\d.]+) s after it was queued$/gm)].map((m) => Number(m[1]));
+    expect(each).toHaveLength(a.runs);
+    const twoTotal = Number(new RegExp(`${a.runs} runs in ([\\d.]+) s`).exec(two.stderr)![1]);
+    expect(Math.max(...each)).toBeLessThanOrEqual(twoTotal + 0.01);
+    expect(total).toBeGreaterThan(0);
 
     // The headline's three figures are the three largest Morris μ* on battery life, in order.
     const top = a.morris.filter((m) => m.output === 'batteryP50').sort((x, y) => y.muStar - x.muStar).slice(0, 3).map((m) => m.figure);
