@@ -19,6 +19,8 @@ import { listFigures, readProfileSource } from './figures.ts';
 import { OUTPUTS, runSensitivity, type SensitivityResult } from './sensitivity.ts';
 import { sensitivityChartSpecs } from './report-charts.ts';
 import { writeSweepReport } from '../../reports/index.ts';
+import { DEFAULT_PARTITIONS } from '../../distributed/index.ts';
+import { natsSweep } from '../nats-run.ts';
 
 const HELP = `Usage: keytwin sweep <scenario.yaml> --sensitivity [options]
 
@@ -40,6 +42,10 @@ Options:
   --out <dir>        where sensitivity.json and sensitivity.txt go
   --workers <n>      worker threads the runs share, several runs at once (default 1;
                      at most one per core); results are the same for any count
+  --nats <url>       run each of the analysis' runs as a distributed run on 'keytwin worker
+                     --nats <url>' processes (several at once; the analysis is the same)
+  --partitions <n>   with --nats: work items per run (default ${DEFAULT_PARTITIONS})
+  --ack-wait <s>     with --nats: seconds before a silent worker's item is redelivered
   --json             print the analysis as JSON on stdout
 `;
 
@@ -47,6 +53,7 @@ export async function sensitivity(argv: readonly string[]): Promise<number> {
   const parsed = parseCommand(argv, {
     figures: { type: 'string' }, r: { type: 'string' }, pct: { type: 'string' }, devices: { type: 'string' }, duration: { type: 'string' },
     seed: { type: 'string' }, store: { type: 'string' }, out: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+    nats: { type: 'string' }, partitions: { type: 'string' }, 'ack-wait': { type: 'string' },
   }, HELP);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
@@ -61,13 +68,14 @@ export async function sensitivity(argv: readonly string[]): Promise<number> {
   const pct = values.pct === undefined ? 20 : Number(values.pct);
   if (!(pct > 0 && pct < 100)) throw new UsageError(`--pct: expected a percentage between 0 and 100, got ${values.pct}`);
   const overrides = readOverrides({ devices: values.devices ?? '20', duration: values.duration ?? '3d', seed: values.seed });
+  const nats = natsSweep(values);
   const store = storeFor(scenario, values.store);
   const { fleet } = resolveScenario(scenario, overrides, drawSeed);
   const source = readProfileSource(scenario.profile);
   const k = listFigures(source.raw, which, pct).length;
   const info = (line: string) => (values.json ? process.stderr : process.stdout).write(line);
   info(`sensitivity of ${scenario.name} (${fleet.devices} keychains × ${num(fleet.durationDays)} d, seed ${String(fleet.seed)}): ${k} ${which} figures; ${1 + 2 * k} tornado runs + up to ${r * (k + 1)} Morris runs\n`);
-  const result = await runSensitivity({ fleet, source, which, pct, r, scenarioPath: path, scenarioText: readFileSync(path, 'utf8'), workers: values.workers === undefined ? 1 : wholeNumber('workers', values.workers), log: (l) => process.stderr.write(l) });
+  const result = await runSensitivity({ fleet, source, which, pct, r, scenarioPath: path, scenarioText: readFileSync(path, 'utf8'), workers: values.workers === undefined ? 1 : wholeNumber('workers', values.workers), ...(nats ? { nats } : {}), log: (l) => process.stderr.write(l) });
   const text = formatSensitivity(result);
   const sweepId = randomUUID();
   const spec = { kind: 'sensitivity', scenario: scenario.name, figures: which, r, pct, devices: fleet.devices, durationDays: fleet.durationDays, seed: String(fleet.seed), runs: result.runs, wallMs: Math.round(result.wallMs) };

@@ -11,7 +11,9 @@ import type { FleetConfig } from '../../scenarios/index.ts';
 import type { RunSummary } from '../../results/index.ts';
 import { createRng } from '../../sim/engine/index.ts';
 import { mapConcurrent } from './concurrent.ts';
-import { poolExecutor, type RunExecutor } from './executor.ts';
+import { NATS_RUNS_IN_FLIGHT, natsExecutor, poolExecutor, type NatsExecutorOptions, type RunExecutor } from './executor.ts';
+import { FleetPool } from '../../sim/twin/fleet-pool.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { morrisDesign, morrisEffects } from '../../stats/index.ts';
 import { listFigures, profileWith, type Figure, type ProfileSource } from './figures.ts';
 import { simulateRun } from './simulate.ts';
@@ -64,14 +66,20 @@ export interface SensitivityOptions {
   r: number;
   scenarioPath: string;
   scenarioText: string;
+  /** Threads of the local pool (also how each run is split), unless `nats`. */
   workers: number;
+  /** Run on `keytwin worker --nats` processes instead of local threads. */
+  nats?: Omit<NatsExecutorOptions, 'log'>;
   log: (line: string) => void;
 }
 
 export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityResult> {
   const figures = listFigures(o.source.raw, o.which, o.pct);
   if (figures.length === 0) throw new Error(`${o.source.file}: no ${o.which === 'all' ? '' : 'low-confidence '}figures to vary`);
-  const executor = await poolExecutor(o.workers);
+  // The runs in flight at once each hold their partial results here: count them all.
+  const inFlight = o.nats ? NATS_RUNS_IN_FLIGHT : FleetPool.sizeFor(o.workers);
+  checkMemory(o.fleet, o.nats ? 0 : usefulWorkers(o.workers, o.fleet.devices).workers, undefined, inFlight);
+  const executor = o.nats ? natsExecutor({ ...o.nats, log: (l) => o.log(l + '\n') }) : await poolExecutor(o.workers);
   try {
     return await analyse(o, figures, executor);
   } finally {
@@ -79,7 +87,7 @@ export async function runSensitivity(o: SensitivityOptions): Promise<Sensitivity
   }
 }
 
-/** The tornado's runs, then Morris' over the figures that moved, each stage's runs in flight together on the pool. */
+/** The tornado's runs, then Morris' over the figures that moved, each stage's runs in flight together (on the pool or NATS). */
 async function analyse(o: SensitivityOptions, figures: Figure[], executor: RunExecutor): Promise<SensitivityResult> {
   const t0 = performance.now();
   let runs = 0;

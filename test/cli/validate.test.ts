@@ -4,7 +4,7 @@
  * scenario's own rules and wording. Runs `main` in-process: these all stop in pre-flight.
  */
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keytwinInProcess } from './in-process.helpers.ts';
@@ -64,6 +64,18 @@ describe('keytwin run: command-line values go through the scenario rules, before
     const r = await keytwin('run', 'scenarios/quickstart.yaml', '--devices', '200000', '--store', 'none');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^keytwin run: 200000 keychains for 7 days need about 0\.5 GiB of memory and 0\.4 GiB is available \(.*\): at most about \d+ keychains fit for this duration\n$/);
+  });
+
+  it('a sensitivity analysis that cannot fit in memory is refused before its first run, counting its runs in flight', async () => {
+    process.env.KEYTWIN_MEMORY_BYTES = String(400 * 2 ** 20);
+    const out = join(dir, 'sens-refused');
+    const r = await keytwin('sweep', 'scenarios/quickstart.yaml', '--sensitivity', '--devices', '110000', '--workers', '2', '--store', 'none', '--out', out);
+    expect(r.code).toBe(1);
+    // Two runs in flight where two threads run (a 1-core machine runs one at a time).
+    const inFlight = availableParallelism() >= 2 ? ', 2 runs at once,' : '';
+    expect(r.err).toMatch(new RegExp(`^keytwin sweep: 110000 keychains for 3 days${inFlight} need about 0\\.[45] GiB`));
+    expect(r.err).toMatch(/ need about 0\.[45] GiB of memory and 0\.4 GiB is available \(.*\): at most about \d+ keychains fit for this duration\n$/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--out holding a run is refused unless --force', async () => {

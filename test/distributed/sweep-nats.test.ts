@@ -60,6 +60,23 @@ describe.skipIf(natsSkip !== null)(`keytwin sweep / run --replications on NATS w
     await stop(w);
   }, 400_000);
 
+  it('a sensitivity analysis on NATS workers gives the local analysis (every run of it a distributed run)', async () => {
+    const tornado = ['sweep', 'scenarios/quickstart.yaml', '--sensitivity', '--r', '0', '--devices', '5', '--duration', '1d', '--store', 'none', '--json'];
+    const local = spawnCli(...tornado, '--out', join(dir, 'sens-local'));
+    expect(await local.exited, local.stderr()).toBe(0);
+    const w = spawnCli('worker', '--nats', server.url);
+    const remote = spawnCli(...tornado, '--nats', server.url, '--partitions', '1', '--out', join(dir, 'sens-nats'));
+    expect(await remote.exited, remote.stderr()).toBe(0);
+    await stop(w);
+    const analysis = (p: CliProcess) => {
+      const { wallMs: _, ...a } = (JSON.parse(p.stdout()) as { analysis: { wallMs: number; runs: number } }).analysis;
+      return a;
+    };
+    expect(JSON.stringify(analysis(remote))).toBe(JSON.stringify(analysis(local)));
+    // Every run went to the worker: one work item each.
+    expect(w.stderr().match(/simulating/g)).toHaveLength(analysis(local).runs);
+  }, 400_000);
+
   it('replications cannot be resumed (each is a run of its own), and the NATS options need --nats', async () => {
     const resumed = spawnCli('run', 'scenarios/quickstart.yaml', '--replications', '2', '--nats', server.url, '--resume', 'r1', ...SMALL);
     expect(await resumed.exited).toBe(2);
