@@ -33,7 +33,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     const rate = elapsedS > 0 ? (done - (opts.from ?? 0)) / elapsedS : 0;
     const etaS = rate > 0 ? (opts.total - done) / rate : NaN;
     const pct = (frac * 100).toFixed(1).padStart(5);
-    const tail = `${fmt(done)}/${fmt(opts.total)} ${opts.unit}  ${fmt(rate)} ${opts.unit}/s  ETA ${fmtDuration(etaS)}${extra ? '  ' + extra : ''}`;
+    const tail = `${fmt(done)}/${fmt(opts.total)} ${opts.unit}  ${fmtRate(rate, opts.unit)}  ETA ${fmtDuration(etaS)}${extra ? '  ' + extra : ''}`;
     if (!tty) return `${label}${pct}%  ${tail}`;
     const width = 28;
     const filled = Math.round(frac * width);
@@ -62,6 +62,16 @@ function fmt(n: number): string {
   if (a >= 1e6) return (n / 1e6).toFixed(2) + 'M';
   if (a >= 1e4) return (n / 1e3).toFixed(1) + 'k';
   return a >= 100 ? n.toFixed(0) : n.toFixed(1);
+}
+
+/**
+ * A rate per second, or per minute or hour when under one a second: a 10^6-keychain run does
+ * 0.009 sim-days a second, which one decimal printed as "0.0 sim-days/s".
+ */
+export function fmtRate(perS: number, unit: string): string {
+  if (!(perS > 0) || perS >= 1) return `${fmt(perS)} ${unit}/s`;
+  if (perS * 60 >= 1) return `${fmt(perS * 60)} ${unit}/min`;
+  return `${fmt(perS * 3600)} ${unit}/h`;
 }
 
 export function fmtDuration(s: number): string {
