@@ -8,11 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolveScenario, type RunOverrides } from '../../scenarios/index.ts';
-import { FleetPool } from '../../sim/twin/fleet-pool.ts';
 import { mapConcurrent } from './concurrent.ts';
-import { NATS_RUNS_IN_FLIGHT, natsExecutor, poolExecutor, type NatsExecutorOptions } from './executor.ts';
+import { openExecutor, type NatsExecutorOptions } from './executor.ts';
 import { replicationSeeds, type PointRuns } from '../../stats/index.ts';
-import { checkMemory, usefulWorkers } from '../preflight.ts';
 import { num } from '../summary-table.ts';
 import type { SweepPoint } from './grid.ts';
 import { simulateRun } from './simulate.ts';
@@ -42,14 +40,11 @@ export async function executePoints(points: readonly SweepPoint[], o: ExecuteOpt
   // Resolve every run first, so a bad point fails before anything is simulated.
   const plan = points.map((p) => ({ name: p.name, specs: seeds.map((seed) => resolveScenario(p.scenario, { ...o.overrides, seed: seed as number })) }));
   const runs = plan.flatMap((p, i) => p.specs.map((spec, r) => ({ point: i, r, spec })));
-  // The runs in flight at once each hold their partial results here: count them all.
-  const inFlight = Math.min(o.nats ? NATS_RUNS_IN_FLIGHT : FleetPool.sizeFor(o.workers), runs.length);
-  for (const p of plan) checkMemory(p.specs[0]!.fleet, o.nats ? 0 : usefulWorkers(o.workers, p.specs[0]!.fleet.devices).workers, undefined, inFlight);
-  const executor = o.nats ? natsExecutor({ ...o.nats, log: (l) => o.log(l + '\n') }) : await poolExecutor(o.workers);
+  const executor = await openExecutor(o, plan.map((p) => p.specs[0]!.fleet), runs.length);
   const t0 = performance.now();
   let done = 0;
   try {
-    const results = await mapConcurrent(runs, inFlight, async ({ point, r, spec }) => {
+    const results = await mapConcurrent(runs, executor.inFlight, async ({ point, r, spec }) => {
       const label = `${plan[point]!.name} replication ${r + 1}`;
       const result = await simulateRun({ ...spec, scenarioPath: o.path, scenarioText: text }, executor, label);
       done++;

@@ -11,7 +11,7 @@ import { runOnNats } from '../../distributed/index.ts';
 import { FleetPool } from '../../sim/twin/fleet-pool.ts';
 import { runFleet } from '../../sim/twin/parallel.ts';
 import type { FleetOutput } from '../../sim/twin/simulate.ts';
-import { usefulWorkers } from '../preflight.ts';
+import { checkMemory, usefulWorkers } from '../preflight.ts';
 
 export interface RunExecutor {
   /** Runs in flight at once. */
@@ -69,4 +69,21 @@ export function natsExecutor(o: NatsExecutorOptions): RunExecutor {
     },
     close: async () => {},
   };
+}
+
+/** Where a sweep's runs go: the local pool of `workers` threads, or NATS workers. */
+export interface ExecutorChoice {
+  workers: number;
+  nats?: Omit<NatsExecutorOptions, 'log'> | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * The executor for runs of these fleets, at most `runs` of them in flight, after checking that
+ * they fit in this machine's memory: each run in flight holds its partial results here.
+ */
+export async function openExecutor(o: ExecutorChoice, fleets: readonly FleetConfig[], runs = Infinity): Promise<RunExecutor> {
+  const inFlight = Math.min(o.nats ? NATS_RUNS_IN_FLIGHT : FleetPool.sizeFor(o.workers), runs);
+  for (const f of fleets) checkMemory(f, o.nats ? 0 : usefulWorkers(o.workers, f.devices).workers, undefined, inFlight);
+  return o.nats ? natsExecutor({ ...o.nats, log: (l) => o.log(l + '\n') }) : poolExecutor(o.workers);
 }

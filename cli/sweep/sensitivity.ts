@@ -11,9 +11,7 @@ import type { FleetConfig } from '../../scenarios/index.ts';
 import type { RunSummary } from '../../results/index.ts';
 import { createRng } from '../../sim/engine/index.ts';
 import { mapConcurrent } from './concurrent.ts';
-import { NATS_RUNS_IN_FLIGHT, natsExecutor, poolExecutor, type NatsExecutorOptions, type RunExecutor } from './executor.ts';
-import { FleetPool } from '../../sim/twin/fleet-pool.ts';
-import { checkMemory, usefulWorkers } from '../preflight.ts';
+import { openExecutor, type NatsExecutorOptions, type RunExecutor } from './executor.ts';
 import { morrisDesign, morrisEffects } from '../../stats/index.ts';
 import { listFigures, profileWith, type Figure, type ProfileSource } from './figures.ts';
 import { simulateRun } from './simulate.ts';
@@ -76,10 +74,7 @@ export interface SensitivityOptions {
 export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityResult> {
   const figures = listFigures(o.source.raw, o.which, o.pct);
   if (figures.length === 0) throw new Error(`${o.source.file}: no ${o.which === 'all' ? '' : 'low-confidence '}figures to vary`);
-  // The runs in flight at once each hold their partial results here: count them all.
-  const inFlight = o.nats ? NATS_RUNS_IN_FLIGHT : FleetPool.sizeFor(o.workers);
-  checkMemory(o.fleet, o.nats ? 0 : usefulWorkers(o.workers, o.fleet.devices).workers, undefined, inFlight);
-  const executor = o.nats ? natsExecutor({ ...o.nats, log: (l) => o.log(l + '\n') }) : await poolExecutor(o.workers);
+  const executor = await openExecutor(o, [o.fleet]);
   try {
     return await analyse(o, figures, executor);
   } finally {
