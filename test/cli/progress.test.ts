@@ -40,4 +40,25 @@ describe('progress lines', () => {
     p.update(25);
     expect(stream.text).toBe(' 83.3%  25.0/30.0 sim-days  1.0 sim-days/s  ETA 5s\n');
   });
+
+  it('the rate and ETA follow the last 30 s, so a run that speeds up (keychains dying) is not promised late', () => {
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const stream = plainStream();
+    const p = createProgress({ unit: 'sim-days', total: 365, stream, plainEveryS: 0 });
+    // 100 days in the first 100 s, then 4 days a second.
+    for (let s = 10; s <= 100; s += 10) {
+      now = s * 1000;
+      p.update(s);
+    }
+    for (let s = 110; s <= 140; s += 10) {
+      now = s * 1000;
+      p.update(100 + 4 * (s - 100));
+    }
+    const last = stream.text.trim().split('\n').at(-1)!;
+    // 260 done; over the last 30 s, 120 days: 4 a second, so 26 s to go (the whole-run average, 260 in 140 s, would say 57 s).
+    expect(last).toBe(' 71.2%  260/365 sim-days  4.0 sim-days/s  ETA 26s');
+    p.finish();
+    expect(stream.text.trim().split('\n').at(-1)).toBe('100.0%  365/365 sim-days  2.6 sim-days/s  ETA 0s');
+  });
 });
