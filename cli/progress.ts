@@ -3,8 +3,10 @@
  * few seconds) otherwise, so CI logs stay readable.
  *
  * The rate and the ETA are those of the last {@link RATE_WINDOW_S} seconds, not of the whole run:
- * a fleet's simulated days get cheaper as its keychains die, and an office-fleet year's average
- * rate put its ETA ≈ 2.6× too late at half-way.
+ * a fleet's simulated days get cheaper as its keychains brown out. The ETA still extrapolates,
+ * so it stays pessimistic while they do: an office-fleet year on one worker (138.7 s, 2026-12-05)
+ * said 1m22s at day 177, about 115 s in, and ended ≈ 24 s later; the whole-run average would
+ * have said ≈ 2 min. The last line gives the whole run's rate.
  * @module
  */
 
@@ -42,7 +44,6 @@ export function createProgress(opts: ProgressOptions): Progress {
     seen.push([now, done]);
     return now > t0 ? ((done - d0) * 1000) / (now - t0) : 0;
   };
-  // The last line's rate is the whole run's.
   const line = (done: number, extra?: string, whole = false) => {
     const frac = opts.total > 0 ? Math.min(1, done / opts.total) : 1;
     const now = performance.now();
