@@ -2,11 +2,12 @@
  * Progress for long work: a redrawn bar with rate and ETA on a TTY, plain lines (at most one every
  * few seconds) otherwise, so CI logs stay readable.
  *
- * The rate and the ETA are those of the last {@link RATE_WINDOW_S} seconds, not of the whole run:
- * a fleet's simulated days get cheaper as its keychains brown out. The ETA still extrapolates,
- * so it stays pessimistic while they do: an office-fleet year on one worker (138.7 s, 2026-12-05)
- * said 1m22s at day 177, about 115 s in, and ended ≈ 24 s later; the whole-run average would
- * have said ≈ 2 min. The last line gives the whole run's rate.
+ * The rate is that of the last {@link RATE_WINDOW_S} seconds, not of the whole run, and so is the
+ * ETA, in units or, when the caller knows what the work costs ({@link Work}), in that: a fleet's
+ * simulated days get cheaper as its keychains brown out, so an ETA from simulated days runs long.
+ * An office-fleet year on one worker (2026-12-05): from simulated days alone, 1m22s said at day
+ * 177 and ≈ 24 s taken; from the fleet's work forecast, 2m21s said at day 10 for 125 s taken,
+ * 1m02s at day 100 for 50 s, 19 s at day 165 for 19 s. The last line gives the whole run's rate.
  * @module
  */
 
@@ -24,9 +25,19 @@ export interface ProgressOptions {
   from?: number;
 }
 
+/**
+ * What the work behind the units costs, when the units do not say: `done` and `left` in any one
+ * measure of cost (a fleet: keychain-days, a dead keychain's weighted; sim/twin/partition-forecast.ts).
+ * The ETA is then `left` at the recent rate of `done`.
+ */
+export interface Work {
+  done: number;
+  left: number;
+}
+
 export interface Progress {
-  /** Report `done` units; `extra` is appended (e.g. '3.1M ev/s'). */
-  update(done: number, extra?: string): void;
+  /** Report `done` units; `extra` is appended (e.g. '3.1M ev/s'); `work`, when known, sets the ETA. */
+  update(done: number, extra?: string, work?: Work): void;
   finish(extra?: string): void;
 }
 
@@ -36,19 +47,24 @@ export function createProgress(opts: ProgressOptions): Progress {
   const start = performance.now();
   let lastDraw = 0;
   const label = opts.label ? opts.label + ' ' : '';
-  // (time, done) when lines were drawn, oldest first: the rate's reference is the newest at least RATE_WINDOW_S old.
-  const seen: [number, number][] = [[start, opts.from ?? 0]];
-  const recentRate = (now: number, done: number): number => {
-    while (seen.length > 1 && now - seen[1]![0] >= RATE_WINDOW_S * 1000) seen.shift();
-    const [t0, d0] = seen[0]!;
-    seen.push([now, done]);
-    return now > t0 ? ((done - d0) * 1000) / (now - t0) : 0;
+  // (time, units done, work done or NaN) when lines were drawn, oldest first: a rate's reference
+  // is the newest at least RATE_WINDOW_S old (for the work's, the oldest kept that has work).
+  const seen: { t: number; done: number; work: number }[] = [{ t: start, done: opts.from ?? 0, work: NaN }];
+  /** Units per second over the window, and the ETA (from the work's rate when there is work). */
+  const recent = (now: number, done: number, work: Work | undefined): { rate: number; etaS: number } => {
+    while (seen.length > 1 && now - seen[1]!.t >= RATE_WINDOW_S * 1000) seen.shift();
+    const ref = seen[0]!;
+    const rate = now > ref.t ? ((done - ref.done) * 1000) / (now - ref.t) : 0;
+    let etaS = rate > 0 ? (opts.total - done) / rate : NaN;
+    const wref = work ? seen.find((s) => s.work === s.work) : undefined;
+    if (work && wref && now > wref.t && work.done > wref.work) etaS = (work.left * (now - wref.t)) / (work.done - wref.work) / 1000;
+    seen.push({ t: now, done, work: work ? work.done : NaN });
+    return { rate, etaS };
   };
-  const line = (done: number, extra?: string, whole = false) => {
+  const line = (done: number, extra?: string, whole = false, work?: Work) => {
     const frac = opts.total > 0 ? Math.min(1, done / opts.total) : 1;
     const now = performance.now();
-    const rate = whole ? (now > start ? ((done - (opts.from ?? 0)) * 1000) / (now - start) : 0) : recentRate(now, done);
-    const etaS = rate > 0 ? (opts.total - done) / rate : NaN;
+    const { rate, etaS } = whole ? { rate: now > start ? ((done - (opts.from ?? 0)) * 1000) / (now - start) : 0, etaS: 0 } : recent(now, done, work);
     const pct = (frac * 100).toFixed(1).padStart(5);
     const tail = `${fmt(done)}/${fmt(opts.total)} ${opts.unit}  ${fmtRate(rate, opts.unit)}  ETA ${fmtDuration(etaS)}${extra ? '  ' + extra : ''}`;
     if (!tty) return `${label}${pct}%  ${tail}`;
@@ -57,13 +73,13 @@ export function createProgress(opts: ProgressOptions): Progress {
     return `${label}[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}%  ${tail}`;
   };
   return {
-    update(done, extra) {
+    update(done, extra, work) {
       const now = performance.now();
       const every = tty ? 100 : (opts.plainEveryS ?? 5) * 1000;
       if (now - lastDraw < every) return;
       lastDraw = now;
-      if (tty) stream.write(`\r\x1b[2K${line(done, extra)}`);
-      else stream.write(line(done, extra) + '\n');
+      if (tty) stream.write(`\r\x1b[2K${line(done, extra, false, work)}`);
+      else stream.write(line(done, extra, false, work) + '\n');
     },
     finish(extra) {
       if (tty) stream.write(`\r\x1b[2K${line(opts.total, extra, true)}\n`);

@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { parseCommand, UsageError, wholeNumber } from '../args.ts';
 import { createManifest } from '../manifest.ts';
 import { checkMemory, usefulWorkers } from '../preflight.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, type Work } from '../progress.ts';
 import { drawSeed, readOverrides, readScenario } from '../scenario-input.ts';
 import { holdsRun, newRunDir, pointLatest, reportHint, safeName } from '../run-output.ts';
 import { formatCloud, formatSummary, num, table } from '../summary-table.ts';
@@ -159,9 +159,10 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
       const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
       let out: FleetOutput;
       try {
-        const onProgress = (simMs: number, events: number) => {
+        // The fleet's work forecast sets the ETA (keychains browning out make later days cheaper); NATS runs give none.
+        const onProgress = (simMs: number, events: number, work?: Work) => {
           const ms = performance.now() - t0;
-          progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`);
+          progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`, work);
           live?.progress(simMs, events, ms);
         };
         out = nats

@@ -17,12 +17,13 @@ import type { FleetConfig } from './config.ts';
 import { workerBundle } from './bundle.ts';
 import { PartitionThread } from './partition-thread.ts';
 import type { PartitionResult } from './partition-result.ts';
+import type { ProgressFn } from './partition-forecast.ts';
 
 interface Job {
   cfg: FleetConfig;
   lo: number;
   hi: number;
-  onProgress: (simMs: number, events: number) => void;
+  onProgress: ProgressFn;
   resolve: (r: PartitionResult) => void;
   reject: (e: Error) => void;
 }
@@ -53,7 +54,7 @@ export class FleetPool {
   }
 
   /** Simulates devices lo..hi−1 of `cfg` on the next free thread. */
-  partition(cfg: FleetConfig, lo: number, hi: number, onProgress: (simMs: number, events: number) => void = () => {}): Promise<PartitionResult> {
+  partition(cfg: FleetConfig, lo: number, hi: number, onProgress: ProgressFn = () => {}): Promise<PartitionResult> {
     if (this.closed) return Promise.reject(new Error('FleetPool: the pool is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ cfg, lo, hi, onProgress, resolve, reject });

@@ -18,14 +18,18 @@ import { workerBundle } from './bundle.ts';
 import { partitionBounds } from './partition-bounds.ts';
 import { planCheckpoint, type FleetCheckpoint } from './checkpoint-fleet.ts';
 import { DAY_MS } from '../../units/index.ts';
+import type { WorkForecast } from './partition-forecast.ts';
 import type { FleetPool } from './fleet-pool.ts';
 
 export interface RunFleetOptions {
   machines?: TwinMachines;
   /** Worker threads (default 1). 0 runs in this thread, unbundled (tests, debugging). */
   workers?: number;
-  /** Simulated ms done (the slowest partition) and events so far (all partitions). */
-  onProgress?: (simMs: number, events: number) => void;
+  /**
+   * Simulated ms done (the slowest partition), events so far (all partitions) and the work done
+   * and left (all partitions; undefined until each has reported once): for an ETA.
+   */
+  onProgress?: (simMs: number, events: number, work: WorkForecast | undefined) => void;
   /** Each partition's slice of each simulated day (live dashboards merge them with addDaySlice). */
   onDay?: (slice: DaySlice) => void;
   /** Save the complete state every few days, or continue a saved one (checkpoint-fleet.ts). */
@@ -65,6 +69,7 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
   const bounds = ck ? ck.bounds : partitionBounds(cfg.devices, workers);
   const simMs = new Float64Array(workers).fill((ck?.startDay ?? 0) * DAY_MS);
   const events = ck ? Float64Array.from(ck.startEvents) : new Float64Array(workers);
+  const work = new WorkSum(workers);
   // Each result is folded in as its worker finishes (in any order), so the main thread holds the
   // merged result and at most the partitions arriving at once, not all of them.
   const fold = new PartitionFold(bounds);
@@ -74,12 +79,12 @@ export async function runFleet(cfg: FleetConfig, options: RunFleetOptions = {}):
         new Promise<void>((resolve, reject) => {
           const checkpoint = ck ? { everyDays: ck.everyDays, resume: ck.snapshots[i] } : null;
           const w = new Worker(code, { eval: true, workerData: { cfg, lo, hi: bounds[i + 1], live: options.onDay !== undefined, checkpoint } });
-          w.on('message', (m: { type: string; simMs?: number; events?: number; result?: unknown; slice?: DaySlice; day?: number; snapshot?: Uint8Array }) => {
+          w.on('message', (m: { type: string; simMs?: number; events?: number; work?: WorkForecast; result?: unknown; slice?: DaySlice; day?: number; snapshot?: Uint8Array }) => {
             if (m.type === 'checkpoint') save(i, m.day!, m.snapshot!, m.events!);
             else if (m.type === 'progress') {
               simMs[i] = m.simMs!;
               events[i] = m.events!;
-              options.onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));
+              options.onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0), work.set(i, m.work!));
             } else if (m.type === 'day') options.onDay?.(m.slice!);
             else if (m.type === 'done') {
               try {
@@ -105,17 +110,41 @@ async function pooled(cfg: FleetConfig, pool: FleetPool, bounds: number[], onPro
   const parts = bounds.length - 1;
   const simMs = new Float64Array(parts);
   const events = new Float64Array(parts);
+  const work = new WorkSum(parts);
   const fold = new PartitionFold(bounds);
   await Promise.all(
     bounds.slice(0, -1).map((lo, i) =>
       pool
-        .partition(cfg, lo, bounds[i + 1]!, (ms, ev) => {
+        .partition(cfg, lo, bounds[i + 1]!, (ms, ev, w) => {
           simMs[i] = ms;
           events[i] = ev;
-          onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0));
+          onProgress?.(Math.min(...simMs), events.reduce((a, b) => a + b, 0), work.set(i, w));
         })
         .then((r) => fold.add(i, r)),
     ),
   );
   return assembleMerged(cfg, fold.result());
+}
+
+/** The partitions' work forecasts summed; undefined until every partition has given one. */
+class WorkSum {
+  private readonly done: Float64Array;
+  private readonly left: Float64Array;
+
+  constructor(parts: number) {
+    this.done = new Float64Array(parts).fill(NaN);
+    this.left = new Float64Array(parts).fill(NaN);
+  }
+
+  set(i: number, w: WorkForecast): WorkForecast | undefined {
+    this.done[i] = w.done;
+    this.left[i] = w.left;
+    let done = 0;
+    let left = 0;
+    for (let p = 0; p < this.done.length; p++) {
+      done += this.done[p]!;
+      left += this.left[p]!;
+    }
+    return done === done && left === left ? { done, left } : undefined;
+  }
 }

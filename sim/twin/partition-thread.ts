@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FleetConfig } from './config.ts';
 import { partitionFromMessage, type PartitionResult } from './partition-result.ts';
+import type { ProgressFn, WorkForecast } from './partition-forecast.ts';
 
 export interface PartitionRun {
   result: Promise<PartitionResult>;
@@ -43,7 +44,7 @@ export class PartitionThread {
   }
 
   /** Simulates devices lo..hi−1 of `cfg` in the thread; one partition at a time. */
-  run(cfg: FleetConfig, lo: number, hi: number, onProgress: (simMs: number, events: number) => void): PartitionRun {
+  run(cfg: FleetConfig, lo: number, hi: number, onProgress: ProgressFn): PartitionRun {
     if (this.busy) throw new Error('PartitionThread: a partition is already running');
     this.busy = true;
     const w = (this.w ??= this.start());
@@ -59,8 +60,8 @@ export class PartitionThread {
           reject(fail);
         } else resolve(value!);
       };
-      const onMessage = (m: { type: string; simMs?: number; events?: number; result?: unknown }) => {
-        if (m.type === 'progress') onProgress(m.simMs!, m.events!);
+      const onMessage = (m: { type: string; simMs?: number; events?: number; work?: WorkForecast; result?: unknown }) => {
+        if (m.type === 'progress') onProgress(m.simMs!, m.events!, m.work!);
         else if (m.type === 'done') settle(null, partitionFromMessage(m.result));
       };
       const onError = (err: Error) => settle(err);

@@ -56,10 +56,11 @@ import { Telemetry } from './partition-telemetry.ts';
 import { restoreState, sharedObjects, snapshotState } from './checkpoint-state.ts';
 import { PARTITION_MEMOS } from './checkpoint-memos.ts';
 import { O_DEAD, O_RUN_ENDED, Outcomes } from './partition-outcomes.ts';
+import { forecastWork, type ProgressFn } from './partition-forecast.ts';
 
 export interface PartitionOptions {
-  /** Called about every simulated day with (simulated ms done, events processed). */
-  onProgress?: (simMs: number, events: number) => void;
+  /** Called about every simulated day with (simulated ms done, events processed, the work done and left for an ETA). */
+  onProgress?: ProgressFn;
   /** Called at each day boundary with that day's slice (live dashboards). */
   onDay?: (slice: DaySlice) => void;
   /** Continue from this snapshot (checkpoint-state.ts) of the same config and devices instead of day 0. */
@@ -178,7 +179,7 @@ class Partition implements Deliver {
     return this.clock.events;
   }
 
-  run(onProgress: ((simMs: number, events: number) => void) | undefined, fromDay = 0, afterDay?: (day: number) => void): PartitionResult {
+  run(onProgress: PartitionOptions['onProgress'], fromDay = 0, afterDay?: (day: number) => void): PartitionResult {
     const n = this.t.n;
     const days = Math.ceil(this.durationMs / DAY_MS);
     for (let d = fromDay + 1; d <= days; d++) {
@@ -187,7 +188,7 @@ class Partition implements Deliver {
       for (let k = 0; k < n; k++) this.runDevice(k, end);
       this.clock.now = end;
       this.daily(d);
-      onProgress?.(end, this.clock.events);
+      if (onProgress) onProgress(end, this.clock.events, forecastWork(this.t, this.res, this.energy, d, end, this.durationMs / DAY_MS));
       if (d < days) afterDay?.(d);
     }
     // What the last sample set in motion at the end time itself (a zero-delay output).

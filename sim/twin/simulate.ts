@@ -11,14 +11,15 @@ import { ACTIVITY_BIN_MS, type DaySlice, type PartitionResult } from './partitio
 import { mergePartitions } from './partition-fold.ts';
 import type { FleetActivity, RunResult } from '../../results/index.ts';
 import { buildSummary } from './summary.ts';
+import type { ProgressFn } from './partition-forecast.ts';
 
 export type FleetOutput = Omit<RunResult, 'manifest'> & { activity: FleetActivity };
 
 export interface SimulateOptions extends Pick<PartitionOptions, 'resume' | 'checkpoint'> {
   /** Precompiled machines (compiling takes ~1 s; reuse them across runs of a sweep). */
   machines?: TwinMachines;
-  /** Called about once per simulated day with (simulated ms done, events so far). */
-  onProgress?: (simMs: number, events: number) => void;
+  /** Called about once per simulated day with (simulated ms done, events so far, the work done and left: an ETA's). */
+  onProgress?: ProgressFn;
   /** Called with each simulated day's slice (live dashboards). */
   onDay?: (slice: DaySlice) => void;
 }

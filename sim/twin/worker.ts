@@ -26,7 +26,7 @@ interface PartitionRequest {
 
 function simulate({ cfg, lo, hi, live, checkpoint }: PartitionRequest): void {
   const result = simulatePartition(cfg, twinMachinesFor(cfg.firmware), lo, hi, {
-    onProgress: (simMs, events) => parentPort!.postMessage({ type: 'progress', simMs, events }),
+    onProgress: (simMs, events, work) => parentPort!.postMessage({ type: 'progress', simMs, events, work }),
     ...(live ? { onDay: (slice: DaySlice) => parentPort!.postMessage({ type: 'day', slice }) } : {}),
     ...(checkpoint?.resume ? { resume: checkpoint.resume } : {}),
     // The main thread writes the files (checkpoint-dir.ts): it alone knows when a day is complete.

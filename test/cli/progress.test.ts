@@ -61,4 +61,19 @@ describe('progress lines', () => {
     p.finish();
     expect(stream.text.trim().split('\n').at(-1)).toBe('100.0%  365/365 sim-days  2.6 sim-days/s  ETA 0s');
   });
+
+  it('with the work behind the units, the ETA is the work left at the recent rate of work done', () => {
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const stream = plainStream();
+    const p = createProgress({ unit: 'sim-days', total: 365, stream, plainEveryS: 0 });
+    now = 10_000;
+    // The first line has no earlier work to measure a rate from: the ETA is the simulated days'.
+    p.update(10, undefined, { done: 100_000, left: 1_000_000 });
+    expect(stream.text.trimEnd().split('\n').at(-1)).toBe('  2.7%  10.0/365 sim-days  1.0 sim-days/s  ETA 5m55s');
+    now = 20_000;
+    // 100,000 keychain-days in 10 s: 10,000 a second, so the 900,000 left take 90 s.
+    p.update(20, undefined, { done: 200_000, left: 900_000 });
+    expect(stream.text.trimEnd().split('\n').at(-1)).toBe('  5.5%  20.0/365 sim-days  1.0 sim-days/s  ETA 1m30s');
+  });
 });
