@@ -29,9 +29,15 @@ export interface FleetBehaviour {
   rssiDbm: DistributionSpec;
   /** Device temperature per device, °C (capacity derating, self-discharge). */
   temperatureC: DistributionSpec;
-  /** Cell capacity factor per device (manufacturing spread), 1 = the profile's capacity. */
+  /** Cell capacity factor per device (manufacturing spread), 1 = the profile's capacity; draws below MIN_CAPACITY_FACTOR are raised to it. */
   capacityFactor: DistributionSpec;
 }
+
+/**
+ * The smallest cell capacity factor the fleet simulates: a draw below it (a distribution's tail)
+ * is raised to it, and a scenario whose distribution reaches below it is refused.
+ */
+export const MIN_CAPACITY_FACTOR = 0.05;
 
 export interface FleetRadio {
   phy: '1M' | '2M';

@@ -14,7 +14,7 @@ import { parseDuration } from './duration.ts';
 import { checkCloud, type ScenarioCloud } from './cloud-schema.ts';
 import { checkFirmware, type ScenarioFirmware } from './firmware-schema.ts';
 import { DAY_MS } from '../units/index.ts';
-import { DEFAULT_HANDSHAKE_TABLE_ROWS } from './config.ts';
+import { DEFAULT_HANDSHAKE_TABLE_ROWS, MIN_CAPACITY_FACTOR } from './config.ts';
 import { failScanDuty, parsePhoneScan, type PhoneScanShares } from './phone-scan.ts';
 import { checkInfluxUrl, checkStoreLocation, EMBEDDED_STORE } from './sinks.ts';
 
@@ -300,7 +300,8 @@ export function checkScenario(raw: unknown): { scenario: Scenario; issues: Scena
     // Shares are relative; leave them untouched when they already sum to 1 (no 0.7000000000000001).
     if (sum > 0 && Math.abs(sum - 1) > 1e-9) for (const id of Object.keys(suites)) suites[id] = suites[id]! / sum;
   } else if (suitesRaw !== undefined) c.fail(['fleet', 'suites'], 'a mapping of suite id to share, e.g. { mlkem768-mldsa65-hybrid-aesgcm: 1.0 }', suitesRaw);
-  const capacityFactor = c.dist(['fleet', 'capacityFactor'], fleetRaw.capacityFactor, { dist: 'constant', value: 1 }, { min: 0 });
+  // The fleet clamps a draw below MIN_CAPACITY_FACTOR (a tail); a distribution set below it would be silently changed.
+  const capacityFactor = c.dist(['fleet', 'capacityFactor'], fleetRaw.capacityFactor, { dist: 'constant', value: 1 }, { min: MIN_CAPACITY_FACTOR });
   const temperatureC = c.dist(['fleet', 'temperatureC'], fleetRaw.temperatureC, { dist: 'constant', value: 20 }, { min: -40, max: 85 });
 
   const bRaw = c.map(['behaviour'], top.behaviour ?? {}, ['unlocksPerDay', 'diurnal', 'phoneInRange', 'jostlesPerDay', 'rssiDbm', 'nfcTapsPerYear', 'ota', 'phoneScan'], ['unlocksPerDay']) ?? {};

@@ -11,6 +11,7 @@
 import { sampler, StreamKeys, type Rng } from '../engine/index.ts';
 import { cellCapacityMah, cumulativeShares, selfDischargePerMs, SCAN_MODE_IDS, scanModeOfDevice } from '../device/index.ts';
 import type { FleetConfig } from './config.ts';
+import { MIN_CAPACITY_FACTOR } from '../../scenarios/config.ts';
 import type { Energy } from './partition-energy.ts';
 import type { Streams } from './partition-streams.ts';
 import type { DeviceTable } from './partition-table.ts';
@@ -56,7 +57,7 @@ export function drawDevices(cfg: FleetConfig, root: Rng, suiteIds: readonly stri
     t.scanMode[k] = scanModeOfDevice(g, scanCumulative);
     // Draw order as before (temperature, then capacity spread): the same cells for the same seed.
     const temperatureC = temp(p);
-    const capacityFactor = Math.max(0.05, capf(p));
+    const capacityFactor = Math.max(MIN_CAPACITY_FACTOR, capf(p));
     energy.initCell(k, cellCapacityMah(cfg.profile, temperatureC, capacityFactor), selfDischargePerMs(cfg.profile, temperatureC), maxMa);
     ownerKeys.stateInto(u.owner.state, k << 2, g);
   }

@@ -74,6 +74,12 @@ describe('parseScenario', () => {
     ]);
   });
 
+  it('a cell capacity factor the fleet would raise is refused, not silently changed', () => {
+    const text = GOOD.replace('  suites: { mlkem768-mldsa65-hybrid-aesgcm: 1.0 }\n', '  suites: { mlkem768-mldsa65-hybrid-aesgcm: 1.0 }\n  capacityFactor: 0.01\n');
+    expect(messages(text)).toEqual([expect.stringMatching(/^bad\.yaml:\d+:\d+: fleet\.capacityFactor\.value: expected a value >= 0\.05, got 0\.01$/)]);
+    expect(() => parseScenario(text.replace('capacityFactor: 0.01', 'capacityFactor: 0.05'), 'ok.yaml')).not.toThrow();
+  });
+
   it('a wrong value names its line and column', () => {
     expect(messages(GOOD.replace('devices: 10', 'devices: -3'))).toEqual(['bad.yaml:3:10: devices: expected an integer in 1..10000000, got -3']);
     expect(messages(GOOD.replace('duration: 7d', 'duration: 7 days'))).toEqual([

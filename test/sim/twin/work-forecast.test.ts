@@ -8,7 +8,7 @@ describe('work forecast (the progress ETA of a fleet whose keychains brown out)'
     // Small cells: the keychains brown out around the middle of the run, spread over days.
     const days = 24;
     const devices = 200;
-    const cfg = smallFleet({ devices, durationDays: days, behaviour: { ...smallFleet().behaviour, capacityFactor: { dist: 'normal', mean: 0.05, sd: 0.01 } } });
+    const cfg = smallFleet({ devices, durationDays: days, behaviour: { ...smallFleet().behaviour, capacityFactor: { dist: 'uniform', min: 0.05, max: 0.08 } } });
     const seen: WorkForecast[] = [];
     const out = simulateFleet(cfg, { onProgress: (_ms, _ev, w) => seen.push(w) });
     expect(seen).toHaveLength(days);
@@ -24,7 +24,7 @@ describe('work forecast (the progress ETA of a fleet whose keychains brown out)'
     const forecast = atQuarter.done + atQuarter.left;
     const bySimDays = atQuarter.done * (days / q);
     console.log(`work: total ${total.toFixed(0)}, forecast at day ${q} ${forecast.toFixed(0)} (${((forecast / total - 1) * 100).toFixed(1)} %), by simulated days ${bySimDays.toFixed(0)} (${((bySimDays / total - 1) * 100).toFixed(1)} %)`);
-    expect(Math.abs(forecast / total - 1)).toBeLessThan(0.15);
-    expect(bySimDays / total - 1).toBeGreaterThan(0.5);
+    expect(Math.abs(forecast / total - 1)).toBeLessThan(0.1);
+    expect(bySimDays / total - 1).toBeGreaterThan(0.3);
   });
 });
