@@ -8,6 +8,7 @@ import type { FleetConfig } from '../scenarios/index.ts';
 import { DEFAULT_PARTITIONS, runOnNats } from '../distributed/index.ts';
 import type { FleetOutput } from '../sim/twin/simulate.ts';
 import { UsageError, wholeNumber } from './args.ts';
+import type { Work } from './progress.ts';
 
 export const NATS_OPTIONS = {
   nats: { type: 'string' },
@@ -28,7 +29,7 @@ export const NATS_HELP = `  --nats <url>       distribute the run over 'keytwin 
 export interface NatsRun {
   resume: string | undefined;
   /** Runs one variant on the workers; `workers` is then how many delivered its results. */
-  fleet(cfg: FleetConfig, run: { runId: string; scenario: string; onProgress: (simMs: number, events: number) => void }): Promise<FleetOutput>;
+  fleet(cfg: FleetConfig, run: { runId: string; scenario: string; onProgress: (simMs: number, events: number, work?: Work) => void }): Promise<FleetOutput>;
   workers: number;
 }
 

@@ -23,6 +23,8 @@ import { simulatorVersion } from './code-version.ts';
 import { DistributedError } from './errors.ts';
 import { checkRunId, objectName, RESULT_BUCKET, resultsOf, progressSubject, RESULT_STREAM, resultSubject, runSubject, WORK_STREAM, workMsgId, workSubject } from './names.ts';
 import { decodeNote } from './progress-note.ts';
+import { WorkEstimate } from './work-estimate.ts';
+import type { WorkForecast } from '../sim/twin/partition-forecast.ts';
 import { configHash, decodeResult, decodeRunRecord, encode, WIRE_VERSION, type ResultEnvelope, type RunRecord } from './work-item.ts';
 
 export interface NatsRunOptions {
@@ -35,8 +37,8 @@ export interface NatsRunOptions {
   /** Sets the shared worker consumer's ack wait, ms (how soon a silent worker's partition is redelivered). */
   ackWaitMs?: number;
   scenario: string;
-  /** Mean simulated ms over keychains (finished partitions count in full) and events so far. */
-  onProgress?: (simMs: number, events: number) => void;
+  /** Mean simulated ms over keychains (finished partitions count in full), events so far and the run's work (work-estimate.ts; undefined until a worker forecasts). */
+  onProgress?: (simMs: number, events: number, work: WorkForecast | undefined) => void;
   /** One line per event worth a line: published, resumed, started, redelivered, done, refused. */
   log: (line: string) => void;
   /** After this long with no word from any worker, say how to start one (ms; default 10 s). */
@@ -91,6 +93,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   const by = new Map<number, string>();
   const simMs = new Float64Array(n);
   const events = new Float64Array(n);
+  const work = new WorkEstimate(bounds);
   const started = new Map<number, string>();
   const refused = new Set<string>();
   let duplicates = 0;
@@ -100,7 +103,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
   const progress = () => {
     let keychainMs = 0;
     for (let p = 0; p < n; p++) keychainMs += (bounds[p + 1]! - bounds[p]!) * (results.has(p) ? cfg.durationDays * 86_400_000 : simMs[p]!);
-    opts.onProgress?.(keychainMs / cfg.devices, events.reduce((a, b) => a + b, 0));
+    opts.onProgress?.(keychainMs / cfg.devices, events.reduce((a, b) => a + b, 0), work.total((p) => results.has(p)));
   };
 
   // Progress first, so nothing a worker says after the work is published is missed.
@@ -124,6 +127,7 @@ async function collect(s: NatsSession, cfg: FleetConfig, record: RunRecord, opts
       }
       simMs[note.partition] = note.simMs;
       events[note.partition] = note.events;
+      if (note.work) work.note(note.partition, note.work);
       progress();
     },
   });

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { serialize } from 'node:v8';
 import type { JsMsg } from '@nats-io/jetstream';
 import { partitionToMessage } from '../sim/twin/partition-result.ts';
+import type { WorkForecast } from '../sim/twin/partition-forecast.ts';
 import { ackWaitMs, openSession, type NatsSession } from './connect.ts';
 import { simulatorVersion } from './code-version.ts';
 import { objectName, progressSubject, resultMsgId, resultSubject, WORK_CONSUMER, WORK_STREAM } from './names.ts';
@@ -93,11 +94,11 @@ async function simulateOne(s: NatsSession, m: JsMsg, item: WorkItem, ctx: { thre
   const waitMs = await ackWaitMs(s.jsm);
   const keepAlive = setInterval(() => m.working(), Math.max(100, waitMs / 3));
   let lastNote = -Infinity;
-  const note = (simMs: number, events: number) => {
+  const note = (simMs: number, events: number, work?: WorkForecast) => {
     const now = performance.now();
     if (now - lastNote < PROGRESS_EVERY_MS) return;
     lastNote = now;
-    s.nc.publish(progressSubject(runId), encodeNote({ kind: 'progress', partition, worker: ctx.id, delivery, simMs, events }));
+    s.nc.publish(progressSubject(runId), encodeNote({ kind: 'progress', partition, worker: ctx.id, delivery, simMs, events, ...(work ? { work } : {}) }));
   };
   note(0, 0);
   let run: PartitionRun | null = null;

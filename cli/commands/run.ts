@@ -159,7 +159,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
       const checkpoint = ckRequest ? await fleetCheckpoint(ckRequest, cfg, rerunRecord(path, values, cfg.seed), resumed) : undefined;
       let out: FleetOutput;
       try {
-        // The fleet's work forecast sets the ETA (keychains browning out make later days cheaper); NATS runs give none.
+        // The fleet's work forecast sets the ETA: keychains browning out make later days cheaper.
         const onProgress = (simMs: number, events: number, work?: Work) => {
           const ms = performance.now() - t0;
           progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`, work);
