@@ -48,7 +48,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (note) process.stderr.write(note + '\n');
   checkMemory(cfg, workers);
   const progress = createProgress({ unit: 'sim-days', total: cfg.durationDays, label: `${scenario.name}: fleet` });
-  const out = await runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers, onProgress: (ms) => progress.update(ms / DAY_MS) });
+  const out = await runFleet(cfg, { machines: twinMachinesFor(cfg.firmware), workers, onProgress: (ms, _events, work) => progress.update(ms / DAY_MS, undefined, work) });
   progress.finish();
   const rows = capacitySweep(out.activity, cloud!, cfg.seed, {
     p99Ms, stations, ...(v['max-servers'] ? { maxServers: Math.floor(positiveNumber('max-servers', v['max-servers'])) } : {}),
