@@ -2,17 +2,19 @@
  * Progress for long work: a redrawn bar with rate and ETA on a TTY, plain lines (at most one every
  * few seconds) otherwise, so CI logs stay readable.
  *
- * The rate is that of the last {@link RATE_WINDOW_S} seconds, not of the whole run, and so is the
- * ETA, in units or, when the caller knows what the work costs ({@link Work}), in that: a fleet's
- * simulated days get cheaper as its keychains brown out, so an ETA from simulated days runs long.
- * An office-fleet year on one worker (2026-12-05): from simulated days alone, 1m22s said at day
- * 177 and ≈ 24 s taken; from the fleet's work forecast, 2m21s said at day 10 for 125 s taken,
- * 1m02s at day 100 for 50 s, 19 s at day 165 for 19 s. The last line gives the whole run's rate.
+ * Rates are those of the last {@link RATE_WINDOW_S} seconds. The ETA is the units left at that
+ * rate, or, when the caller says what the work costs ({@link Work}), the work left at the rate of
+ * work done: a fleet's simulated days get cheaper as its keychains brown out, so an ETA from
+ * simulated days runs long. An office-fleet year on one worker (2026-12-05): from simulated days,
+ * 1m22s said at day 177 and ≈ 24 s taken; from the fleet's work forecast, 2m21s said at day 10
+ * for 125 s taken, 1m02s at day 100 for 50 s, 19 s at day 165 for 19 s. The last line gives the
+ * whole run's rate.
  * @module
  */
 
 /** Seconds of recent progress the rate is measured over. */
 export const RATE_WINDOW_S = 30;
+
 export interface ProgressOptions {
   /** What is being counted, e.g. 'sim-days'. */
   unit: string;

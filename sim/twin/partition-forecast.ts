@@ -3,7 +3,8 @@
  * (nothing in a result depends on it). A simulated day costs what its keychains do in it, and a
  * keychain that has browned out costs a small fraction of a live one (its owner's arrivals and
  * the day-boundary sample), so a year's days get cheaper as its keychains die and an ETA from
- * simulated days alone runs long (an office-fleet year at day 177: 3.4× from the last 30 s, 5× from the whole run so far).
+ * simulated days alone runs long (an office-fleet year at day 177: 3.4× at the last 30 s's rate,
+ * 5× at the whole run's so far).
  *
  * Work is counted in keychain-days, a dead keychain's day weighted {@link DEAD_DAY_WEIGHT}.
  * What is left is projected from a sample of the partition's keychains: a live one until its
