@@ -37,7 +37,16 @@ function show(...nodes: Node[]) {
   app.replaceChildren(...nodes);
 }
 
+/** The route being drawn: `data-route` says which page `data-ready` is about. */
+let routing = '';
+
+/**
+ * The page is drawn. Clicking a link changes the hash at once but the page only on the next
+ * `hashchange`, so until then the old page's `data-ready` is still set: a reader after a click
+ * (the browser tests) waits for `data-ready` with the route it asked for.
+ */
 function ready() {
+  app.setAttribute('data-route', routing);
   app.setAttribute('data-ready', 'true');
 }
 
@@ -185,6 +194,7 @@ async function livePage(id: string) {
 async function route() {
   window.clearTimeout(poll);
   app.removeAttribute('data-ready');
+  routing = location.hash;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   try {
     if (parts[0] === 'run' && parts[1]) await runPage(parts[1]);

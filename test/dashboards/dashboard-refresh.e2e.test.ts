@@ -56,7 +56,8 @@ describe('keytwin dashboard on an embedded store written by another process', ()
     expect(await browser.page.locator('h2.page').textContent()).toBe('Runs in the store (2)');
     await browser.shot('dashboard-refreshed');
     await browser.page.click('a[data-run-id="second-run"]');
-    await browser.page.waitForSelector('main[data-ready="true"]', { timeout: 60_000 });
+    // The list stays ready until the hashchange: wait for the run's page.
+    await browser.page.waitForSelector('main[data-ready="true"][data-route="#/run/second-run"]', { timeout: 60_000 });
     expect(await browser.page.locator('.message.error').count()).toBe(0);
     expect(await browser.page.locator('p.runid code').textContent()).toBe('second-run');
     expect(await browser.page.locator('section.chart').count()).toBe(9);

@@ -48,6 +48,9 @@ async function visit(url: string) {
   await browser.page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
 }
 
+/** After a click: the page of `hash` drawn (the old page stays ready until the hashchange). */
+const readyAt = (hash: string) => browser.page.waitForSelector(`main[data-ready="true"][data-route="${hash}"]`, { timeout: 20_000 });
+
 describe('keytwin dashboard in Chromium', () => {
   const rowIds = () => browser.page.$$eval('table.runs tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-row')));
   const cellOf = (id: string, col: number) => browser.page.locator(`table.runs tr[data-row="${id}"] td`).nth(col).textContent();
@@ -95,7 +98,7 @@ describe('keytwin dashboard in Chromium', () => {
   it('selecting a run draws its charts with the expected marks and numbers', async () => {
     await visit(dash.url);
     await browser.page.click('a[data-run-id="office-768"]');
-    await browser.page.waitForSelector('main[data-ready="true"]');
+    await readyAt('#/run/office-768');
     const ids = await browser.page.$$eval('section.chart', (ss) => ss.map((s) => s.getAttribute('data-chart')));
     expect(ids).toEqual(['battery-life-histogram', 'battery-life-ecdf', 'soc-over-time', 'energy-by-state', 'handshake-phases', 'latency', 'handshake-sequence', 'failures', 'cloud-load']);
     const p50 = Math.round(A.summary.battery.lifeDays.p50.value);
@@ -160,7 +163,7 @@ describe('keytwin dashboard in Chromium', () => {
     expect(await browser.page.isDisabled('#compare')).toBe(true);
     await browser.page.check('input[data-run="office-1024"]');
     await browser.page.click('#compare');
-    await browser.page.waitForSelector('main[data-ready="true"]');
+    await readyAt('#/compare/office-768/office-1024');
     const title = await browser.page.locator('section[data-chart="compare-metrics"] h3').textContent();
     expect(title).toMatch(/^mlkem1024-mldsa87-hybrid-aesgcm vs mlkem768-mldsa44-hybrid-aesgcm: median battery life/);
     expect(await browser.page.locator('h2.page').textContent()).toBe('Comparison: B office-pq1024 · 2026-03-03 10:30 · seed 11 against A office-pq768 · 2026-03-02 09:15 · seed 7');
@@ -221,7 +224,7 @@ describe('keytwin dashboard in Chromium', () => {
     expect((await post({ ...snap, runId: 'office-768', simDay: 14, wallMs: 9500, state: 'done', daily: A.daily })).status).toBe(204);
     await visit(`${dash.url}#/live/office-768`);
     await browser.page.click('p[data-stored="true"] a');
-    await browser.page.waitForSelector('main[data-ready="true"] section.chart');
+    await readyAt('#/run/office-768');
     expect(await browser.page.locator('p.runid code').textContent()).toBe('office-768');
     await browser.shot('dashboard-live');
   });
