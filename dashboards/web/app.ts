@@ -30,24 +30,45 @@ const LIVE_REFRESH_MS = 1000;
 
 const app = document.getElementById('app')!;
 let poll: number | undefined;
+let generation = 0;
 /** Kept across refreshes and visits of the list, so sorting and filtering survive both. */
 const tableState: TableState = { sort: null, filter: '', picked: [] };
 
-function show(...nodes: Node[]) {
-  app.replaceChildren(...nodes);
+/**
+ * What a route's page draws with. Its writes land only while it is the newest route: a page still
+ * loading when another route starts (a quick second click on a slow store) must neither replace
+ * the newer page nor keep polling. `ready` marks the page drawn, with `data-route` naming it:
+ * clicking a link changes the hash at once but the page only on the next `hashchange`, so until
+ * then the old page is the one ready (the browser tests wait for the route they asked for).
+ */
+interface Page {
+  show(...nodes: Node[]): void;
+  append(node: Node): void;
+  ready(): void;
+  /** Runs `fn` after `ms` ms (the polls), unless another route has started by then. */
+  later(fn: () => void, ms: number): void;
 }
 
-/** The route being drawn: `data-route` says which page `data-ready` is about. */
-let routing = '';
-
-/**
- * The page is drawn. Clicking a link changes the hash at once but the page only on the next
- * `hashchange`, so until then the old page's `data-ready` is still set: a reader after a click
- * (the browser tests) waits for `data-ready` with the route it asked for.
- */
-function ready() {
-  app.setAttribute('data-route', routing);
-  app.setAttribute('data-ready', 'true');
+function newPage(): Page {
+  const mine = ++generation;
+  const at = location.hash;
+  const current = () => mine === generation;
+  return {
+    show: (...nodes) => {
+      if (current()) app.replaceChildren(...nodes);
+    },
+    append: (node) => {
+      if (current()) app.append(node);
+    },
+    ready: () => {
+      if (!current()) return;
+      app.setAttribute('data-route', at);
+      app.setAttribute('data-ready', 'true');
+    },
+    later: (fn, ms) => {
+      if (current()) poll = window.setTimeout(() => current() && fn(), ms);
+    },
+  };
 }
 
 function facts(items: [string, string, string?][]): HTMLElement {
@@ -62,7 +83,7 @@ function runFacts(v: RunView): HTMLElement {
   ]);
 }
 
-async function runsPage() {
+async function runsPage(pg: Page) {
   const filter = h('input', { id: 'filter', type: 'search', placeholder: 'Filter by scenario, suite, profile or id', value: tableState.filter, 'aria-label': 'filter runs' });
   const count = h('h2', { class: 'page' }, 'Runs in the store');
   const liveLine = h('p', { id: 'live-runs' });
@@ -107,10 +128,10 @@ async function runsPage() {
     render();
   });
   await load();
-  show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare), sweepsHolder);
-  ready();
+  pg.show(count, liveLine, h('p', {}, filter), holder, h('p', {}, compare), sweepsHolder);
+  pg.ready();
   const again = () => {
-    poll = window.setTimeout(() => {
+    pg.later(() => {
       load().then(again, (err: Error) => {
         // Keep the table; say why it may be stale, and keep trying.
         holder.before(message(`Could not refresh the list: ${err.message}`, 'error'));
@@ -121,48 +142,48 @@ async function runsPage() {
   again();
 }
 
-async function runPage(id: string) {
-  show(h('p', {}, `Loading run ${id}…`));
+async function runPage(pg: Page, id: string) {
+  pg.show(h('p', {}, `Loading run ${id}…`));
   const view = await api<RunView>(`/api/runs/${encodeURIComponent(id)}`);
   const name = runName({ scenario: view.manifest.scenario.name, startedAt: view.manifest.startedAt, seed: view.manifest.seed });
   const cloudLink = view.cloudDetail ? [' · ', h('a', { href: `#/cloud/${encodeURIComponent(view.id)}`, id: 'cloud-view' }, 'Cloud view: utilisation, queue and p99 per hour, OTA waves')] : [];
-  show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id), ...cloudLink), runFacts(view));
+  pg.show(h('h2', { class: 'page' }, name), h('p', { class: 'runid' }, 'run id ', h('code', {}, view.id), ...cloudLink), runFacts(view));
   // Draw one chart per frame so the first chart appears before the others are computed.
   for (const spec of runCharts(view)) {
-    app.append(chartEl(spec, name));
+    pg.append(chartEl(spec, name));
     await new Promise((r) => requestAnimationFrame(r));
   }
-  ready();
+  pg.ready();
 }
 
-async function comparePage(a: string, b: string) {
-  show(h('p', {}, `Loading runs ${a} and ${b}…`));
+async function comparePage(pg: Page, a: string, b: string) {
+  pg.show(h('p', {}, `Loading runs ${a} and ${b}…`));
   const data = await api<{ a: RunView; b: RunView }>(`/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
   const nameOf = (v: RunView) => runName({ scenario: v.manifest.scenario.name, startedAt: v.manifest.startedAt, seed: v.manifest.seed });
   const [na, nb] = [nameOf(data.a), nameOf(data.b)];
-  show(h('h2', { class: 'page' }, `Comparison: B ${nb} against A ${na}`), ...compareCharts(data.a, data.b).map((s) => chartEl(s, `${nb}-vs-${na}`)));
+  pg.show(h('h2', { class: 'page' }, `Comparison: B ${nb} against A ${na}`), ...compareCharts(data.a, data.b).map((s) => chartEl(s, `${nb}-vs-${na}`)));
   // Each pair on the same axes: the domains Plot would pick for either side, united.
   const [ca, cb] = shareAxesAll(runCharts(data.a), runCharts(data.b), (spec) => {
     if (!spec.plot) return {};
     const fig = Plot.plot(spec.plot);
     return { x: fig.scale('x')?.domain as unknown[] | undefined, y: fig.scale('y')?.domain as unknown[] | undefined };
   });
-  ca.forEach((s, i) => app.append(h('div', { class: 'pair' }, chartEl(s, na, 'A'), chartEl(cb[i]!, nb, 'B'))));
-  ready();
+  ca.forEach((s, i) => pg.append(h('div', { class: 'pair' }, chartEl(s, na, 'A'), chartEl(cb[i]!, nb, 'B'))));
+  pg.ready();
 }
 
-async function liveList() {
+async function liveList(pg: Page) {
   const { runs } = await api<{ runs: LiveSnapshot[] }>('/api/live');
   if (runs.length === 0) {
-    show(h('h2', { class: 'page' }, 'Live runs'), message("No simulation is publishing progress. Start one with 'keytwin run <scenario> --live <this dashboard's URL>'; it appears here within a second."));
+    pg.show(h('h2', { class: 'page' }, 'Live runs'), message("No simulation is publishing progress. Start one with 'keytwin run <scenario> --live <this dashboard's URL>'; it appears here within a second."));
   } else {
-    show(h('h2', { class: 'page' }, 'Live runs'), h('ul', {}, ...runs.map((r) => h('li', {}, h('a', { href: `#/live/${encodeURIComponent(r.runId)}` }, r.scenario), ` ${r.state}, day ${num(r.simDay)} of ${num(r.durationDays)} · `, h('code', {}, r.runId)))));
+    pg.show(h('h2', { class: 'page' }, 'Live runs'), h('ul', {}, ...runs.map((r) => h('li', {}, h('a', { href: `#/live/${encodeURIComponent(r.runId)}` }, r.scenario), ` ${r.state}, day ${num(r.simDay)} of ${num(r.durationDays)} · `, h('code', {}, r.runId)))));
   }
-  ready();
-  poll = window.setTimeout(() => void route(), 2000);
+  pg.ready();
+  pg.later(() => void route(), 2000);
 }
 
-async function livePage(id: string) {
+async function livePage(pg: Page, id: string) {
   const s = await api<LiveSnapshot & { history: LiveProgressPoint[] }>(`/api/live/${encodeURIComponent(id)}`);
   const frac = s.durationDays > 0 ? s.simDay / s.durationDays : 1;
   const eta = etaMs(s, s.history);
@@ -185,32 +206,32 @@ async function livePage(id: string) {
   if (stored) nodes.push(h('p', { 'data-stored': 'true' }, 'Finished. ', h('a', { href: `#/run/${encodeURIComponent(s.runId)}` }, 'Open the stored run')));
   else if (s.state === 'done') nodes.push(h('p', { 'data-stored': 'false' }, 'Finished; the run is being saved to the store. A link to it appears here once it is stored.'));
   const name = `live-${s.scenario}`;
-  show(...nodes, chartEl(eventRateChart(s.history), name), chartEl(unlocksFailuresChart(s), name), ...liveCharts(s).map((c) => chartEl(c, name)));
-  ready();
-  if (s.state === 'running') poll = window.setTimeout(() => void route(), LIVE_REFRESH_MS);
-  else if (s.state === 'done' && !stored) poll = window.setTimeout(() => void route(), LIST_REFRESH_MS);
+  pg.show(...nodes, chartEl(eventRateChart(s.history), name), chartEl(unlocksFailuresChart(s), name), ...liveCharts(s).map((c) => chartEl(c, name)));
+  pg.ready();
+  if (s.state === 'running') pg.later(() => void route(), LIVE_REFRESH_MS);
+  else if (s.state === 'done' && !stored) pg.later(() => void route(), LIST_REFRESH_MS);
 }
 
 async function route() {
   window.clearTimeout(poll);
   app.removeAttribute('data-ready');
-  routing = location.hash;
+  const pg = newPage();
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   try {
-    if (parts[0] === 'run' && parts[1]) await runPage(parts[1]);
-    else if (parts[0] === 'compare' && parts[1] && parts[2]) await comparePage(parts[1], parts[2]);
+    if (parts[0] === 'run' && parts[1]) await runPage(pg, parts[1]);
+    else if (parts[0] === 'compare' && parts[1] && parts[2]) await comparePage(pg, parts[1], parts[2]);
     else if (parts[0] === 'cloud' && parts[1]) {
-      await cloudPage(parts[1], show, (n) => app.append(n));
-      ready();
+      await cloudPage(parts[1], pg.show, pg.append);
+      pg.ready();
     } else if (parts[0] === 'sweep' && parts[1]) {
-      await sweepPage(parts[1], show);
-      ready();
-    } else if (parts[0] === 'live' && parts[1]) await livePage(parts[1]);
-    else if (parts[0] === 'live') await liveList();
-    else await runsPage();
+      await sweepPage(parts[1], pg.show);
+      pg.ready();
+    } else if (parts[0] === 'live' && parts[1]) await livePage(pg, parts[1]);
+    else if (parts[0] === 'live') await liveList(pg);
+    else await runsPage(pg);
   } catch (err) {
-    show(message((err as Error).message, 'error'), h('p', {}, h('a', { href: '#/' }, 'Back to the list of runs')));
-    ready();
+    pg.show(message((err as Error).message, 'error'), h('p', {}, h('a', { href: '#/' }, 'Back to the list of runs')));
+    pg.ready();
   }
 }
 

@@ -157,6 +157,21 @@ describe('keytwin dashboard in Chromium', () => {
     expect(bytes.length).toBeGreaterThan(10_000);
   });
 
+  it('a page still loading when another route starts neither replaces the newer page nor adds to it', async () => {
+    await visit(dash.url);
+    // Two routes at once: the first run's page is still loading when the second starts.
+    await browser.page.evaluate(() => {
+      location.hash = '#/run/office-768';
+      setTimeout(() => (location.hash = '#/run/office-1024'), 0);
+    });
+    await readyAt('#/run/office-1024');
+    // Long enough for the first page's requests and frames to have come back.
+    await browser.page.waitForTimeout(1500);
+    expect(await browser.page.locator('p.runid code').allTextContents()).toEqual(['office-1024']);
+    expect(await browser.page.locator('section.chart').count()).toBe(9);
+    expect(await browser.page.getAttribute('main', 'data-route')).toBe('#/run/office-1024');
+  });
+
   it('compares two selected runs', async () => {
     await visit(dash.url);
     await browser.page.check('input[data-run="office-768"]');
