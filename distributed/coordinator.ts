@@ -37,7 +37,10 @@ export interface NatsRunOptions {
   /** Sets the shared worker consumer's ack wait, ms (how soon a silent worker's partition is redelivered). */
   ackWaitMs?: number;
   scenario: string;
-  /** Mean simulated ms over keychains (finished partitions count in full), events so far and the run's work (work-estimate.ts; undefined until a worker forecasts). */
+  /**
+   * Mean simulated ms over keychains (finished partitions count in full), events so far and the
+   * run's work (work-estimate.ts; undefined until a worker forecasts).
+   */
   onProgress?: (simMs: number, events: number, work: WorkForecast | undefined) => void;
   /** One line per event worth a line: published, resumed, started, redelivered, done, refused. */
   log: (line: string) => void;

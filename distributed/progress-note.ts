@@ -1,6 +1,7 @@
 /**
  * What workers tell a coordinator while they work, on plain NATS (progressSubject): a partition's
- * simulated time and events so far and its work forecast (for the ETA; absent from older workers), or a refusal (other code version). Losing one costs a stale
+ * simulated time and events so far and its work forecast (for the ETA; absent from older
+ * workers), or a refusal (other code version). Losing one costs a stale
  * progress line; results themselves go through JetStream. A refusal is sent as a request, which
  * the run's coordinator answers: that is how a worker tells a live run from an abandoned one
  * (other-code.ts).
