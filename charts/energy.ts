@@ -22,13 +22,18 @@ function rank(k: string): number {
 
 export interface EnergyByStateInput {
   daily: readonly DailyRow[];
-  /** Mean mJ per device per day by state, from the summary. */
+  /** Mean mJ per device per day by state, from the summary: over every keychain-day of the run, alive or not. */
   perDeviceDay: Record<string, number>;
+  /** Keychains in the fleet. */
+  devices: number;
 }
 
 /**
- * DailyRow.energyMjByState is the fleet total for the day; dividing by the keychains alive that
- * day gives the mean per keychain, comparable across fleet sizes.
+ * DailyRow.energyMjByState is the fleet total for the day, browned-out keychains' 'off' draw
+ * included; divided by the fleet's keychains, each bar is the mean per keychain, comparable across
+ * fleet sizes, and the bars' mean is the title's figure (the summary's, over the same population).
+ * Divided by the keychains alive, a year's last days showed the dead keychains' draw as millions
+ * of mJ per survivor.
  */
 export function energyByState(input: EnergyByStateInput): ChartSpec {
   const id = 'energy-by-state';
@@ -42,14 +47,14 @@ export function energyByState(input: EnergyByStateInput): ChartSpec {
   // Each row spans its whole simulated day [day, day + 1): bars, not a step curve, whose first
   // and last steps Plot centres on the data points and so draws half as wide as the others.
   const rows = input.daily.flatMap((d) =>
-    states.map((s) => ({ day: d.day, end: d.day + 1, state: label(s), mj: d.alive > 0 ? (d.energyMjByState[s] ?? 0) / d.alive : 0 })),
+    states.map((s) => ({ day: d.day, end: d.day + 1, state: label(s), mj: input.devices > 0 ? (d.energyMjByState[s] ?? 0) / input.devices : 0 })),
   );
   const share = (input.perDeviceDay[top] ?? 0) / total;
   const labels = stackLabels(rows, states.map(label));
   return {
     id,
     title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percentClaim(share, 0)} of a keychain's ${num(total)} mJ a day`,
-    subtitle: `Mean energy per alive keychain per simulated day, stacked by power state (mJ); title: run means (${num(input.daily.length)} days).`,
+    subtitle: `Mean energy per keychain of the fleet per simulated day, stacked by power state (mJ); a browned-out keychain counts, drawing its 'off' current until its cell is empty; title: run means (${num(input.daily.length)} days).`,
     plot: {
       ...FRAME,
       x: { label: 'Simulated day →' },

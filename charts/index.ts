@@ -38,7 +38,7 @@ export function runCharts(view: RunView): ChartSpec[] {
     batteryLifeHistogram(battery),
     batteryLifeEcdf(battery),
     socOverTime({ daily: view.daily, samples: view.socSamples }),
-    energyByState({ daily: view.daily, perDeviceDay: s.energyMjPerDayByState }),
+    energyByState({ daily: view.daily, perDeviceDay: s.energyMjPerDayByState, devices: s.devices }),
     handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: deviceDays > 0 ? s.handshake.started / deviceDays : 0 }),
     latencyDistributions({ unlockMs: view.latencyMs.unlock, handshakeMs: view.latencyMs.handshake, unlock: s.unlocks.latencyMs, handshake: s.handshake.timeMs }),
     handshakeSequence(view.handshake ? { ...view.handshake, timeMsByPhase: s.handshake.meanTimeMsByPhase, ...(s.handshake.steps ? { steps: s.handshake.steps } : {}) } : null),

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Profile } from '../../firmware/profiles/index.ts';
-import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToCutoffMs, type Cell } from '../device/index.ts';
+import { advanceCharge, batteryCurrentMa, createCell, cutoffMah, socOf, timeToChargeMs, timeToCutoffMs, type Cell } from '../device/index.ts';
 import { POWER_MODES, type CompiledMachine } from '../statechart/index.ts';
 import type { Clock } from './partition-clock.ts';
 import { DAY_MS } from '../../units/index.ts';
@@ -153,6 +153,9 @@ export class Energy {
         res.depletedDay[k] = (t.lastT[k]! + span) / DAY_MS;
       }
     }
+    // A browned-out keychain's parts still draw their 'off' currents from what is left below the
+    // cutoff, until the cell is empty; then nothing flows, and no energy is booked.
+    if (q === 0 && ma > 0) span = Math.min(span, timeToChargeMs(this.cell, q0, ma, 0));
     const uj = Math.round(ma * span * this.vNominal); // mA·ms·V = µJ
     res.energyUj[k]! += uj;
     res.energyByMode[t.curMode[k]!]! += uj;

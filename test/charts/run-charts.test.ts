@@ -62,7 +62,7 @@ describe('energy by state', () => {
   it('draws every day, first and last included, one day wide, and titles the largest state with its share', () => {
     const { daily } = week();
     const perDeviceDay = { deepSleep: 16_000, lightSleep: 900, idle: 300, active: 250, radio: 200 };
-    const spec = energyByState({ daily, perDeviceDay });
+    const spec = energyByState({ daily, perDeviceDay, devices: 100 });
     const svg = renderSvg(spec)!;
     // The stacked rects of the first state (deep sleep): 7 days, equal widths.
     const widths = [...svg.matchAll(/<rect [^>]*width="([0-9.]+)"/g)].map((m) => Number(m[1]));
@@ -71,6 +71,23 @@ describe('energy by state', () => {
     for (const w of perDay) expect(w).toBeCloseTo(perDay[3]!, 6);
     const total = Object.values(perDeviceDay).reduce((a, b) => a + b, 0);
     expect(spec.title).toBe(`Deep sleep takes ${Math.round((100 * 16_000) / total)} % of a keychain's ${total.toLocaleString('en-US')} mJ a day`);
+  });
+  it('bars and title speak of the same keychains: every keychain of the fleet, a browned-out one included', () => {
+    // 10 keychains, 3 days; 2 brown out on day 1, the rest on day 2; a dead cell draws 'off' until empty.
+    const days: { alive: number; energyMjByState: Record<string, number> }[] = [
+      { alive: 10, energyMjByState: { deepSleep: 10_000, radio: 5_000 } },
+      { alive: 8, energyMjByState: { deepSleep: 9_000, radio: 4_000, off: 200 } },
+      { alive: 0, energyMjByState: { off: 800 } },
+    ];
+    const daily = days.map((d, day) => ({ ...week().daily[0]!, day, ...d }));
+    const perDeviceDay = { deepSleep: 19_000 / 30, radio: 9_000 / 30, off: 1_000 / 30 };
+    const spec = energyByState({ daily, perDeviceDay, devices: 10 });
+    const rects = (spec.plot!.marks![0] as unknown as { data: { day: number; mj: number }[] }).data;
+    // Day 2: the 10 dead keychains' 800 mJ is 80 mJ each, not 800 mJ over nobody alive.
+    expect(rects.filter((r) => r.day === 2).reduce((a, r) => a + r.mj, 0)).toBeCloseTo(80, 9);
+    // The bars' mean over the days is the title's figure.
+    const barMean = rects.reduce((a, r) => a + r.mj, 0) / daily.length;
+    expect(spec.title).toContain(`of a keychain's ${Math.round(barMean).toLocaleString('en-US')} mJ a day`);
   });
   it('labels the thin states of the stack apart from each other', () => {
     const rows = ['deep sleep', 'light sleep', 'idle', 'active', 'radio'].map((state, i) => ({ day: 6, end: 7, state, mj: [16_000, 90, 30, 25, 20][i]! }));

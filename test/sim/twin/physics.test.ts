@@ -38,6 +38,24 @@ describe('fleet battery physics', () => {
     expect(out.telemetry.filter((e) => e.eventType === 'brownout')).toHaveLength(4);
   });
 
+  it('a browned-out keychain draws its off current only until its cell is empty: no more energy than the cell held', async () => {
+    // Small cells (10 mAh) brown out within days; 200 days after, the off current (7.6 µA, 0.18 mAh a
+    // day) would have drawn ≈ 3× what is left below the cutoff if it never stopped.
+    const cfg = smallFleet({ devices: 6, durationDays: 200 });
+    const tiny = { ...cfg, behaviour: { ...cfg.behaviour, capacityFactor: { dist: 'constant' as const, value: 0.05 } } };
+    const out = await runFleet(tiny, { machines, workers: 0 });
+    expect(out.summary.battery.depleted).toBe(6);
+    const vNominal = cfg.profile.battery.vNominal.value;
+    for (let k = 0; k < 6; k++) {
+      // mJ / V = mC; 3,600 mC = 1 mAh.
+      const drawnMah = out.devices.energyMj[k]! / vNominal / 3600;
+      expect(drawnMah).toBeLessThanOrEqual(out.devices.capacityMah[k]!);
+      expect(drawnMah).toBeGreaterThan(0.8 * out.devices.capacityMah[k]!);
+    }
+    // The last days, with every cell empty, book no energy at all.
+    expect(out.daily.at(-1)!.energyMjByState).toEqual({});
+  });
+
   it('a lossy radio produces link failures, attributed to reasons the device machine records', async () => {
     const cfg = smallFleet({ devices: 20, durationDays: 2 });
     const lossy = { ...cfg, radio: { ...cfg.radio, phy: '1M' as const, shadowingDb: 30, interferencePer: 0.1 } };
