@@ -53,7 +53,8 @@ export function energyByState(input: EnergyByStateInput): ChartSpec {
   const labels = stackLabels(rows, states.map(label));
   return {
     id,
-    title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percentClaim(share, 0)} of a keychain's ${num(total)} mJ a day`,
+    // Once keychains brown out the mean is no longer a live keychain's day: the title says so.
+    title: `${label(top)[0]!.toUpperCase()}${label(top).slice(1)} takes ${percentClaim(share, 0)} of a keychain's ${num(total)} mJ a day${(input.perDeviceDay.off ?? 0) > 0 ? ' (mean over the run, browned-out keychains included)' : ''}`,
     subtitle: `Mean energy per keychain of the fleet per simulated day, stacked by power state (mJ); a browned-out keychain counts, drawing its 'off' current until its cell is empty; title: run means (${num(input.daily.length)} days).`,
     plot: {
       ...FRAME,
@@ -76,19 +77,33 @@ export function energyByState(input: EnergyByStateInput): ChartSpec {
 /** Inner plot height in px (FRAME less default top margin 20 and the bottom margin). */
 const INNER_PX = FRAME.height - 20 - FRAME.marginBottom;
 
-/** State names beside the last day's stack, at their segment's middle, dodged 11 px apart. */
+/**
+ * State names right of the last day, at the middles of one day's stack, dodged 11 px apart: the
+ * last day's, if it shows as many states as any day; else the tallest of the days that do (in a
+ * year whose keychains all brown out, the last day holds no energy and would name no state).
+ */
 export function stackLabels(rows: readonly { day: number; end: number; state: string; mj: number }[], order: readonly string[]): { state: string; x: number; y: number }[] {
   if (rows.length === 0) return [];
-  const lastDay = Math.max(...rows.map((r) => r.day));
+  const lastEnd = Math.max(...rows.map((r) => r.end));
   const totals = new Map<number, number>();
-  for (const r of rows) totals.set(r.day, (totals.get(r.day) ?? 0) + r.mj);
+  const present = new Map<number, number>();
+  for (const r of rows) {
+    totals.set(r.day, (totals.get(r.day) ?? 0) + r.mj);
+    if (r.mj > 0) present.set(r.day, (present.get(r.day) ?? 0) + 1);
+  }
   const top = Math.max(...totals.values());
+  const most = Math.max(0, ...present.values());
+  const lastDay = Math.max(...rows.map((r) => r.day));
+  let day = lastDay;
+  if ((present.get(lastDay) ?? 0) < most) {
+    for (const [d, n] of present) if (n === most && (day === lastDay || totals.get(d)! > totals.get(day)!)) day = d;
+  }
   let base = 0;
   const mids: { state: string; x: number; y: number }[] = [];
   for (const st of order) {
-    const r = rows.find((q) => q.day === lastDay && q.state === st);
+    const r = rows.find((q) => q.day === day && q.state === st);
     if (!r || !(r.mj > 0)) continue;
-    mids.push({ state: st, x: r.end, y: base + r.mj / 2 });
+    mids.push({ state: st, x: lastEnd, y: base + r.mj / 2 });
     base += r.mj;
   }
   const ys = dodge(mids.map((m) => m.y), (top * 11) / INNER_PX, 0);

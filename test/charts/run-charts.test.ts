@@ -87,7 +87,7 @@ describe('energy by state', () => {
     expect(rects.filter((r) => r.day === 2).reduce((a, r) => a + r.mj, 0)).toBeCloseTo(80, 9);
     // The bars' mean over the days is the title's figure.
     const barMean = rects.reduce((a, r) => a + r.mj, 0) / daily.length;
-    expect(spec.title).toContain(`of a keychain's ${Math.round(barMean).toLocaleString('en-US')} mJ a day`);
+    expect(spec.title).toContain(`of a keychain's ${Math.round(barMean).toLocaleString('en-US')} mJ a day (mean over the run, browned-out keychains included)`);
   });
   it('labels the thin states of the stack apart from each other', () => {
     const rows = ['deep sleep', 'light sleep', 'idle', 'active', 'radio'].map((state, i) => ({ day: 6, end: 7, state, mj: [16_000, 90, 30, 25, 20][i]! }));
