@@ -112,15 +112,21 @@ export function stackLabels(rows: readonly { day: number; end: number; state: st
 
 export interface HandshakePhasesInput {
   handshake: RunSummary['handshake'];
-  /** Handshakes per keychain per day (handshake count / device-days). */
+  /** Handshakes per alive keychain per day (handshakes started / keychain-days alive at day end). */
   handshakesPerDeviceDay: number;
 }
 
 interface Row { metric: string; phase: string; share: number; value: number; unit: string }
 
-/** Whether `text` fits in a segment of `share` of the 530 px bar (≈ 6.3 px per character at 10–11 px). */
+/** Left margin of the phases chart: room for its longest metric, "energy per alive keychain-day (…)". */
+const PHASES_LEFT = 250;
+const PHASES_RIGHT = 20;
+/** Width of the phases chart's bars, px. */
+const PHASES_BAR_PX = FRAME.width - PHASES_LEFT - PHASES_RIGHT;
+
+/** Whether `text` fits in a segment of `share` of a bar (≈ 6.3 px per character at 10–11 px). */
 function fits(share: number, text: string): boolean {
-  return share * 530 >= text.length * 6.3 + 6;
+  return share * PHASES_BAR_PX >= text.length * 6.3 + 6;
 }
 
 /** A table run says so: its handshakes were drawn, not run per operation, with the table's own error. */
@@ -142,7 +148,7 @@ export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
   const metrics = [
     { key: 'time per handshake', unit: 'ms', of: t, total: tTotal },
     { key: 'energy per handshake', unit: 'mJ', of: e, total: eTotal },
-    { key: 'energy per keychain-day', unit: 'mJ', of: Object.fromEntries(PHASES.map((p) => [p, e[p] * perDay])) as Record<string, number>, total: eTotal * perDay },
+    { key: 'energy per alive keychain-day', unit: 'mJ', of: Object.fromEntries(PHASES.map((p) => [p, e[p] * perDay])) as Record<string, number>, total: eTotal * perDay },
   ];
   const rows = metrics.flatMap((m) =>
     PHASES.map((p) => ({ metric: `${m.key} (${sig(m.total)} ${m.unit})`, phase: label(p), share: m.of[p]! / m.total, value: m.of[p]!, unit: m.unit })),
@@ -151,13 +157,13 @@ export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
   return {
     id,
     title: `A handshake takes ${sig(tTotal)} ms and ${sig(eTotal)} mJ; ${label(topE)} is ${percent(e[topE] / eTotal, 0)} of its energy`,
-    subtitle: `Mean share of each handshake phase (left to right: radio, crypto, secure element, other); ${sig(perDay)} handshakes per keychain per day make ${sig(eTotal * perDay)} mJ/day.${tableNote(input.handshake.table)}`,
+    subtitle: `Mean share of each handshake phase (left to right: radio, crypto, secure element, other); ${sig(perDay)} handshakes per alive keychain per day make ${sig(eTotal * perDay)} mJ/day.${tableNote(input.handshake.table)}`,
     plot: {
       ...FRAME,
       height: 220,
       marginTop: 40,
-      marginLeft: 210,
-      marginRight: 20,
+      marginLeft: PHASES_LEFT,
+      marginRight: PHASES_RIGHT,
       x: { label: 'Share of the handshake (%) →', percent: true, domain: [0, 100] },
       y: { label: null, domain: metrics.map((m) => `${m.key} (${sig(m.total)} ${m.unit})`) },
       color: { domain: PHASES.map(label), scheme: 'tableau10' },
@@ -176,7 +182,7 @@ export function handshakePhases(input: HandshakePhasesInput): ChartSpec {
       ],
     },
     table: {
-      columns: ['phase', 'time per handshake (ms)', 'energy per handshake (mJ)', 'energy per keychain-day (mJ)', 'energy share'],
+      columns: ['phase', 'time per handshake (ms)', 'energy per handshake (mJ)', 'energy per alive keychain-day (mJ)', 'energy share'],
       rows: PHASES.map((p) => [label(p), round(t[p], 2), round(e[p], 3), round(e[p] * perDay, 2), `${round((e[p] / eTotal) * 100, 1)} %`]),
     },
   };
