@@ -1,7 +1,10 @@
 /**
  * How the owner's unlock intents ended, over time: the intents that were not unlocked, stacked
- * per day (per week for long runs, so bars stay readable) by outcome (phone not in range, busy,
- * a named failure, ...), each labelled at its last bar instead of an HTML legend. The title
+ * per day by outcome (phone not in range, busy, a named failure, ...); for long runs a bar per
+ * week, so bars stay readable, whose height is that week's mean per day and whose width the days
+ * it holds, so a run's last, shorter week is neither a drop nor stretched. Outcomes are named as
+ * in stack-labels.ts (a year's last week may hold only 'batteryDead': the other names piled up
+ * at its foot when they were put beside the last bar). The title
  * counts every intent, so it never says "no failures" while intents went unserved.
  * @module
  */
@@ -9,6 +12,7 @@ import * as Plot from '@observablehq/plot';
 import type { DailyRow } from '../results/index.ts';
 import { FRAME, type ChartSpec } from './chart-spec.ts';
 import { num, percentClaim } from './format.ts';
+import { stackLabels } from './stack-labels.ts';
 
 export interface FailuresInput {
   daily: readonly DailyRow[];
@@ -34,32 +38,38 @@ export function failuresOverTime(input: FailuresInput): ChartSpec {
   }
   const week = input.daily.length > 60;
   const unit = week ? 7 : 1;
-  const buckets = new Map<string, { t: number; reason: string; n: number }>();
+  // Bars from day t (1-based) to `end`, their heights the mean per day over the days they hold.
+  const buckets = new Map<string, { t: number; end: number; reason: string; n: number; days: number }>();
   for (const d of input.daily) {
     const t = Math.floor(d.day / unit) * unit + 1;
     for (const r of reasons) {
       const key = `${t}|${r}`;
-      const b = buckets.get(key) ?? { t, reason: r, n: 0 };
+      const b = buckets.get(key) ?? { t, end: t, reason: r, n: 0, days: 0 };
       b.n += d.outcomes[r] ?? 0;
+      b.days++;
+      b.end = t + b.days;
       buckets.set(key, b);
     }
   }
-  const rows = [...buckets.values()];
+  const rows = [...buckets.values()].map((b) => ({ ...b, perDay: b.n / b.days }));
+  const labels = stackLabels(rows.map((r) => ({ day: r.t, end: r.end, state: r.reason, mj: r.perDay })), reasons);
   const top = reasons[0]!;
   return {
     id,
     title: `Outcomes of ${num(input.intents)} unlock intents: ${num(total)} not unlocked (${percentClaim(total / Math.max(1, input.intents))}); most '${top}' (${percentClaim((totals[top] ?? 0) / total, 0)})`,
-    subtitle: `Intents not unlocked per ${week ? 'week (bar starts at its first day)' : 'simulated day'}, stacked by outcome; ${num(unlocked)} unlocked.`,
+    subtitle: week
+      ? `Intents not unlocked per day, each week's mean (a bar spans its days), stacked by outcome; ${num(unlocked)} unlocked.`
+      : `Intents not unlocked per simulated day, stacked by outcome; ${num(unlocked)} unlocked.`,
     plot: {
       ...FRAME,
+      // Room right of the bars for the longest outcome name (≈ 6.6 px a character at 10 px).
+      marginRight: Math.max(FRAME.marginRight, Math.ceil(10 + 6.6 * Math.max(...labels.map((l) => l.state.length)))),
       x: { label: `Simulated ${week ? 'week starting day' : 'day'} →`, interval: unit, ticks: Math.min(12, rows.length) },
-      y: { label: `↑ Intents not unlocked per ${week ? 'week' : 'day'}`, grid: true },
+      y: { label: `↑ Intents not unlocked per day${week ? ' (weekly mean)' : ''}`, grid: true },
       color: { domain: reasons, scheme: 'tableau10' },
       marks: [
-        Plot.rectY(rows, { x1: 't', x2: (d: { t: number }) => d.t + unit, y: 'n', fill: 'reason', order: reasons, inset: 0.5 }),
-        Plot.text(rows, Plot.selectLast(Plot.stackY({
-          x: (d: { t: number }) => d.t + unit, y: 'n', z: 'reason', order: reasons, text: 'reason', textAnchor: 'start', dx: 4, fill: 'reason',
-        }))),
+        Plot.rectY(rows, { x1: 't', x2: 'end', y: 'perDay', fill: 'reason', order: reasons, inset: 0.5 }),
+        Plot.text(labels, { x: 'x', y: 'y', text: 'state', textAnchor: 'start', dx: 4, fill: 'state' }),
         Plot.ruleY([0]),
       ],
     },

@@ -4,9 +4,9 @@
  * keeps observed and projected lives apart at the run's end. Titles are recomputed from the rows.
  */
 import { describe, expect, it } from 'vitest';
-import { batteryLifeHistogram, energyByState, latencyDistributions, runView, socOverTime } from '../../charts/index.ts';
+import { batteryLifeHistogram, energyByState, failuresOverTime, latencyDistributions, runView, socOverTime } from '../../charts/index.ts';
 import { socDomain, socLabels } from '../../charts/soc-over-time.ts';
-import { stackLabels } from '../../charts/energy.ts';
+import { stackLabels } from '../../charts/stack-labels.ts';
 import { lifeThresholds } from '../../charts/battery-life.ts';
 import { dodge } from '../../charts/dodge.ts';
 import { renderSvg } from '../../reports/index.ts';
@@ -96,6 +96,30 @@ describe('energy by state', () => {
     const ys = ls.map((l) => l.y);
     for (let i = 1; i < ys.length; i++) expect((ys[i]! - ys[i - 1]!) * px).toBeGreaterThanOrEqual(11 - 1e-6);
     expect(ls[0]!.y).toBe(8000);
+  });
+});
+
+describe('outcomes over time', () => {
+  it('a year in weeks: the last, one-day week is a one-day bar at its mean per day, and every outcome is named, none piled', () => {
+    // 365 days: 'phoneNotFound' every day while alive (to day 199), 'batteryDead' growing after day 100, a rare 'busyDropped'.
+    const daily: DailyRow[] = Array.from({ length: 365 }, (_, d) => ({
+      ...week().daily[0]!, day: d,
+      outcomes: { ...(d < 200 ? { phoneNotFound: 300 } : {}), ...(d >= 100 ? { batteryDead: 10 * (d - 99) } : {}), ...(d % 50 === 0 && d < 200 ? { busyDropped: 2 } : {}) },
+    }));
+    const sum = (r: string) => daily.reduce((a, d) => a + (d.outcomes[r] ?? 0), 0);
+    const outcomes = { unlocked: 1000, phoneNotFound: sum('phoneNotFound'), batteryDead: sum('batteryDead'), busyDropped: sum('busyDropped') };
+    const spec = failuresOverTime({ daily, outcomes, intents: Object.values(outcomes).reduce((a, b) => a + b, 0) });
+    const bars = (spec.plot!.marks![0] as unknown as { data: { t: number; end: number; reason: string; perDay: number }[] }).data;
+    const last = bars.filter((b) => b.t === 365);
+    expect(last.every((b) => b.end - b.t === 1)).toBe(true);
+    expect(last.find((b) => b.reason === 'batteryDead')!.perDay).toBe(10 * (364 - 99));
+    // A full week's bar is its mean per day: the week from day 99 (0-based days 98–104) holds batteryDead 0, 0, 10, ..., 50.
+    expect(bars.find((b) => b.t === 99 && b.reason === 'batteryDead')!.perDay).toBeCloseTo(150 / 7, 9);
+    const labels = (spec.plot!.marks![1] as unknown as { data: { state: string; y: number }[] }).data;
+    expect(labels.map((l) => l.state).sort()).toEqual(['batteryDead', 'busyDropped', 'phoneNotFound']);
+    const ys = labels.map((l) => l.y).sort((a, b) => a - b);
+    const top = Math.max(...bars.map((b) => b.perDay)) * 2;
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThan(top / 1000);
   });
 });
 
