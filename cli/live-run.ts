@@ -14,7 +14,8 @@ import { DAY_MS } from '../units/index.ts';
 
 export interface LiveRun {
   onDay(slice: DaySlice): void;
-  progress(simMs: number, events: number, wallMs: number): void;
+  /** `work`: the fleet's work forecast, when the run has one (sets the dashboard's ETA). */
+  progress(simMs: number, events: number, wallMs: number, work?: { done: number; left: number }): void;
   finish(state: 'done' | 'failed', events: number, wallMs: number, message?: string): Promise<string>;
 }
 
@@ -61,9 +62,9 @@ export function createLiveRun(url: string, cfg: FleetConfig, runId: string, mach
         lifeDays = lives[s.day]!;
       }
     },
-    progress(simMs, events, wallMs) {
+    progress(simMs, events, wallMs, work) {
       simDay = simMs / DAY_MS;
-      last = snapshot(events, wallMs);
+      last = { ...snapshot(events, wallMs), ...(work ? { workDone: work.done, workLeft: work.left } : {}) };
       publisher.publish({ ...last, state: 'running' });
     },
     async finish(state, events, wallMs, message) {

@@ -68,7 +68,14 @@ export function parseLiveSnapshot(body: unknown): LiveSnapshot {
     ...optional('lifeDays', numbers(o, 'lifeDays')),
     ...optional('unlockLatencyMs', numbers(o, 'unlockLatencyMs')),
     ...optional('handshakeLatencyMs', numbers(o, 'handshakeLatencyMs')),
+    ...work(o),
   };
+}
+
+/** The work forecast: both fields or neither. */
+function work(o: Record<string, unknown>): Pick<LiveSnapshot, 'workDone' | 'workLeft'> {
+  if (o.workDone === undefined && o.workLeft === undefined) return {};
+  return { workDone: numberField(o, 'workDone'), workLeft: numberField(o, 'workLeft') };
 }
 
 function optional<K extends string>(k: K, v: number[] | undefined): Partial<Record<K, number[]>> {
@@ -80,6 +87,8 @@ export interface LiveProgressPoint {
   wallMs: number;
   simDay: number;
   events: number;
+  /** The fleet's work done (LiveSnapshot.workDone), when the run reports it. */
+  work?: number;
 }
 
 /** Points kept per run; when full, every other one is dropped, so the whole run stays covered. */
@@ -94,7 +103,7 @@ export class LiveBoard {
     const prev = this.#runs.get(snapshot.runId);
     // A restarted run (its wall clock went back) starts a new history.
     let history = prev && snapshot.wallMs >= prev.snapshot.wallMs ? prev.history : [];
-    history.push({ wallMs: snapshot.wallMs, simDay: snapshot.simDay, events: snapshot.events });
+    history.push({ wallMs: snapshot.wallMs, simDay: snapshot.simDay, events: snapshot.events, ...(snapshot.workDone !== undefined ? { work: snapshot.workDone } : {}) });
     if (history.length > MAX_HISTORY) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
     this.#runs.set(snapshot.runId, { snapshot, seq: ++this.#seq, history });
   }

@@ -27,6 +27,12 @@ export interface LiveSnapshot {
   /** Recent unlock / handshake latencies (ms), at most MAX_LIVE_VALUES each. */
   unlockLatencyMs?: number[];
   handshakeLatencyMs?: number[];
+  /**
+   * The fleet's work done and left, for the ETA (sim/twin/partition-forecast.ts: keychain-days, a
+   * browned-out keychain's weighted): its simulated days get cheaper as keychains brown out.
+   */
+  workDone?: number;
+  workLeft?: number;
 }
 
 export const MAX_LIVE_VALUES = 20_000;

@@ -163,7 +163,7 @@ export async function run(argv: readonly string[], resumed?: LoadedCheckpoint): 
         const onProgress = (simMs: number, events: number, work?: Work) => {
           const ms = performance.now() - t0;
           progress.update(simMs / DAY_MS, `${num((events - before) / (ms / 1000) / 1e6)} M ev/s`, work);
-          live?.progress(simMs, events, ms);
+          live?.progress(simMs, events, ms, work);
         };
         out = nats
           ? await nats.fleet(cfg, { runId, scenario: variant.name, onProgress })

@@ -47,6 +47,12 @@ export function eventRates(history: readonly LiveProgressPoint[]): { t: number; 
 export function etaMs(s: LiveSnapshot, history: readonly LiveProgressPoint[]): number | null {
   if (s.state !== 'running') return 0;
   const last = history[history.length - 1];
+  // The work left at the recent pace of work done, when the run reports its work: simulated days
+  // get cheaper as keychains brown out, so their pace would promise a year's end late.
+  if (s.workLeft !== undefined && last?.work !== undefined) {
+    const from = history.find((p) => p.work !== undefined && p.wallMs >= last.wallMs - 30_000 && p.work < last.work!);
+    if (from) return (s.workLeft * (last.wallMs - from.wallMs)) / (last.work - from.work!);
+  }
   const since = last ? history.find((p) => p.wallMs >= last.wallMs - 30_000 && p.simDay < last.simDay) : undefined;
   const [from, to] = since && last ? [since, last] : [{ wallMs: 0, simDay: 0 }, { wallMs: s.wallMs, simDay: s.simDay }];
   const pace = (to.simDay - from.simDay) / (to.wallMs - from.wallMs);

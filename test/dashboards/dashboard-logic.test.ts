@@ -177,6 +177,14 @@ describe('live progress', () => {
     expect(etaMs({ ...base, simDay: 0, wallMs: 0 }, [])).toBeNull();
     expect(etaMs({ ...base, state: 'done' }, history)).toBe(0);
   });
+  it("with the fleet's work forecast, the ETA is the work left at the recent pace of work done", () => {
+    // Days get cheaper (keychains brown out): 2 days in the last second, but only 500 of the work.
+    const history = [{ wallMs: 3000, simDay: 2, events: 1, work: 1500 }, { wallMs: 4000, simDay: 4, events: 2, work: 2000 }];
+    // 6,000 left at 500 a second: 12 s, where the days' pace (6 days at 2 a second) would say 3 s.
+    expect(etaMs({ ...base, workDone: 2000, workLeft: 6000 }, history)).toBe(12_000);
+    // A run that does not report its work keeps the days' pace.
+    expect(etaMs(base, history)).toBe(3000);
+  });
   it('totals come from the fleet rows', () => {
     const row = (unlocks: number, failures: Record<string, number>) => ({ day: 0, socP5: 1, socP50: 1, socP95: 1, alive: 100, unlocks, handshakes: 0, failures, outcomes: {}, energyMjByState: {} });
     expect(liveTotals({ ...base, daily: [row(500, { rssi: 3 }), row(700, { rssi: 1, timeout: 2 })], unlockLatencyMs: [1, 2] })).toEqual({ unlocks: 1200, failures: 6, days: 2 });

@@ -12,6 +12,8 @@ describe('parseLiveSnapshot()', () => {
     expect(() => parseLiveSnapshot({ ...base, devices: 0 })).toThrow("field 'devices' must be a finite number ≥ 1, got 0");
     expect(() => parseLiveSnapshot({ ...base, unlockLatencyMs: [1, 'x'] })).toThrow("field 'unlockLatencyMs[1]' must be a finite number, got 'x'");
     expect(() => parseLiveSnapshot({ ...base, daily: [{ day: 0 }] })).toThrow("field 'daily[0].socP5' must be a number");
+    expect(parseLiveSnapshot({ ...base, workDone: 10, workLeft: 90 })).toEqual({ ...base, workDone: 10, workLeft: 90 });
+    expect(() => parseLiveSnapshot({ ...base, workDone: 10 })).toThrow("field 'workLeft' must be a finite number ≥ 0, got undefined");
     expect(() => parseLiveSnapshot([])).toThrow("field '(body)' must be a JSON object");
   });
 });
