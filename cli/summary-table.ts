@@ -79,7 +79,8 @@ export function formatSummary(s: RunSummary, m?: RunManifest): string {
     ),
   );
   const dead = s.battery.depleted;
-  out.push(`  mean over all ${s.devices} × ${num(s.durationDays)} keychain-days of the run${dead > 0 ? `, the ${dead} browned-out keychains' days after included ('off': their parts' draw until the cell is empty)` : ''}`);
+  const days = Number.isInteger(s.durationDays) ? String(s.durationDays) : num(s.durationDays);
+  out.push(`  mean over all keychain-days of the run (${s.devices} keychains × ${days} d)${dead > 0 ? `, the ${dead} browned-out keychains' days after included ('off': their parts' draw until the cell is empty)` : ''}`);
   out.push('');
   if (s.ota && s.ota.offered > 0) out.push(`firmware updates: ${s.ota.offered} offered in background sessions, ${s.ota.applied} applied`);
   if (s.nfcTaps) out.push(`NFC taps: ${s.nfcTaps}`);

@@ -1,3 +1,4 @@
+import { formatSummary } from '../../../cli/summary-table.ts';
 import { describe, expect, it } from 'vitest';
 import { runFleet } from '../../../sim/twin/parallel.ts';
 import { compileTwinMachines } from '../../../sim/twin/machines.ts';
@@ -54,6 +55,8 @@ describe('fleet battery physics', () => {
     }
     // The last days, with every cell empty, book no energy at all.
     expect(out.daily.at(-1)!.energyMjByState).toEqual({});
+    // The printed mean says which keychain-days it is over.
+    expect(formatSummary(out.summary)).toContain("mean over all keychain-days of the run (6 keychains × 200 d), the 6 browned-out keychains' days after included");
   });
 
   it('a lossy radio produces link failures, attributed to reasons the device machine records', async () => {
