@@ -11,11 +11,12 @@ import { DeviceIds, type TwinMachines } from '../sim/twin/machines.ts';
 import { addDaySlice, PartitionResult, type DaySlice } from '../sim/twin/partition-result.ts';
 import { dailyRows } from '../sim/twin/summary.ts';
 import { DAY_MS } from '../units/index.ts';
+import type { Work } from './progress.ts';
 
 export interface LiveRun {
   onDay(slice: DaySlice): void;
   /** `work`: the fleet's work forecast, when the run has one (sets the dashboard's ETA). */
-  progress(simMs: number, events: number, wallMs: number, work?: { done: number; left: number }): void;
+  progress(simMs: number, events: number, wallMs: number, work?: Work): void;
   finish(state: 'done' | 'failed', events: number, wallMs: number, message?: string): Promise<string>;
 }
 

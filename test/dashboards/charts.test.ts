@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHTML } from 'linkedom';
 import {
   batteryLifeEcdf, batteryLifeHistogram, cloudLoad, compareCharts, failuresOverTime, handshakePhases, handshakeSequence,
-  latencyDistributions, NO_CLOUD_MESSAGE, runCharts, runView, socOverTime,
+  latencyDistributions, NO_CLOUD_MESSAGE, runCharts, runView, sig, socOverTime,
 } from '../../charts/index.ts';
 import { renderSvg } from '../../reports/render-svg.ts';
 import { fixtureRun } from '../reports/run-fixture.helpers.ts';
@@ -66,6 +66,13 @@ describe('chart findings are computed from the data', () => {
     const spec = handshakePhases({ handshake: s.handshake, handshakesPerDeviceDay: 10 });
     expect(spec.title).toBe('A handshake takes 221 ms and 18.5 mJ; radio is 49 % of its energy');
     expect(spec.table.rows[0]).toEqual(['radio', 120, 9.1, 91, '49.2 %']);
+  });
+
+  it('the run\'s handshake-phases chart states handshakes per alive keychain-day: those started over the keychain-days alive', () => {
+    const spec = runCharts(view).find((c) => c.id === 'handshake-phases')!;
+    const alive = view.daily.reduce((a, d) => a + d.alive, 0);
+    expect(alive).toBeLessThan(s.devices * s.durationDays);
+    expect(spec.subtitle).toContain(`; ${sig(s.handshake.started / alive)} handshakes per alive keychain per day make `);
   });
 
   it('handshakePhases() says when the handshakes were drawn from a table, with its error', () => {
